@@ -1,0 +1,113 @@
+# tpp - build, test, lint, install.
+#
+#   make            build the C module for Lua 5.4 and for the 5.1 ABI (Lua 5.1 + LuaJIT)
+#   make chips      the main job: the chip table (installs Debian packages first when root)
+#   make test       C tests, busted specs on lua5.1, lua5.4, luajit (C API and FFI), ASan/UBSan
+#   make lint       luacheck and cppcheck
+#   make fuzz       a short libFuzzer run of the checkpoint reader (when present)
+#   make install    copy modules and bin/tpp under PREFIX (or use: luarocks make)
+#
+# Variables follow LuaRocks' names so a packager can override them.
+
+CC        ?= cc
+PREFIX    ?= /usr/local
+LUA       ?= lua5.4
+LUA54_INCDIR ?= /usr/include/lua5.4
+LUA51_INCDIR ?= /usr/include/lua5.1
+OPENBLAS_INCDIR ?= $(shell pkg-config --variable=includedir openblas 2>/dev/null || echo /usr/include/x86_64-linux-gnu/openblas-pthread)
+OPENBLAS_LIBDIR ?= $(shell pkg-config --variable=libdir openblas 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)
+LUADIR    ?= $(PREFIX)/share/lua/5.4
+LIBDIR    ?= $(PREFIX)/lib/lua/5.4
+BINDIR    ?= $(PREFIX)/bin
+
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wcast-align -Wwrite-strings -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+ALLCFLAGS = $(CFLAGS) -std=c99 -fPIC -pthread $(WARN) -Iinclude -Icsrc -I$(OPENBLAS_INCDIR)
+LIBFLAG   ?= -shared
+LDLIBS    = -L$(OPENBLAS_LIBDIR) -lopenblas -lpthread -lm
+
+# Every core and glue source; the rockspec lists the same files (a spec checks).
+CORE_SRC  = $(sort $(wildcard csrc/*.c) $(wildcard csrc/kernels/*.c))
+GLUE_SRC  = $(sort $(wildcard csrc/lua/*.c))
+HEADERS   = include/tpp.h $(wildcard csrc/*.h) $(wildcard csrc/kernels/*.h) $(wildcard csrc/lua/*.h)
+
+# Debian packages: needed to build and test / optional extras.
+DEB_NEED  = gcc make pkg-config lua5.1 liblua5.1-0-dev lua5.4 liblua5.4-dev luajit \
+            libluajit-5.1-dev libopenblas-dev lua-busted lua-check luarocks cppcheck
+DEB_EXTRA = lua-readline librsvg2-bin clang libclang-rt-14-dev
+DEB_MISSING = $(shell for p in $(DEB_NEED); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
+
+.PHONY: all deps chips test test-c test-asan test-busted lint fuzz install clean cdef
+
+all: deps build/5.4/tpp/core.so build/5.1/tpp/core.so lua/tpp/cdef.lua
+
+# Install what is missing when root; otherwise say exactly what to run.
+deps:
+	@if [ -n "$(strip $(DEB_MISSING))" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "tpp: installing Debian packages: $(strip $(DEB_MISSING)) $(DEB_EXTRA)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $(DEB_MISSING) >/dev/null && \
+	    (apt-get install -y -qq --no-install-recommends $(DEB_EXTRA) >/dev/null || \
+	     echo "tpp: optional packages not installed: $(DEB_EXTRA)"); \
+	  else \
+	    echo "tpp: missing Debian packages. Run:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y $(DEB_MISSING) $(DEB_EXTRA)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build/5.4/tpp/core.so: $(CORE_SRC) $(GLUE_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -I$(LUA54_INCDIR) $(LIBFLAG) -o $@ $(CORE_SRC) $(GLUE_SRC) $(LDLIBS)
+
+build/5.1/tpp/core.so: $(CORE_SRC) $(GLUE_SRC) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -I$(LUA51_INCDIR) $(LIBFLAG) -o $@ $(CORE_SRC) $(GLUE_SRC) $(LDLIBS)
+
+# The FFI declarations, generated from the marked regions of include/tpp.h.
+lua/tpp/cdef.lua: include/tpp.h bin/gen-cdef.lua
+	$(LUA) bin/gen-cdef.lua include/tpp.h > $@.tmp && mv $@.tmp $@
+
+cdef: lua/tpp/cdef.lua
+
+chips: all
+	@bin/tpp chips
+
+# ---- tests ----
+C_TESTS = $(sort $(wildcard spec/c/test_*.c))
+
+build/test/c_tests: $(C_TESTS) $(CORE_SRC) $(HEADERS) spec/c/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -Ispec/c -o $@ spec/c/main.c $(C_TESTS) $(CORE_SRC) $(LDLIBS)
+
+build/test/c_tests_asan: $(C_TESTS) $(CORE_SRC) $(HEADERS) spec/c/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer -Ispec/c -o $@ spec/c/main.c $(C_TESTS) $(CORE_SRC) $(LDLIBS)
+
+test: all build/test/c_tests build/test/c_tests_asan
+	@sh spec/run.sh
+
+lint: deps lua/tpp/cdef.lua
+	luacheck --quiet lua bin/tpp spec examples
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --std=c99 -Iinclude -Icsrc -I$(LUA54_INCDIR) \
+	  --suppress=missingIncludeSystem csrc spec/c
+
+fuzz: all
+	@if [ -f spec/fuzz/Makefile.inc ]; then $(MAKE) -f spec/fuzz/Makefile.inc run; \
+	 else echo "tpp: no fuzz targets yet"; fi
+
+install: all
+	install -d $(DESTDIR)$(LUADIR)/tpp $(DESTDIR)$(LUADIR)/tpp/chips $(DESTDIR)$(LUADIR)/tpp/rules \
+	  $(DESTDIR)$(LIBDIR)/tpp $(DESTDIR)$(BINDIR)
+	install -m 644 lua/tpp/*.lua $(DESTDIR)$(LUADIR)/tpp/
+	install -m 644 lua/tpp/chips/*.lua $(DESTDIR)$(LUADIR)/tpp/chips/
+	-install -m 644 lua/tpp/rules/*.lua $(DESTDIR)$(LUADIR)/tpp/rules/ 2>/dev/null
+	install -m 755 build/5.4/tpp/core.so $(DESTDIR)$(LIBDIR)/tpp/core.so
+	install -m 755 bin/tpp $(DESTDIR)$(BINDIR)/tpp
+
+clean:
+	rm -rf build

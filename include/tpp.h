@@ -1,0 +1,238 @@
+/*
+ * tpp.h - the public C API of the tpp core.
+ *
+ * One header serves two bindings: the Lua C API glue in csrc/lua/ includes it,
+ * and the build extracts every region between a TPP_FFI_BEGIN and a TPP_FFI_END
+ * marker into lua/tpp/cdef.lua for LuaJIT's ffi.cdef. Those regions must stay
+ * preprocessor-free (no #define, no #if): constants are enums, every function
+ * has a full prototype.
+ *
+ * Conventions:
+ *   - Every function that can fail returns an int status (TPP_OK == 0) and fills
+ *     a caller-provided tpp_error; nothing here exits, aborts or longjmps.
+ *   - An unknown input is NaN. A negative or infinite input is an error that
+ *     names the row and the field; an unknown input makes the outputs that
+ *     depend on it NaN ("unknown"), never zero.
+ *   - Throughput figures are dense peak tera-operations per second.
+ */
+#ifndef TPP_H
+#define TPP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* TPP_FFI_BEGIN core */
+
+enum {
+  TPP_VERSION_MAJOR = 0,
+  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_PATCH = 0
+};
+
+/* Status codes. */
+enum {
+  TPP_OK = 0,
+  TPP_E_ARG = 1,        /* a value is out of its domain (negative, infinite, zero area) */
+  TPP_E_UNKNOWN = 2,    /* a name (precision, field) the core does not know */
+  TPP_E_NOMEM = 3,      /* an allocation failed */
+  TPP_E_SHAPE = 4,      /* sizes or shapes that do not fit together */
+  TPP_E_IO = 5,         /* a file could not be read or written */
+  TPP_E_FORMAT = 6,     /* a file or buffer does not have the expected layout */
+  TPP_E_UNSUPPORTED = 7 /* the request is valid but this build cannot do it */
+};
+
+/* Error detail filled by any failing call; tpp_error_format() renders it. */
+typedef struct tpp_error {
+  int code;            /* one of the TPP_E_* values */
+  int64_t row;         /* batch row (0-based) or -1 */
+  int field;           /* a tpp_field value or -1 */
+  double value;        /* the offending value, when there is one */
+  char message[256];   /* what was expected and what to do */
+} tpp_error;
+
+/* Precisions a MAC can run at. Bit lengths are those of the 3A090 technical
+ * note ("largest bit length of the inputs to the multiply"). */
+enum {
+  TPP_PREC_FP64 = 0,
+  TPP_PREC_FP32 = 1,
+  TPP_PREC_TF32 = 2,
+  TPP_PREC_FP16 = 3,
+  TPP_PREC_BF16 = 4,
+  TPP_PREC_FP8 = 5,
+  TPP_PREC_INT8 = 6,
+  TPP_PREC_FP6 = 7,
+  TPP_PREC_FP4 = 8,
+  TPP_PREC_INT4 = 9,
+  TPP_PREC_COUNT = 10,
+  TPP_PREC_NONE = -1
+};
+
+/* Named scalar inputs and outputs, used in error details and by the rules. */
+enum {
+  TPP_FIELD_DENSE = 0,        /* + precision index: dense[p] */
+  TPP_FIELD_AREA = 10,        /* applicable die area, mm2 */
+  TPP_FIELD_MEM_BW = 11,      /* memory bandwidth, GB/s */
+  TPP_FIELD_MEM_AREA = 12,    /* package/stack area for bandwidth density, mm2 */
+  TPP_FIELD_INTERCONNECT = 13,/* aggregate bidirectional I/O, GB/s */
+  TPP_FIELD_TF32_BITS = 14,
+  TPP_FIELD_DIE = 15,         /* a die entry */
+  TPP_FIELD_UNIT = 16,        /* a processing-unit entry */
+  TPP_FIELD_COUNT = 17
+};
+
+/* How TF32 enters the maximum: excluded (default, as in CHIPS.md §2.6), or
+ * counted at 19 or 32 bits (RULES.md §12 item 6). */
+enum {
+  TPP_TF32_EXCLUDED = 0,
+  TPP_TF32_19 = 19,
+  TPP_TF32_32 = 32
+};
+
+/* How processing units combine (RULES.md §3.1 note 1(d) and 2): the maximum
+ * over precisions of the per-precision sums (default, RULES.md §10 step 1),
+ * or the sum over units of each unit's own maximum (an upper-bound reading). */
+enum {
+  TPP_UNITS_MAX_OF_SUMS = 0,
+  TPP_UNITS_SUM_OF_MAXES = 1
+};
+
+/* Bases of H100-equivalents; the basis always travels with the number. */
+enum {
+  TPP_H100E_TPP = 0,    /* TPP / 15832 */
+  TPP_H100E_8BIT = 1,   /* dense 8-bit OP/s (max of int8, fp8) / 1979 TOPS */
+  TPP_H100E_FP16 = 2,   /* dense FP16/BF16 tensor FLOP/s / 989.4 TFLOPS */
+  TPP_H100E_COUNT = 3
+};
+
+/* Die kinds for the applicable-die-area sum. */
+enum {
+  TPP_DIE_LOGIC = 0,    /* counted when made on a non-planar node */
+  TPP_DIE_MEMORY = 1,   /* DRAM/HBM stacks: never counted */
+  TPP_DIE_OTHER = 2     /* dummy or structural silicon: never counted */
+};
+
+typedef struct tpp_spec_options {
+  int tf32_bits;        /* TPP_TF32_EXCLUDED, TPP_TF32_19 or TPP_TF32_32 */
+  int unit_mode;        /* TPP_UNITS_MAX_OF_SUMS or TPP_UNITS_SUM_OF_MAXES */
+} tpp_spec_options;
+
+typedef struct tpp_die {
+  double area_mm2;      /* NaN if not known */
+  int kind;             /* TPP_DIE_* */
+  int planar;           /* 1 planar transistors, 0 non-planar (FinFET/GAA) */
+} tpp_die;
+
+/* One processing unit: dense TOPS per precision, NaN where not supported. */
+typedef struct tpp_unit {
+  double dense[10];     /* [TPP_PREC_COUNT] */
+} tpp_unit;
+
+/* A chip as the metric core sees it. */
+typedef struct tpp_chip {
+  const tpp_unit *units;   /* n_units >= 1 */
+  int32_t n_units;
+  const tpp_die *dies;     /* may be NULL when area_mm2 is given */
+  int32_t n_dies;
+  double area_mm2;         /* applicable die area if dies == NULL; NaN unknown */
+  double mem_bw_gbs;       /* NaN unknown */
+  double mem_area_mm2;     /* area of the memory package or stack; NaN unknown */
+  double interconnect_gbs; /* aggregate bidirectional; NaN unknown */
+} tpp_chip;
+
+/* Every metric of one chip. NaN means unknown. */
+typedef struct tpp_metrics {
+  double tpp;              /* 2 x MacTOPS x bit length, max over precisions */
+  int32_t tpp_precision;   /* TPP_PREC_* that set the maximum, or TPP_PREC_NONE */
+  double area_mm2;         /* applicable die area used for PD */
+  double pd;               /* TPP / applicable die area */
+  double pp;               /* 3A991.p processing performance: 2 x MacTOPS, max */
+  double mbd;              /* memory bandwidth density, GB/s per mm2 */
+  double h100e[3];         /* [TPP_H100E_COUNT] */
+  int32_t missing_die;     /* index of the first die without an area, or -1 */
+} tpp_metrics;
+
+/* Structure-of-arrays batch: n chips, one column per input. A NULL column is
+ * "unknown for every row"; inside a column NaN is "unknown for this row". */
+typedef struct tpp_spec_columns {
+  int64_t n;
+  const double *dense[10];     /* [TPP_PREC_COUNT] */
+  const double *area_mm2;
+  const double *mem_bw_gbs;
+  const double *mem_area_mm2;
+} tpp_spec_columns;
+
+/* Output columns; any NULL column is skipped (not computed). */
+typedef struct tpp_metric_columns {
+  double *tpp;
+  int8_t *tpp_precision;
+  double *pd;
+  double *pp;
+  double *mbd;
+  double *h100e_tpp;
+  double *h100e_8bit;
+  double *h100e_fp16;
+} tpp_metric_columns;
+
+/* Version as "major.minor.patch". */
+const char *tpp_version(void);
+
+/* Render an error as one line: field, value, what was expected. */
+size_t tpp_error_format(const tpp_error *err, char *buf, size_t size);
+
+/* Precision names ("fp64", ..., "int4") and their bit lengths. */
+const char *tpp_precision_name(int precision);
+int tpp_precision_from_name(const char *name);
+int tpp_precision_bits(int precision, int tf32_bits);
+
+/* Field names as used in error messages ("dense.fp8", "area_mm2", ...). */
+const char *tpp_field_name(int field);
+
+/* The H100 reference value of a basis (15832, 1979 or 989.4), its name. */
+double tpp_h100e_reference(int basis);
+const char *tpp_h100e_basis_name(int basis);
+
+void tpp_spec_options_init(tpp_spec_options *opt);
+
+/* Applicable die area: sum of non-planar logic dies. Sets *missing to the
+ * first qualifying die with an unknown area (result NaN), else -1. */
+int tpp_applicable_area(const tpp_die *dies, int32_t n_dies, double *area,
+                        int32_t *missing, tpp_error *err);
+
+/* All metrics of one chip. */
+int tpp_chip_metrics(const tpp_chip *chip, const tpp_spec_options *opt,
+                     tpp_metrics *out, tpp_error *err);
+
+/* The same metrics for n chips at once, on n_threads threads (0 = all cores).
+ * Fails on the first invalid row and reports it; outputs are then undefined. */
+int tpp_spec_eval_batch(const tpp_spec_columns *in, const tpp_spec_options *opt,
+                        const tpp_metric_columns *out, int n_threads,
+                        tpp_error *err);
+
+/* Threads: the number of cores this process may use, and the default pool
+ * size used when a caller passes 0. */
+int tpp_cpu_count(void);
+int tpp_get_threads(void);
+void tpp_set_threads(int n_threads);
+
+/* Wall-clock seconds from a monotonic clock, for benchmarks. */
+double tpp_now(void);
+
+/* 64-byte aligned memory outside any Lua heap; tpp_free(NULL) is a no-op.
+ * Returns NULL when bytes is 0 or the allocation fails. */
+void *tpp_alloc(size_t bytes);
+void tpp_free(void *ptr);
+
+/* Fill dst[0..n) with a constant; NaN fills with "unknown". */
+void tpp_fill_f64(double *dst, int64_t n, double value);
+
+/* TPP_FFI_END core */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TPP_H */

@@ -1,0 +1,146 @@
+-- Generated from include/tpp.h by bin/gen-cdef.lua; do not edit.
+-- Regenerate with: make cdef
+return [==[
+/* region core */
+
+enum {
+  TPP_VERSION_MAJOR = 0,
+  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_PATCH = 0
+};
+enum {
+  TPP_OK = 0,
+  TPP_E_ARG = 1,
+  TPP_E_UNKNOWN = 2,
+  TPP_E_NOMEM = 3,
+  TPP_E_SHAPE = 4,
+  TPP_E_IO = 5,
+  TPP_E_FORMAT = 6,
+  TPP_E_UNSUPPORTED = 7
+};
+typedef struct tpp_error {
+  int code;
+  int64_t row;
+  int field;
+  double value;
+  char message[256];
+} tpp_error;
+enum {
+  TPP_PREC_FP64 = 0,
+  TPP_PREC_FP32 = 1,
+  TPP_PREC_TF32 = 2,
+  TPP_PREC_FP16 = 3,
+  TPP_PREC_BF16 = 4,
+  TPP_PREC_FP8 = 5,
+  TPP_PREC_INT8 = 6,
+  TPP_PREC_FP6 = 7,
+  TPP_PREC_FP4 = 8,
+  TPP_PREC_INT4 = 9,
+  TPP_PREC_COUNT = 10,
+  TPP_PREC_NONE = -1
+};
+enum {
+  TPP_FIELD_DENSE = 0,
+  TPP_FIELD_AREA = 10,
+  TPP_FIELD_MEM_BW = 11,
+  TPP_FIELD_MEM_AREA = 12,
+  TPP_FIELD_INTERCONNECT = 13,
+  TPP_FIELD_TF32_BITS = 14,
+  TPP_FIELD_DIE = 15,
+  TPP_FIELD_UNIT = 16,
+  TPP_FIELD_COUNT = 17
+};
+enum {
+  TPP_TF32_EXCLUDED = 0,
+  TPP_TF32_19 = 19,
+  TPP_TF32_32 = 32
+};
+enum {
+  TPP_UNITS_MAX_OF_SUMS = 0,
+  TPP_UNITS_SUM_OF_MAXES = 1
+};
+enum {
+  TPP_H100E_TPP = 0,
+  TPP_H100E_8BIT = 1,
+  TPP_H100E_FP16 = 2,
+  TPP_H100E_COUNT = 3
+};
+enum {
+  TPP_DIE_LOGIC = 0,
+  TPP_DIE_MEMORY = 1,
+  TPP_DIE_OTHER = 2
+};
+typedef struct tpp_spec_options {
+  int tf32_bits;
+  int unit_mode;
+} tpp_spec_options;
+typedef struct tpp_die {
+  double area_mm2;
+  int kind;
+  int planar;
+} tpp_die;
+typedef struct tpp_unit {
+  double dense[10];
+} tpp_unit;
+typedef struct tpp_chip {
+  const tpp_unit *units;
+  int32_t n_units;
+  const tpp_die *dies;
+  int32_t n_dies;
+  double area_mm2;
+  double mem_bw_gbs;
+  double mem_area_mm2;
+  double interconnect_gbs;
+} tpp_chip;
+typedef struct tpp_metrics {
+  double tpp;
+  int32_t tpp_precision;
+  double area_mm2;
+  double pd;
+  double pp;
+  double mbd;
+  double h100e[3];
+  int32_t missing_die;
+} tpp_metrics;
+typedef struct tpp_spec_columns {
+  int64_t n;
+  const double *dense[10];
+  const double *area_mm2;
+  const double *mem_bw_gbs;
+  const double *mem_area_mm2;
+} tpp_spec_columns;
+typedef struct tpp_metric_columns {
+  double *tpp;
+  int8_t *tpp_precision;
+  double *pd;
+  double *pp;
+  double *mbd;
+  double *h100e_tpp;
+  double *h100e_8bit;
+  double *h100e_fp16;
+} tpp_metric_columns;
+const char *tpp_version(void);
+size_t tpp_error_format(const tpp_error *err, char *buf, size_t size);
+const char *tpp_precision_name(int precision);
+int tpp_precision_from_name(const char *name);
+int tpp_precision_bits(int precision, int tf32_bits);
+const char *tpp_field_name(int field);
+double tpp_h100e_reference(int basis);
+const char *tpp_h100e_basis_name(int basis);
+void tpp_spec_options_init(tpp_spec_options *opt);
+int tpp_applicable_area(const tpp_die *dies, int32_t n_dies, double *area,
+                        int32_t *missing, tpp_error *err);
+int tpp_chip_metrics(const tpp_chip *chip, const tpp_spec_options *opt,
+                     tpp_metrics *out, tpp_error *err);
+int tpp_spec_eval_batch(const tpp_spec_columns *in, const tpp_spec_options *opt,
+                        const tpp_metric_columns *out, int n_threads,
+                        tpp_error *err);
+int tpp_cpu_count(void);
+int tpp_get_threads(void);
+void tpp_set_threads(int n_threads);
+double tpp_now(void);
+void *tpp_alloc(size_t bytes);
+void tpp_free(void *ptr);
+void tpp_fill_f64(double *dst, int64_t n, double value);
+
+]==]

@@ -1,0 +1,111 @@
+--- tpp.chips: the chip database.
+-- 55 accelerators from the team's reference table, ids as in that table,
+-- every figure with its provenance. Lookup accepts ids, names and common
+-- aliases ("H20", "h100", "Ascend 910C"); an unknown name gets a suggestion.
+local util = require "tpp.util"
+
+local M = {}
+
+M.FILES = { "nvidia", "amd", "intel", "google", "aws", "huawei", "china_other" }
+
+-- Common names people type, mapped to database ids. Where a name covers
+-- several parts (H100 SXM and PCIe), it points at the flagship form factor.
+M.ALIASES = {
+  a100 = "nv_a100_sxm80", ["a100 sxm"] = "nv_a100_sxm80", ["a100 pcie"] = "nv_a100_pcie80",
+  a800 = "nv_a800_sxm",
+  h100 = "nv_h100_sxm", ["h100 sxm"] = "nv_h100_sxm", ["h100 pcie"] = "nv_h100_pcie",
+  h800 = "nv_h800_sxm", h20 = "nv_h20", h200 = "nv_h200_sxm",
+  b200 = "nv_b200", b300 = "nv_b300", ["blackwell ultra"] = "nv_b300", gb300 = "nv_gb300",
+  b30a = "nv_b30a", ["rtx pro 6000d"] = "nv_rtx6000d", ["rtx 6000d"] = "nv_rtx6000d",
+  l20 = "nv_l20", l40s = "nv_l40s", l4 = "nv_l4", l2 = "nv_l2",
+  ["rtx 4090"] = "nv_rtx4090", ["4090"] = "nv_rtx4090", ["rtx 4090d"] = "nv_rtx4090d", ["4090d"] = "nv_rtx4090d",
+  ["rtx 5090"] = "nv_rtx5090", ["5090"] = "nv_rtx5090", ["rtx 5090d"] = "nv_rtx5090d", ["5090d"] = "nv_rtx5090d",
+  ["rtx 5090d v2"] = "nv_rtx5090dv2", ["5090d v2"] = "nv_rtx5090dv2",
+  mi250x = "amd_mi250x", mi300x = "amd_mi300x", mi308x = "amd_mi308x", mi308 = "amd_mi308x",
+  mi325x = "amd_mi325x", mi355x = "amd_mi355x",
+  ["gaudi 2"] = "intel_gaudi2", gaudi2 = "intel_gaudi2", ["gaudi 3"] = "intel_gaudi3", gaudi3 = "intel_gaudi3",
+  ["gaudi 3 china"] = "intel_gaudi3_cn", ["hl-328"] = "intel_gaudi3_cn", ["hl-388"] = "intel_gaudi3_cn",
+  ["tpu v4"] = "goog_tpuv4", ["tpu v5e"] = "goog_tpuv5e", ["tpu v5p"] = "goog_tpuv5p",
+  ["tpu v6e"] = "goog_tpuv6e", trillium = "goog_tpuv6e", ["tpu v7"] = "goog_tpuv7", ironwood = "goog_tpuv7",
+  trainium = "aws_trn1", trn1 = "aws_trn1", trainium2 = "aws_trn2", trn2 = "aws_trn2",
+  ["ascend 910"] = "hw_910", ["910a"] = "hw_910", ["ascend 910b"] = "hw_910b", ["910b"] = "hw_910b",
+  ["ascend 910c"] = "hw_910c", ["910c"] = "hw_910c", ["ascend 950pr"] = "hw_950pr", ["950pr"] = "hw_950pr",
+  ["ascend 950dt"] = "hw_950dt", ["950dt"] = "hw_950dt",
+  ["mlu370"] = "camb_mlu370x8", ["mlu370-x8"] = "camb_mlu370x8", ["mlu590"] = "camb_mlu590",
+  br100 = "biren_br100", br104 = "biren_br104",
+  z100 = "hygon_z100", ["k100-ai"] = "hygon_k100ai", ["k100"] = "hygon_k100ai", bw1000 = "hygon_bw1000",
+  s4000 = "mt_s4000", ["mtt s4000"] = "mt_s4000", c500 = "metax_c500", ["bi-v100"] = "iluvatar_biv100",
+  ["mr-v100"] = "iluvatar_mrv100", t21 = "enflame_t21", ppu = "thead_ppu",
+}
+
+local rows, by_id, by_key
+
+local function load()
+  if rows then return end
+  rows, by_id, by_key = {}, {}, {}
+  for _, f in ipairs(M.FILES) do
+    for _, r in ipairs(require("tpp.chips." .. f)) do
+      rows[#rows + 1] = r
+      by_id[r.id] = r
+      by_key[util.squash(r.id)] = r.id
+      by_key[util.squash(r.name)] = r.id
+    end
+  end
+  for alias, id in pairs(M.ALIASES) do
+    assert(by_id[id], "alias '" .. alias .. "' names unknown id " .. id)
+    by_key[util.squash(alias)] = id
+  end
+end
+
+--- The raw rows (tables), in database order. Do not modify them.
+function M.rows()
+  load()
+  return rows
+end
+
+--- Resolve an id, name or alias to a database id; on failure nil and a
+-- message with the closest known names.
+function M.resolve(name)
+  load()
+  if type(name) ~= "string" then return nil, "chip name (string) expected, got " .. type(name) end
+  if by_id[name] then return name end
+  local id = by_key[util.squash(name)]
+  if id then return id end
+  local candidates = {}
+  for k in pairs(M.ALIASES) do candidates[#candidates + 1] = k end
+  for _, r in ipairs(rows) do candidates[#candidates + 1] = r.id end
+  table.sort(candidates)
+  local hint = util.did_you_mean(util.squash(name), (function()
+    local sq = {}
+    for i, c in ipairs(candidates) do sq[i] = util.squash(c) end
+    return sq
+  end)())
+  local msg = ("no chip named '%s' in the database"):format(name)
+  if hint then
+    local shown
+    for _, c in ipairs(candidates) do
+      if util.squash(c) == hint then shown = c; break end
+    end
+    msg = msg .. ("; did you mean '%s' (%s)?"):format(shown, by_key[hint])
+  else
+    msg = msg .. "; 'tpp chips' lists them"
+  end
+  return nil, msg
+end
+
+function M.get(id)
+  load()
+  return by_id[id]
+end
+
+--- Aliases that resolve to an id, sorted.
+function M.aliases_of(id)
+  local out = {}
+  for a, target in pairs(M.ALIASES) do
+    if target == id then out[#out + 1] = a end
+  end
+  table.sort(out)
+  return out
+end
+
+return M

@@ -1,0 +1,348 @@
+--- tpp.spec: the chip object.
+-- Validates a chip table (the shape of DESIGN.md "Data: a chip"), hands it to
+-- the C core for the metrics, and keeps provenance and assumptions beside
+-- every number. Unknown is nil, never zero.
+local core = require "tpp.backend"
+local util = require "tpp.util"
+
+local M = {}
+
+M.PRECISIONS = { "fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp6", "fp4", "int4" }
+local PREC_SET = {}
+for _, p in ipairs(M.PRECISIONS) do PREC_SET[p] = true end
+
+M.BITS = { fp64 = 64, fp32 = 32, tf32 = nil, fp16 = 16, bf16 = 16, fp8 = 8, int8 = 8, fp6 = 6, fp4 = 4, int4 = 4 }
+
+-- H100 SXM references of the three H100-equivalent bases (RULES.md §5.4, PEERS.md §0.4).
+M.H100E_BASES = {
+  tpp = { reference = 15832, label = "TPP / 15,832 (H100 SXM TPP)" },
+  ["8bit"] = { reference = 1979, label = "dense 8-bit OP/s / 1,979 TOPS (H100 SXM)" },
+  fp16 = { reference = 989.4, label = "dense FP16 FLOP/s / 989.4 TFLOPS (H100 SXM)" },
+}
+M.H100E_ORDER = { "tpp", "8bit", "fp16" }
+
+-- Provenance tags, strongest first; a computed figure takes its weakest input's tag.
+M.PROVENANCE_RANK = { vendor = 1, primary = 1, secondary = 2, reported = 3, user = 3, derived = 4 }
+
+local TOP_KEYS = {
+  id = "string", name = "string", vendor = "string", country = "string", form = "string",
+  process = "string", year = "number", datacenter = "boolean", datacenter_basis = "string",
+  dense = "table", sparse = "table", halve_sparse = "boolean", units = "table",
+  die_area_mm2 = "number", die_note = "string", dies = "table", memory = "table", interconnect_gbs = "number",
+  interconnect_dir = "string", tdp_w = "number", transistors_b = "number", hbm = "boolean",
+  stated = "table", reference = "table", provenance = "table", sources = "table",
+  notes = "string", uncertain = "table", aliases = "table", fp64_vector = "number",
+  market = "string", designer_hq = "string", first_marketed = "string", gpu = "boolean",
+}
+local MEMORY_KEYS = { capacity_gb = "number", bandwidth_gbs = "number", type = "string",
+                      package_area_mm2 = "number" }
+local DIE_KEYS = { area_mm2 = "number", kind = "string", planar = "boolean", note = "string",
+                   process = "string", name = "string" }
+
+local function where_of(chip_id, field)
+  return (chip_id and ("chip '" .. chip_id .. "', ") or "") .. field
+end
+
+local function bad(chip_id, field, msg)
+  error("tpp: " .. where_of(chip_id, field) .. ": " .. msg, 0)
+end
+
+-- A known figure must be a finite number >= 0 (> 0 for areas); nil is unknown.
+local function check_number(chip_id, field, v, positive)
+  if v == nil then return nil end
+  if type(v) ~= "number" then
+    bad(chip_id, field, ("number expected, got %s"):format(type(v)))
+  end
+  if v ~= v then
+    bad(chip_id, field, "got NaN; leave the field out (nil) if the figure is unknown")
+  end
+  if v == math.huge or v == -math.huge then
+    bad(chip_id, field, ("got %s, expected a finite number"):format(tostring(v)))
+  end
+  if positive and v <= 0 then
+    bad(chip_id, field, ("got %s, expected a number > 0"):format(util.num(v)))
+  elseif v < 0 then
+    bad(chip_id, field, ("got %s, expected a number >= 0"):format(util.num(v)))
+  end
+  return v
+end
+
+local function check_keys(chip_id, prefix, t, allowed)
+  for k, v in pairs(t) do
+    if type(k) ~= "string" or not allowed[k] then
+      local hint = type(k) == "string" and util.did_you_mean(k, util.keys(allowed)) or nil
+      bad(chip_id, prefix .. tostring(k), "unknown field" .. (hint and ("; did you mean '" .. hint .. "'?") or
+        ("; expected one of: " .. table.concat(util.sorted_keys(allowed), ", "))))
+    end
+    if type(v) ~= allowed[k] then
+      bad(chip_id, prefix .. k, ("%s expected, got %s"):format(allowed[k], type(v)))
+    end
+  end
+end
+
+local function check_precisions(chip_id, prefix, t)
+  local out = {}
+  for k, v in pairs(t) do
+    if not PREC_SET[k] then
+      local hint
+      if k == "fp16_bf16" then hint = "give fp16 and/or bf16"
+      elseif k == "fp4_int4" then hint = "give fp4 or int4"
+      else
+        local s = type(k) == "string" and util.did_you_mean(k, M.PRECISIONS)
+        hint = s and ("did you mean '" .. s .. "'?") or ("expected one of " .. table.concat(M.PRECISIONS, ", "))
+      end
+      bad(chip_id, prefix .. tostring(k), "not a precision tpp knows; " .. hint)
+    end
+    out[k] = check_number(chip_id, prefix .. k, v)
+  end
+  return out
+end
+
+--- Validate and normalize a chip table. Returns a fresh table (the input is not
+-- modified) with `assumptions` listing every choice made on the user's behalf.
+function M.normalize(t)
+  if type(t) ~= "table" then
+    error("tpp: chip table expected, got " .. type(t), 0)
+  end
+  local id = type(t.id) == "string" and t.id or nil
+  check_keys(id, "", t, TOP_KEYS)
+  local c = util.deepcopy(t)
+  c.assumptions = {}
+  c.provenance = c.provenance or {}
+  local prov = c.provenance
+
+  if c.dense ~= nil then c.dense = check_precisions(id, "dense.", c.dense) end
+  local sparse = c.sparse ~= nil and check_precisions(id, "sparse.", c.sparse) or {}
+  if c.units ~= nil then
+    if c.dense ~= nil then bad(id, "units", "give either 'dense' or 'units', not both") end
+    for i, u in ipairs(c.units) do
+      if type(u) ~= "table" or type(u.dense) ~= "table" then
+        bad(id, ("units[%d]"):format(i), "expected { name = ..., dense = { fp8 = ..., ... } }")
+      end
+      u.dense = check_precisions(id, ("units[%d].dense."):format(i), u.dense)
+    end
+    if #c.units == 0 then bad(id, "units", "list at least one processing unit") end
+  else
+    c.dense = c.dense or {}
+  end
+  -- Sparse figures: refused unless the user asks for them to be halved.
+  for p, v in util.spairs(sparse) do
+    local have_dense = c.dense and c.dense[p] ~= nil
+    if not have_dense then
+      if not c.halve_sparse then
+        bad(id, "sparse." .. p, ("only a sparse figure (%s) is given; TPP counts dense figures only " ..
+          "(3A090 Technical Note). Give dense.%s, or set halve_sparse = true to use %s / 2")
+          :format(util.num(v), p, util.num(v)))
+      end
+      c.dense = c.dense or {}
+      c.dense[p] = v / 2
+      prov["dense." .. p] = "derived"
+      c.assumptions[#c.assumptions + 1] = ("dense.%s = %s, half the sparse figure %s (halve_sparse = true)")
+        :format(p, util.num(v / 2), util.num(v))
+    end
+  end
+
+  if c.memory ~= nil then
+    check_keys(id, "memory.", c.memory, MEMORY_KEYS)
+    check_number(id, "memory.bandwidth_gbs", c.memory.bandwidth_gbs)
+    check_number(id, "memory.capacity_gb", c.memory.capacity_gb)
+    check_number(id, "memory.package_area_mm2", c.memory.package_area_mm2, true)
+  else
+    c.memory = {}
+  end
+  check_number(id, "interconnect_gbs", c.interconnect_gbs)
+  check_number(id, "tdp_w", c.tdp_w)
+  check_number(id, "transistors_b", c.transistors_b)
+  check_number(id, "die_area_mm2", c.die_area_mm2, true)
+
+  if c.dies ~= nil then
+    if c.die_area_mm2 ~= nil then bad(id, "dies", "give either 'die_area_mm2' or 'dies', not both") end
+    for i, d in ipairs(c.dies) do
+      local f = ("dies[%d]"):format(i)
+      if type(d) ~= "table" then bad(id, f, "table expected, got " .. type(d)) end
+      check_keys(id, f .. ".", d, DIE_KEYS)
+      check_number(id, f .. ".area_mm2", d.area_mm2, true)
+      if d.kind ~= nil and d.kind ~= "logic" and d.kind ~= "memory" and d.kind ~= "other" then
+        bad(id, f .. ".kind", ("got '%s', expected 'logic', 'memory' or 'other'"):format(d.kind))
+      end
+      if (d.kind == nil or d.kind == "logic") and d.planar == nil then
+        c.assumptions[#c.assumptions + 1] = ("dies[%d]: transistor type not stated; assumed non-planar " ..
+          "(FinFET/GAA), so its area counts toward the applicable die area"):format(i)
+      end
+    end
+  end
+  if c.datacenter == nil then
+    c.assumptions[#c.assumptions + 1] = "datacenter: not stated; rules that depend on datacenter " ..
+      "design or marketing will ask for it"
+  end
+  return c
+end
+
+-- The normalized record the core binding takes.
+local function core_input(c, opts)
+  local units = {}
+  if c.units then
+    for i, u in ipairs(c.units) do units[i] = u.dense end
+  else
+    units[1] = c.dense
+  end
+  return {
+    units = units,
+    dies = c.dies,
+    area_mm2 = c.die_area_mm2,
+    mem_bw_gbs = c.memory.bandwidth_gbs,
+    mem_area_mm2 = c.memory.package_area_mm2,
+    interconnect_gbs = c.interconnect_gbs,
+    tf32_bits = opts.tf32_bits,
+    unit_mode = opts.unit_mode,
+  }
+end
+
+local function weakest(...)
+  local worst, rank = nil, 0
+  for i = 1, select("#", ...) do
+    local tag = select(i, ...)
+    local r = M.PROVENANCE_RANK[tag or "user"] or 3
+    if r > rank then worst, rank = tag or "user", r end
+  end
+  return worst
+end
+
+-- ---- the chip object ----
+
+local Chip = {}
+Chip.__index = Chip
+M.Chip = Chip
+
+local OPTION_KEYS = { tf32_bits = "number", unit_mode = "string" }
+
+local function check_opts(opts)
+  if opts == nil then return { tf32_bits = 0, unit_mode = "max_of_sums" } end
+  if type(opts) ~= "table" then error("tpp: options table expected, got " .. type(opts), 0) end
+  for k, v in pairs(opts) do
+    if not OPTION_KEYS[k] then
+      error(("tpp: option '%s' unknown; expected tf32_bits or unit_mode"):format(tostring(k)), 0)
+    end
+    if type(v) ~= OPTION_KEYS[k] then
+      error(("tpp: option %s: %s expected, got %s"):format(k, OPTION_KEYS[k], type(v)), 0)
+    end
+  end
+  local tf = opts.tf32_bits or 0
+  if tf ~= 0 and tf ~= 19 and tf ~= 32 then
+    error(("tpp: option tf32_bits: got %s, expected 0 (TF32 excluded), 19 or 32"):format(util.num(tf)), 0)
+  end
+  local um = opts.unit_mode or "max_of_sums"
+  if um ~= "max_of_sums" and um ~= "sum_of_maxes" then
+    error(("tpp: option unit_mode: got '%s', expected 'max_of_sums' or 'sum_of_maxes'"):format(um), 0)
+  end
+  return { tf32_bits = tf, unit_mode = um }
+end
+
+function M.new(t)
+  local c = M.normalize(t)
+  return setmetatable({ data = c, _cache = {} }, Chip)
+end
+
+function M.is_chip(x) return getmetatable(x) == Chip end
+
+--- All metrics, with provenance, unknowns and assumptions.
+function Chip:metrics(opts)
+  local o = check_opts(opts)
+  local key = o.tf32_bits .. "/" .. o.unit_mode
+  local cached = self._cache[key]
+  if cached then return cached end
+  local c = self.data
+  local r = core.chip_metrics(core_input(c, o))
+  local prov = c.provenance
+  local m = {
+    tpp = r.tpp, tpp_precision = r.tpp_precision, area_mm2 = r.area_mm2, pd = r.pd,
+    pp = r.pp, mbd = r.mbd,
+    h100e = { tpp = r.h100e_tpp, ["8bit"] = r.h100e_8bit, fp16 = r.h100e_fp16 },
+    mem_bw_gbs = c.memory.bandwidth_gbs, mem_gb = c.memory.capacity_gb,
+    interconnect_gbs = c.interconnect_gbs, transistors_b = c.transistors_b,
+    tf32_bits = o.tf32_bits, unit_mode = o.unit_mode,
+    provenance = {}, unknown = {}, assumptions = {},
+  }
+  for i, a in ipairs(c.assumptions) do m.assumptions[i] = a end
+  if o.tf32_bits == 0 then
+    local has_tf32 = (c.dense and c.dense.tf32) or false
+    if c.units then for _, u in ipairs(c.units) do has_tf32 = has_tf32 or u.dense.tf32 end end
+    if has_tf32 then
+      m.assumptions[#m.assumptions + 1] = "TF32 left out of the TPP maximum (its bit length is " ..
+        "ambiguous: 19 significant bits in a 32-bit container); pass tf32_bits = 19 or 32 to count it"
+    end
+  end
+  -- precisions tying at the maximum
+  if r.tpp and not c.units then
+    local ties = {}
+    for _, p in ipairs(M.PRECISIONS) do
+      local bits = p == "tf32" and o.tf32_bits or M.BITS[p]
+      local v = c.dense[p]
+      if v and bits and bits > 0 and v * bits == r.tpp then ties[#ties + 1] = p end
+    end
+    if #ties > 1 then m.tpp_ties = ties end
+  end
+  if r.tpp then
+    m.provenance.tpp = weakest(prov["dense." .. r.tpp_precision])
+  else
+    m.unknown.tpp = "no dense throughput figure is known for any precision"
+  end
+  local area_tag = prov.die_area_mm2
+  if r.pd then
+    m.provenance.pd = weakest(m.provenance.tpp, area_tag)
+  else
+    if not r.tpp then
+      m.unknown.pd = "TPP is unknown"
+    elseif r.missing_die then
+      m.unknown.pd = ("die %d has no area, so the applicable die area is unknown"):format(r.missing_die)
+    else
+      m.unknown.pd = "no applicable die area is known (die_area_mm2 or dies with area_mm2)"
+    end
+  end
+  if not r.mbd then
+    m.unknown.mbd = "memory bandwidth density needs memory.bandwidth_gbs and memory.package_area_mm2"
+  end
+  if m.mem_bw_gbs == nil then m.unknown.mem_bw_gbs = "memory bandwidth not given" end
+  if m.interconnect_gbs == nil then m.unknown.interconnect_gbs = "interconnect bandwidth not given" end
+  m.provenance.mem_bw_gbs = prov["memory.bandwidth_gbs"]
+  m.provenance.interconnect_gbs = prov.interconnect_gbs
+  m.provenance.area_mm2 = area_tag
+  self._cache[key] = m
+  return m
+end
+
+function Chip:tpp(opts)
+  local m = self:metrics(opts)
+  return m.tpp, m.tpp_precision
+end
+
+function Chip:pd(opts)
+  local m = self:metrics(opts)
+  return m.pd, m.unknown.pd
+end
+
+--- H100-equivalents on a declared basis; returns value, basis label.
+function Chip:h100e(basis, opts)
+  basis = basis or "tpp"
+  local b = M.H100E_BASES[basis]
+  if not b then
+    error(("tpp: H100e basis '%s' unknown; expected 'tpp', '8bit' or 'fp16'"):format(tostring(basis)), 2)
+  end
+  return self:metrics(opts).h100e[basis], b.label
+end
+
+function Chip:provenance(field) return self.data.provenance[field] end
+
+function Chip:__index(k)
+  local method = Chip[k]
+  if method ~= nil then return method end
+  return rawget(self, "data")[k]
+end
+
+function Chip:__tostring()
+  local d = self.data
+  local tpp = self:metrics().tpp
+  return ("tpp.chip %s (%s): TPP %s"):format(d.id or "?", d.name or "unnamed", tpp and util.num(tpp) or "unknown")
+end
+
+return M
