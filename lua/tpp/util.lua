@@ -75,6 +75,14 @@ end
 function M.did_you_mean(s, candidates, max_distance)
   local best, best_d
   local ls = s:lower()
+  -- a candidate that extends what was typed ("die_area" -> "die_area_mm2") wins
+  if #ls >= 3 then
+    local prefixed
+    for _, c in ipairs(candidates) do
+      if c:lower():sub(1, #ls) == ls and (not prefixed or #c < #prefixed) then prefixed = c end
+    end
+    if prefixed then return prefixed end
+  end
   for _, c in ipairs(candidates) do
     local d = M.levenshtein(ls, c:lower())
     if not best_d or d < best_d or (d == best_d and c < best) then best, best_d = c, d end
