@@ -87,6 +87,10 @@ void tpp_set_threads(int n_threads) {
   g_threads = n_threads > 0 ? n_threads : 0;
 }
 
+int tpp_isatty(int fd) {
+  return isatty(fd) ? 1 : 0;
+}
+
 double tpp_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

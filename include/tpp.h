@@ -218,6 +218,9 @@ int tpp_cpu_count(void);
 int tpp_get_threads(void);
 void tpp_set_threads(int n_threads);
 
+/* 1 when file descriptor fd is a terminal (progress output goes there). */
+int tpp_isatty(int fd);
+
 /* Wall-clock seconds from a monotonic clock, for benchmarks. */
 double tpp_now(void);
 

@@ -60,7 +60,13 @@ static int l_now(lua_State *L) {
   return 1;
 }
 
+static int l_isatty(lua_State *L) {
+  lua_pushboolean(L, tpp_isatty((int)luaL_checkinteger(L, 1)));
+  return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
+    {"isatty", l_isatty},
     {"version", l_version},
     {"cpu_count", l_cpu_count},
     {"threads", l_threads},

@@ -138,6 +138,7 @@ int tpp_spec_eval_batch(const tpp_spec_columns *in, const tpp_spec_options *opt,
 int tpp_cpu_count(void);
 int tpp_get_threads(void);
 void tpp_set_threads(int n_threads);
+int tpp_isatty(int fd);
 double tpp_now(void);
 void *tpp_alloc(size_t bytes);
 void tpp_free(void *ptr);

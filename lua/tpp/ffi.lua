@@ -61,6 +61,7 @@ end
 function M.version() return ffi.string(C.tpp_version()) end
 function M.cpu_count() return C.tpp_cpu_count() end
 function M.now() return C.tpp_now() end
+function M.isatty(fd) return C.tpp_isatty(fd) == 1 end
 
 function M.threads(n)
   if n ~= nil then

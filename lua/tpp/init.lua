@@ -155,4 +155,21 @@ function tpp.threads(n) return core.threads(n) end
 
 tpp.core = core
 
+--- The host CPU as a chip (measured peaks through the chip-metric core).
+function tpp.host(opts) return require("tpp.host").chip(opts) end
+
+-- Sub-modules load on first use: tpp.rules, tpp.model, tpp.tensor, ...
+local LAZY = {
+  rules = "tpp.rules", model = "tpp.model", tensor = "tpp.tensor", kernels = "tpp.kernels",
+  json = "tpp.json", infer = "tpp.infer", svg = "tpp.svg", chart = "tpp.chart",
+  dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import",
+}
+setmetatable(tpp, { __index = function(t, k)
+  local name = LAZY[k]
+  if not name then return nil end
+  local mod = require(name)
+  rawset(t, k, mod)
+  return mod
+end })
+
 return tpp

@@ -1,0 +1,20 @@
+--- tpp bench TARGET: benchmarks, each measured against a baseline in the same
+-- run and reported as ratios. Targets are modules tpp.bench.<target>.
+local M = {
+  summary = "benchmarks with in-run baselines (batch, rules, gemm, membw, decode, prefill, host)",
+  usage = "tpp bench TARGET [options] [--json]",
+  subcommands = "tpp.bench",
+}
+
+M.TARGETS = { "batch", "rules", "gemm", "membw", "decode", "prefill", "host" }
+
+function M.list()
+  local out = {}
+  for _, t in ipairs(M.TARGETS) do
+    local ok = pcall(require, "tpp.bench." .. t)
+    if ok then out[#out + 1] = t end
+  end
+  return out
+end
+
+return M
