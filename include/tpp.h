@@ -234,6 +234,9 @@ void tpp_fill_f64(double *dst, int64_t n, double value);
 
 /* TPP_FFI_END core */
 
+/* Further areas (rules, tensors, kernels, model) add their own
+ * TPP_FFI_BEGIN/END regions above this line. */
+
 #ifdef __cplusplus
 }
 #endif

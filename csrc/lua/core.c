@@ -84,5 +84,6 @@ int luaopen_tpp_core(lua_State *L) {
   lua_setfield(L, -2, "_VERSION");
   tpp_lua_open_spec(L);
   tpp_lua_open_batch(L);
+  /* further areas register here */
   return 1;
 }

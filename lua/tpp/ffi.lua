@@ -378,4 +378,6 @@ end
 
 M.C = C
 
+-- Further areas add their FFI functions to M: require("tpp.ffi_<area>")(M, C, ffi)
+
 return M

@@ -1,0 +1,57 @@
+-- tpp: export-control metrics of AI chips (TPP, performance density, rule
+-- classification) with a C core, for Lua 5.1-5.4 and LuaJIT.
+-- Offline from a checkout:  luarocks --tree ./lua_modules make rockspec/tpp-scm-1.rockspec
+rockspec_format = "3.0"
+package = "tpp"
+version = "scm-1"
+source = { url = "git+https://example.invalid/tpp.git" }
+description = {
+  summary = "Export-control metrics of AI chips: TPP, performance density, rule versions, inference",
+  detailed = [[
+tpp computes the regulatory metrics of AI accelerators from datasheet figures
+with provenance, classifies chips under every version of the US rules, and
+models and measures LLM inference. Not legal advice.]],
+  license = "MIT",
+}
+dependencies = { "lua >= 5.1, < 5.5" }
+external_dependencies = { OPENBLAS = { library = "openblas" } }
+build = {
+  type = "builtin",
+  modules = {
+    ["tpp.core"] = {
+      sources = {
+        "csrc/spec.c", "csrc/util.c",
+        "csrc/lua/batch_glue.c", "csrc/lua/core.c", "csrc/lua/spec_glue.c",
+      },
+      incdirs = { "include", "csrc", "$(OPENBLAS_INCDIR)" },
+      libdirs = { "$(OPENBLAS_LIBDIR)" },
+      libraries = { "openblas", "pthread", "m" },
+      defines = { "_POSIX_C_SOURCE=200809L" },
+    },
+    ["tpp"] = "lua/tpp/init.lua",
+    ["tpp.backend"] = "lua/tpp/backend.lua",
+    ["tpp.cdef"] = "lua/tpp/cdef.lua",
+    ["tpp.ffi"] = "lua/tpp/ffi.lua",
+    ["tpp.spec"] = "lua/tpp/spec.lua",
+    ["tpp.util"] = "lua/tpp/util.lua",
+    ["tpp.json"] = "lua/tpp/json.lua",
+    ["tpp.report"] = "lua/tpp/report.lua",
+    ["tpp.progress"] = "lua/tpp/progress.lua",
+    ["tpp.cli"] = "lua/tpp/cli.lua",
+    ["tpp.chips"] = "lua/tpp/chips/init.lua",
+    ["tpp.chips.import"] = "lua/tpp/chips/import.lua",
+    ["tpp.chips.nvidia"] = "lua/tpp/chips/nvidia.lua",
+    ["tpp.chips.amd"] = "lua/tpp/chips/amd.lua",
+    ["tpp.chips.intel"] = "lua/tpp/chips/intel.lua",
+    ["tpp.chips.google"] = "lua/tpp/chips/google.lua",
+    ["tpp.chips.aws"] = "lua/tpp/chips/aws.lua",
+    ["tpp.chips.huawei"] = "lua/tpp/chips/huawei.lua",
+    ["tpp.chips.china_other"] = "lua/tpp/chips/china_other.lua",
+    ["tpp.commands.chips"] = "lua/tpp/commands/chips.lua",
+    ["tpp.commands.show"] = "lua/tpp/commands/show.lua",
+    ["tpp.commands.version"] = "lua/tpp/commands/version.lua",
+    ["tpp.commands.bench"] = "lua/tpp/commands/bench.lua",
+  },
+  install = { bin = { tpp = "bin/tpp" } },
+}
+test = { type = "busted" }
