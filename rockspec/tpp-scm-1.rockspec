@@ -20,7 +20,11 @@ build = {
   modules = {
     ["tpp.core"] = {
       sources = {
-        "csrc/spec.c", "csrc/util.c",
+        "csrc/bench.c", "csrc/model.c", "csrc/spec.c", "csrc/tensor.c", "csrc/tokenizer.c",
+        "csrc/util.c",
+        "csrc/kernels/api.c", "csrc/kernels/attention.c", "csrc/kernels/cpu.c",
+        "csrc/kernels/gemm_f32.c", "csrc/kernels/ops.c", "csrc/kernels/qmatmul.c",
+        "csrc/kernels/quant.c", "csrc/kernels/sample.c",
         "csrc/lua/batch_glue.c", "csrc/lua/core.c", "csrc/lua/spec_glue.c",
       },
       incdirs = { "include", "csrc", "$(OPENBLAS_INCDIR)" },
