@@ -379,5 +379,8 @@ end
 M.C = C
 
 -- Further areas add their FFI functions to M: require("tpp.ffi_<area>")(M, C, ffi)
+require("tpp.ffi_tensor")(M, C, ffi)
+require("tpp.ffi_model")(M, C, ffi)
+require("tpp.ffi_bench")(M, C, ffi)
 
 return M
