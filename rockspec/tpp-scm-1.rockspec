@@ -20,8 +20,8 @@ build = {
   modules = {
     ["tpp.core"] = {
       sources = {
-        "csrc/spec.c", "csrc/util.c",
-        "csrc/lua/batch_glue.c", "csrc/lua/core.c", "csrc/lua/spec_glue.c",
+        "csrc/rule.c", "csrc/sha256.c", "csrc/spec.c", "csrc/util.c",
+        "csrc/lua/batch_glue.c", "csrc/lua/core.c", "csrc/lua/rule_glue.c", "csrc/lua/spec_glue.c",
       },
       incdirs = { "include", "csrc", "$(OPENBLAS_INCDIR)" },
       libdirs = { "$(OPENBLAS_LIBDIR)" },
@@ -32,6 +32,7 @@ build = {
     ["tpp.backend"] = "lua/tpp/backend.lua",
     ["tpp.cdef"] = "lua/tpp/cdef.lua",
     ["tpp.ffi"] = "lua/tpp/ffi.lua",
+    ["tpp.ffi_rules"] = "lua/tpp/ffi_rules.lua",
     ["tpp.spec"] = "lua/tpp/spec.lua",
     ["tpp.util"] = "lua/tpp/util.lua",
     ["tpp.json"] = "lua/tpp/json.lua",

@@ -379,5 +379,6 @@ end
 M.C = C
 
 -- Further areas add their FFI functions to M: require("tpp.ffi_<area>")(M, C, ffi)
+require("tpp.ffi_rules")(M, C, ffi)
 
 return M
