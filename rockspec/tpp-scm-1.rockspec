@@ -51,6 +51,9 @@ build = {
     ["tpp.commands.show"] = "lua/tpp/commands/show.lua",
     ["tpp.commands.version"] = "lua/tpp/commands/version.lua",
     ["tpp.commands.bench"] = "lua/tpp/commands/bench.lua",
+    -- destinations, ledger, charts
+    ["tpp.countries"] = "lua/tpp/countries.lua",
+    ["tpp.dest"] = "lua/tpp/dest.lua",
   },
   install = { bin = { tpp = "bin/tpp" } },
 }
