@@ -54,6 +54,8 @@ build = {
     -- destinations, ledger, charts
     ["tpp.countries"] = "lua/tpp/countries.lua",
     ["tpp.dest"] = "lua/tpp/dest.lua",
+    ["tpp.ledger"] = "lua/tpp/ledger.lua",
+    ["tpp.commands.ledger"] = "lua/tpp/commands/ledger.lua",
   },
   install = { bin = { tpp = "bin/tpp" } },
 }
