@@ -2,7 +2,8 @@ local json = require "tpp.json"
 
 describe("tpp.json", function()
   it("encodes with sorted keys and shortest exact numbers", function()
-    assert.equal('{"a":1,"b":[1,2.5,"x"],"c":{"d":true}}', json.encode({ c = { d = true }, b = { 1, 2.5, "x" }, a = 1 }))
+    assert.equal('{"a":1,"b":[1,2.5,"x"],"c":{"d":true}}',
+      json.encode({ c = { d = true }, b = { 1, 2.5, "x" }, a = 1 }))
     assert.equal("0.1", json.encode(0.1))
     assert.equal("15831.2", json.encode(15831.2))
     assert.equal("9007199254740992", json.encode(2 ^ 53)) -- integral values print as integers

@@ -1,6 +1,5 @@
 --- tpp bench batch: chip metrics over a large batch in the C core versus the
 -- same computation as a plain per-chip Lua loop, on the same data, in one run.
-local tpp = require "tpp"
 local core = require "tpp.backend"
 local progress = require "tpp.progress"
 local report = require "tpp.report"
@@ -82,7 +81,6 @@ function M.run(args)
     for _, c in ipairs(COLUMNS) do chip[c[1]] = cols[c[1]][i] end
     chips[i] = chip
   end
-  cols = nil
   local tpp_out, pd_out = {}, {}
   local best_lua = math.huge
   for r = 1, reps do
