@@ -218,7 +218,8 @@ function M.main(argv)
     if type(code) == "number" then status = code end
   end)
   if not ok then
-    local msg = tostring(err)
+    -- a "tpp..." message is for the user: drop the Lua position in front of it
+    local msg = tostring(err):gsub("^[^\n]-:%d+: (tpp)", "%1")
     if not msg:match("^tpp") then msg = "tpp: " .. msg end
     io.stderr:write(msg, "\n")
     return 1
