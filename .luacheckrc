@@ -1,6 +1,6 @@
 -- luacheck configuration: code must run on Lua 5.1, 5.4 and LuaJIT.
 std = "max"
-max_line_length = 120
+max_line_length = 130
 codes = true
 ignore = { "212/self" } -- unused self in methods is normal
 files["spec"] = { std = "+busted" }

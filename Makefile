@@ -101,11 +101,8 @@ fuzz: all
 	 else echo "tpp: no fuzz targets yet"; fi
 
 install: all
-	install -d $(DESTDIR)$(LUADIR)/tpp $(DESTDIR)$(LUADIR)/tpp/chips $(DESTDIR)$(LUADIR)/tpp/rules \
-	  $(DESTDIR)$(LIBDIR)/tpp $(DESTDIR)$(BINDIR)
-	install -m 644 lua/tpp/*.lua $(DESTDIR)$(LUADIR)/tpp/
-	install -m 644 lua/tpp/chips/*.lua $(DESTDIR)$(LUADIR)/tpp/chips/
-	-install -m 644 lua/tpp/rules/*.lua $(DESTDIR)$(LUADIR)/tpp/rules/ 2>/dev/null
+	install -d $(DESTDIR)$(LUADIR) $(DESTDIR)$(LIBDIR)/tpp $(DESTDIR)$(BINDIR)
+	cd lua && find tpp -name '*.lua' -exec install -D -m 644 {} $(DESTDIR)$(LUADIR)/{} \;
 	install -m 755 build/5.4/tpp/core.so $(DESTDIR)$(LIBDIR)/tpp/core.so
 	install -m 755 bin/tpp $(DESTDIR)$(BINDIR)/tpp
 

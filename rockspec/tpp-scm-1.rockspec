@@ -20,8 +20,8 @@ build = {
   modules = {
     ["tpp.core"] = {
       sources = {
-        "csrc/spec.c", "csrc/util.c",
-        "csrc/lua/batch_glue.c", "csrc/lua/core.c", "csrc/lua/spec_glue.c",
+        "csrc/roofline.c", "csrc/spec.c", "csrc/util.c",
+        "csrc/lua/batch_glue.c", "csrc/lua/core.c", "csrc/lua/infer_glue.c", "csrc/lua/spec_glue.c",
       },
       incdirs = { "include", "csrc", "$(OPENBLAS_INCDIR)" },
       libdirs = { "$(OPENBLAS_LIBDIR)" },
@@ -45,12 +45,15 @@ build = {
     ["tpp.commands.bench"] = "lua/tpp/commands/bench.lua",
     ["tpp.commands.chart"] = "lua/tpp/commands/chart.lua",
     ["tpp.commands.chips"] = "lua/tpp/commands/chips.lua",
+    ["tpp.commands.infer"] = "lua/tpp/commands/infer.lua",
     ["tpp.commands.ledger"] = "lua/tpp/commands/ledger.lua",
     ["tpp.commands.show"] = "lua/tpp/commands/show.lua",
     ["tpp.commands.version"] = "lua/tpp/commands/version.lua",
     ["tpp.countries"] = "lua/tpp/countries.lua",
     ["tpp.dest"] = "lua/tpp/dest.lua",
     ["tpp.ffi"] = "lua/tpp/ffi.lua",
+    ["tpp.ffi_infer"] = "lua/tpp/ffi_infer.lua",
+    ["tpp.infer"] = "lua/tpp/infer.lua",
     ["tpp"] = "lua/tpp/init.lua",
     ["tpp.json"] = "lua/tpp/json.lua",
     ["tpp.ledger"] = "lua/tpp/ledger.lua",
