@@ -119,7 +119,7 @@ describe("tpp.chart.map()", function()
 
   it("lists chips with unknown PD or TPP instead of dropping them", function()
     assert.matches("PD unknown", doc, 1, true)
-    assert.matches("Gaudi 3 (TPP 29,360)", doc, 1, true)
+    assert.matches("Gaudi\194\1603\194\160(TPP\194\16029,360)", doc, 1, true) -- kept on one line
     assert.matches("TPP unknown, not plotted", doc, 1, true)
     assert.matches("MI308X", doc, 1, true)
     local found = false

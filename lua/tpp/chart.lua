@@ -925,7 +925,7 @@ function M.map(opts)
   end
 
   -- legend panel
-  local LX, LY, LW = 822, PT - 2, W - 822 - 14
+  local LX, LY, LW = 834, PT - 2, W - 834 - 10
   local legend = svg.el("g", { class = "legend-panel" })
   doc:add(legend)
   local ly = LY + 18
@@ -984,14 +984,20 @@ function M.map(opts)
   lrow(function(px, py)
     legend:add(svg.el("line", { x1 = px - 10, y1 = py + 5, x2 = px + 10, y2 = py - 5, class = "iso" }))
   end, "constant die area: PD = TPP / area")
+  -- entries do not break across lines: spaces inside an entry are no-break spaces
+  local function keep(list)
+    local out = {}
+    for i, e in ipairs(list) do out[i] = e:gsub(" ", "\194\160") end
+    return out
+  end
   local notes = {}
   if #unknown_pd > 0 then
-    notes[#notes + 1] = "PD unknown (no applicable die area), not plotted: " .. table.concat(unknown_pd, ", ") .. "."
+    notes[#notes + 1] = "PD unknown (no applicable die area), not plotted: " .. table.concat(keep(unknown_pd), ", ") .. "."
   end
   if #unknown_tpp > 0 then
-    notes[#notes + 1] = "TPP unknown, not plotted: " .. table.concat(unknown_tpp, ", ") .. "."
+    notes[#notes + 1] = "TPP unknown, not plotted: " .. table.concat(keep(unknown_tpp), ", ") .. "."
   end
-  if #outside > 0 then notes[#notes + 1] = "Outside the axes: " .. table.concat(outside, ", ") .. "." end
+  if #outside > 0 then notes[#notes + 1] = "Outside the axes: " .. table.concat(keep(outside), ", ") .. "." end
   if #notes > 0 then
     ly = ly + 4
     ltitle("Not on the chart")
@@ -1016,13 +1022,14 @@ function M.map(opts)
       "Labels: short name and TPP.",
     M.DISCLAIMER,
   }
-  local fy = PB + 66
+  local fy = math.max(PB + 66, ly + 16)
   for _, para in ipairs(foot) do
     for _, line in ipairs(wrap_px(para, W - PL - 20, 9.5)) do
       doc:add(svg.el("text", { x = PL, y = fy, class = "foot" }, line))
       fy = fy + 12
     end
   end
+  doc:resize(W, math.ceil(fy + 6))
 
   local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, fallback = meta.fallback or false,
     plotted = {}, unknown_pd = unknown_pd, unknown_tpp = unknown_tpp, outside = outside,

@@ -183,9 +183,18 @@ function M.document(opts)
   end
   root:add(doc.defs)
   if opts.background then
-    root:add(M.el("rect", { x = 0, y = 0, width = opts.width, height = opts.height, fill = opts.background }))
+    doc.background = root:add(M.el("rect", { x = 0, y = 0, width = opts.width, height = opts.height,
+      fill = opts.background }))
   end
   return doc
+end
+
+--- Change the canvas size (e.g. once the content's height is known).
+function Document:resize(width, height)
+  local a = self.root.attrs
+  a.width, a.height = width, height
+  a.viewBox = ("0 0 %s %s"):format(M.num(width), M.num(height))
+  if self.background then self.background.attrs.width, self.background.attrs.height = width, height end
 end
 
 function Document:add(e) return self.root:add(e) end
@@ -314,6 +323,8 @@ local WIDTHS = {
   w = 818, x = 592, y = 592, z = 525,
 }
 for d = 0, 9 do WIDTHS[tostring(d)] = 636 end
+WIDTHS["\194\160"] = 318 -- no-break space
+WIDTHS["\194\178"] = 402 -- superscript two (mm²)
 
 --- Estimated width in px of text at a font size (bold adds 8 %). UTF-8
 -- multibyte characters count as one wide glyph.
