@@ -234,6 +234,81 @@ void tpp_fill_f64(double *dst, int64_t n, double value);
 
 /* TPP_FFI_END core */
 
+/* TPP_FFI_BEGIN infer */
+
+/* Analytic (roofline) inference model: how fast a chip could serve an LLM.
+ * Per step, time = max(bytes / (bandwidth x eff_mem), FLOPs / (peak x eff_compute))
+ * + tensor-parallel all-reduce time + a fixed per-step overhead. Every
+ * efficiency is an input, so the caller states (and reports) its assumptions. */
+
+typedef struct tpp_infer_hw {
+  double peak_tflops;   /* dense peak at the compute precision, TFLOPS */
+  double mem_bw_gbs;    /* memory bandwidth per chip, GB/s */
+  double mem_gb;        /* memory capacity per chip, GB */
+  double link_gbs;      /* per-direction chip-to-chip bandwidth for collectives, GB/s */
+} tpp_infer_hw;
+
+typedef struct tpp_infer_model {
+  double weight_bytes;         /* all weights at the serving precision, bytes */
+  double dense_weight_bytes;   /* weights every token reads (attention, shared, embeddings) */
+  double expert_bytes;         /* one routed expert of one layer, bytes (0 for dense models) */
+  double active_params;        /* parameters used per token (MoE: active only) */
+  double kv_bytes_per_token;   /* KV-cache bytes per token of context, all layers */
+  double attn_flops_per_ctx;   /* attention FLOPs per token per token of context (4 x layers x q_dim) */
+  double hidden_bytes;         /* activation vector per token for an all-reduce, bytes */
+  int32_t n_layers;
+  int32_t n_experts;           /* routed experts per MoE layer (0 = dense) */
+  int32_t experts_per_token;   /* routed experts each token uses */
+  int32_t moe_layers;          /* layers with routed experts */
+} tpp_infer_model;
+
+typedef struct tpp_infer_scenario {
+  int32_t batch;               /* concurrent sequences */
+  int32_t prompt_tokens;       /* input length */
+  int32_t output_tokens;       /* generated length */
+  int32_t tp;                  /* tensor-parallel degree (chips per replica) */
+  double eff_compute;          /* fraction of peak FLOPS achieved, (0, 1] */
+  double eff_mem;              /* fraction of peak bandwidth achieved, (0, 1] */
+  double allreduce_us;         /* fixed latency of one all-reduce, microseconds */
+  double step_overhead_us;     /* fixed host/launch cost per forward step, microseconds */
+  double mem_reserve;          /* fraction of memory not usable for weights + KV, [0, 1) */
+} tpp_infer_scenario;
+
+/* Bound of a phase. */
+enum {
+  TPP_BOUND_MEMORY = 0,
+  TPP_BOUND_COMPUTE = 1,
+  TPP_BOUND_COMM = 2
+};
+
+typedef struct tpp_infer_result {
+  double prefill_ms;           /* time to first token for the whole batch */
+  double decode_ms;            /* one decode step at the mean context length */
+  double decode_tokens_per_s;  /* batch / decode step, per replica */
+  double user_tokens_per_s;    /* 1 / decode step */
+  double prefill_tokens_per_s; /* prompt tokens per second per replica */
+  double decode_bytes;         /* bytes read per chip per decode step */
+  double decode_flops;         /* FLOPs per chip per decode step */
+  double prefill_flops;        /* FLOPs per chip for the prefill */
+  double weights_gb;           /* weights per chip, GB */
+  double kv_gb;                /* KV cache per chip at full length, GB */
+  double intensity;            /* decode FLOPs per byte */
+  double ridge;                /* chip FLOPs per byte at the stated efficiencies */
+  double comm_ms;              /* all-reduce time per decode step */
+  int32_t decode_bound;        /* TPP_BOUND_* */
+  int32_t prefill_bound;
+  int32_t fits;                /* 1 weights + KV fit in usable memory */
+  int32_t max_batch;           /* largest batch that fits at this length (0 if none) */
+} tpp_infer_result;
+
+void tpp_infer_scenario_init(tpp_infer_scenario *sc);
+
+/* One (chip, model, scenario) evaluation; errors name the field. */
+int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
+                   const tpp_infer_scenario *sc, tpp_infer_result *out,
+                   tpp_error *err);
+
+/* TPP_FFI_END infer */
 /* TPP_FFI_BEGIN rules */
 
 /*

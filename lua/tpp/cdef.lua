@@ -144,6 +144,67 @@ void *tpp_alloc(size_t bytes);
 void tpp_free(void *ptr);
 void tpp_fill_f64(double *dst, int64_t n, double value);
 
+/* region infer */
+
+typedef struct tpp_infer_hw {
+  double peak_tflops;
+  double mem_bw_gbs;
+  double mem_gb;
+  double link_gbs;
+} tpp_infer_hw;
+typedef struct tpp_infer_model {
+  double weight_bytes;
+  double dense_weight_bytes;
+  double expert_bytes;
+  double active_params;
+  double kv_bytes_per_token;
+  double attn_flops_per_ctx;
+  double hidden_bytes;
+  int32_t n_layers;
+  int32_t n_experts;
+  int32_t experts_per_token;
+  int32_t moe_layers;
+} tpp_infer_model;
+typedef struct tpp_infer_scenario {
+  int32_t batch;
+  int32_t prompt_tokens;
+  int32_t output_tokens;
+  int32_t tp;
+  double eff_compute;
+  double eff_mem;
+  double allreduce_us;
+  double step_overhead_us;
+  double mem_reserve;
+} tpp_infer_scenario;
+enum {
+  TPP_BOUND_MEMORY = 0,
+  TPP_BOUND_COMPUTE = 1,
+  TPP_BOUND_COMM = 2
+};
+typedef struct tpp_infer_result {
+  double prefill_ms;
+  double decode_ms;
+  double decode_tokens_per_s;
+  double user_tokens_per_s;
+  double prefill_tokens_per_s;
+  double decode_bytes;
+  double decode_flops;
+  double prefill_flops;
+  double weights_gb;
+  double kv_gb;
+  double intensity;
+  double ridge;
+  double comm_ms;
+  int32_t decode_bound;
+  int32_t prefill_bound;
+  int32_t fits;
+  int32_t max_batch;
+} tpp_infer_result;
+void tpp_infer_scenario_init(tpp_infer_scenario *sc);
+int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
+                   const tpp_infer_scenario *sc, tpp_infer_result *out,
+                   tpp_error *err);
+
 /* region rules */
 
 enum {

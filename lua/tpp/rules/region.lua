@@ -333,6 +333,14 @@ function M.boxes(v, x, y, facts, opts)
   end
   local P, why = prepare(v, opts.as_of or os.date("!%Y-%m-%d"))
   if not P then error("tpp.rules.boxes: " .. why .. "; its region cannot be drawn", 0) end
+  for _, name in ipairs({ x, y }) do
+    if not P.metrics[name] then
+      local used = {}
+      for _, m in ipairs(metrics.ORDER) do if P.metrics[m] then used[#used + 1] = m end end
+      error(("tpp.rules.boxes: %s has no test on %s; its metrics are %s"):format(v.id, name,
+        table.concat(used, ", ")), 0)
+    end
+  end
   local out = {}
   local function with(list, extra)
     local l = util.deepcopy(list or {})
