@@ -12,6 +12,9 @@
 #include "internal.h"
 
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,109 +248,179 @@ int tpp_rule_eval_one(const tpp_rule_program *p, const double *columns,
   return TPP_OK;
 }
 
-/* ---- n rows: the same semantics a block at a time ---- */
+/* ---- n rows: the same semantics 64 rows at a time ----
+ *
+ * The batch kernel keeps, for every test, clause and note, one 64-bit word
+ * per 64 rows: bit j of t is set where row j is true, of f where it is false
+ * (neither: unknown), of n where a near line decides it. Conjunctions,
+ * exclusions, precedence and the review policy are then word operations;
+ * only the int8 outputs are written row by row. Tests are compared two rows
+ * at a time with SSE2 where the compiler targets it (all x86-64), else one
+ * at a time: both give the same bits. */
 
-enum { BLOCK = 256 };
+enum { WORDS = 4, BLOCK = 64 * WORDS };
 
-/* Per-worker scratch, each array [count][BLOCK] bytes (doubles for sums):
- * a test, clause or note is true where t[] = 1, false where f[] = 1, unknown
- * where both are 0; nr[] marks a near line (tests) or a near decision. */
+/* Per-worker scratch; each array is [count][WORDS] words. */
 typedef struct rule_scratch {
-  uint8_t *test_t, *test_f, *test_near;       /* [n_tests][BLOCK] */
-  uint8_t *clause_t, *clause_f, *clause_near; /* [n_clauses][BLOCK] */
-  int8_t *clause_outcome;                     /* [n_clauses][BLOCK] */
-  uint8_t *note_t, *note_f, *note_near;       /* [n_notes][BLOCK] */
-  double *sums;                               /* [n_inputs][BLOCK] */
-  uint8_t *bytes;                             /* the one allocation behind the byte arrays */
+  uint64_t *test_t, *test_f, *test_near;       /* [n_tests][WORDS] */
+  uint64_t *clause_t, *clause_f, *clause_near; /* [n_clauses][WORDS], clause_f before notes */
+  uint64_t *clause_raw_f;                      /* [n_clauses][WORDS] */
+  uint64_t *note_t, *note_f, *note_near;       /* [n_notes][WORDS] */
+  double *sums;                                /* [n_inputs][BLOCK] */
+  uint64_t *words;                             /* the allocation behind the word arrays */
+  int8_t outcome_notes[64][32];                /* [clause][k]: outcome notes on the clause, in order */
+  int8_t n_outcome_notes[64];                  /* [clause] */
 } rule_scratch;
 
 static void scratch_free(rule_scratch *s) {
-  tpp_free(s->bytes);
+  tpp_free(s->words);
   tpp_free(s->sums);
 }
 
 static int scratch_alloc(rule_scratch *s, const tpp_rule_program *p) {
-  size_t nt = (size_t)p->n_tests * BLOCK, nc = (size_t)p->n_clauses * BLOCK;
-  size_t nn = (size_t)p->n_notes * BLOCK, ns = (size_t)p->n_inputs * BLOCK;
-  uint8_t *b = (uint8_t *)tpp_alloc(3 * nt + 4 * nc + 3 * nn + 64);
-  s->bytes = b;
+  size_t nt = (size_t)p->n_tests * WORDS, nc = (size_t)p->n_clauses * WORDS;
+  size_t nn = (size_t)p->n_notes * WORDS, ns = (size_t)p->n_inputs * BLOCK;
+  int c, n;
+  uint64_t *w = (uint64_t *)tpp_alloc((3 * nt + 4 * nc + 3 * nn + 1) * sizeof(uint64_t));
+  s->words = w;
   s->sums = (double *)tpp_alloc(ns * sizeof(double) + 64);
-  if (!b || !s->sums) {
+  if (!w || !s->sums) {
     scratch_free(s);
     return TPP_E_NOMEM;
   }
-  s->test_t = b; b += nt;
-  s->test_f = b; b += nt;
-  s->test_near = b; b += nt;
-  s->clause_t = b; b += nc;
-  s->clause_f = b; b += nc;
-  s->clause_near = b; b += nc;
-  s->clause_outcome = (int8_t *)b; b += nc;
-  s->note_t = b; b += nn;
-  s->note_f = b; b += nn;
-  s->note_near = b;
+  s->test_t = w; w += nt;
+  s->test_f = w; w += nt;
+  s->test_near = w; w += nt;
+  s->clause_t = w; w += nc;
+  s->clause_f = w; w += nc;
+  s->clause_near = w; w += nc;
+  s->clause_raw_f = w; w += nc;
+  s->note_t = w; w += nn;
+  s->note_f = w; w += nn;
+  s->note_near = w;
+  for (c = 0; c < p->n_clauses; c++) {
+    s->n_outcome_notes[c] = 0;
+    for (n = 0; n < p->n_notes; n++)
+      if (p->notes[n].kind == TPP_NOTE_OUTCOME && ((p->notes[n].targets >> c) & 1u))
+        s->outcome_notes[c][s->n_outcome_notes[c]++] = (int8_t)n;
+  }
   return TPP_OK;
 }
 
-/* One test over m rows of x (NULL = every row unknown). */
-static void eval_test(const tpp_rule_test *t, double near, const double *x, int m,
-                      uint8_t *tt, uint8_t *tf, uint8_t *tn) {
-  const double thr = t->threshold, reach = near * fabs(thr);
-  const uint8_t ut = t->if_unknown == TPP_IF_UNKNOWN_TRUE;
-  const uint8_t uf = t->if_unknown == TPP_IF_UNKNOWN_FALSE;
-  const int nearable = t->op != TPP_OP_EQ && !t->no_near;
-  int j;
-  if (!x) {
-    memset(tt, ut, (size_t)m);
-    memset(tf, uf, (size_t)m);
-    memset(tn, 0, (size_t)m);
-    return;
+static int lowest_bit(uint64_t x) {
+#if defined(__GNUC__)
+  return __builtin_ctzll(x);
+#else
+  int k = 0;
+  while (!(x & 1u)) {
+    x >>= 1;
+    k++;
   }
-  /* NaN compares false under every operator, so `c` is 0 for unknown rows. */
-#define TPP_TEST_LOOP(EXPR)                                    \
-  for (j = 0; j < m; j++) {                                    \
-    const double v = x[j];                                     \
-    const uint8_t known = v == v, c = (uint8_t)(EXPR);         \
-    const uint8_t unknown = (uint8_t)(known ^ 1u);             \
-    tt[j] = (uint8_t)(c | (unknown & ut));                     \
-    tf[j] = (uint8_t)((known & (c ^ 1u)) | (unknown & uf));    \
-    tn[j] = (uint8_t)(nearable & known & (fabs(v - thr) <= reach)); \
-  }
-  switch (t->op) {
-    case TPP_OP_GE: TPP_TEST_LOOP(v >= thr) break;
-    case TPP_OP_GT: TPP_TEST_LOOP(v > thr) break;
-    case TPP_OP_LE: TPP_TEST_LOOP(v <= thr) break;
-    case TPP_OP_LT: TPP_TEST_LOOP(v < thr) break;
-    default: TPP_TEST_LOOP(v == thr) break;
-  }
-#undef TPP_TEST_LOOP
+  return k;
+#endif
 }
 
-/* Conjunction of tests [first, first + n) into ct/cf/cn for m rows. */
-static void eval_conjunction(const rule_scratch *s, int32_t first, int32_t n, int m,
-                             uint8_t *ct, uint8_t *cf, uint8_t *cn) {
-  uint8_t not_true[BLOCK], near_not_true[BLOCK], any_near[BLOCK];
-  int t, j;
-  memset(ct, 1, (size_t)m);
-  memset(cf, 0, (size_t)m);
-  memset(not_true, 0, sizeof not_true);
-  memset(near_not_true, 0, sizeof near_not_true);
-  memset(any_near, 0, sizeof any_near);
-  for (t = first; t < first + n; t++) {
-    const uint8_t *tt = s->test_t + (size_t)t * BLOCK, *tf = s->test_f + (size_t)t * BLOCK;
-    const uint8_t *tn = s->test_near + (size_t)t * BLOCK;
-    for (j = 0; j < m; j++) {
-      const uint8_t nt = (uint8_t)!tt[j];
-      ct[j] &= tt[j];
-      cf[j] |= tf[j];
-      not_true[j] = (uint8_t)(not_true[j] + (nt && not_true[j] < 2));
-      near_not_true[j] |= (uint8_t)(nt & tn[j]);
-      any_near[j] |= tn[j];
+/* Bits of rows [0, rows) of x for one test: c (value OP threshold, false for
+ * NaN), k (known), n (within reach of the line; only when nearable). */
+static void test_word(const double *x, int rows, int op, double thr, double reach, int nearable,
+                      uint64_t *c_out, uint64_t *k_out, uint64_t *n_out) {
+  uint64_t c = 0, k = 0, n = 0;
+  int j = 0;
+#if defined(__SSE2__)
+  {
+    const __m128d t = _mm_set1_pd(thr), r = _mm_set1_pd(reach);
+    const __m128d sign = _mm_set1_pd(-0.0);
+    /* one loop per comparator, so the loop body has no branch */
+#define TPP_SSE_LOOP(CMP)                                                                  \
+  for (; j + 1 < rows; j += 2) {                                                           \
+    const __m128d v = _mm_loadu_pd(x + j);                                                 \
+    c |= (uint64_t)_mm_movemask_pd(CMP(v, t)) << j;                                        \
+    k |= (uint64_t)_mm_movemask_pd(_mm_cmpord_pd(v, v)) << j;                              \
+    if (nearable)                                                                          \
+      n |= (uint64_t)_mm_movemask_pd(_mm_cmple_pd(_mm_andnot_pd(sign, _mm_sub_pd(v, t)), r)) << j; \
+  }
+    switch (op) {
+      case TPP_OP_GE: TPP_SSE_LOOP(_mm_cmpge_pd) break;
+      case TPP_OP_GT: TPP_SSE_LOOP(_mm_cmpgt_pd) break;
+      case TPP_OP_LE: TPP_SSE_LOOP(_mm_cmple_pd) break;
+      case TPP_OP_LT: TPP_SSE_LOOP(_mm_cmplt_pd) break;
+      default: TPP_SSE_LOOP(_mm_cmpeq_pd) break;
+    }
+#undef TPP_SSE_LOOP
+  }
+#endif
+  for (; j < rows; j++) {
+    const double v = x[j];
+    c |= (uint64_t)compare(v, op, thr) << j;
+    k |= (uint64_t)(v == v) << j;
+    if (nearable) n |= (uint64_t)(fabs(v - thr) <= reach) << j;
+  }
+  *c_out = c;
+  *k_out = k;
+  *n_out = n;
+}
+
+static uint64_t valid_bits(int rows) {
+  return rows >= 64 ? ~(uint64_t)0 : rows <= 0 ? 0 : (((uint64_t)1 << rows) - 1);
+}
+
+static void eval_test_words(const tpp_rule_test *t, double near, const double *x, int m, uint64_t *tt,
+                            uint64_t *tf, uint64_t *tn) {
+  const double reach = near * fabs(t->threshold);
+  const int nearable = t->op != TPP_OP_EQ && !t->no_near;
+  int w;
+  for (w = 0; w < WORDS; w++) {
+    const int rows = m - 64 * w;
+    const uint64_t valid = valid_bits(rows);
+    uint64_t c = 0, k = 0, n = 0, unknown;
+    if (x && rows > 0)
+      test_word(x + 64 * w, rows < 64 ? rows : 64, t->op, t->threshold, reach, nearable, &c, &k, &n);
+    unknown = valid & ~k;
+    tt[w] = c | (t->if_unknown == TPP_IF_UNKNOWN_TRUE ? unknown : 0);
+    tf[w] = (k & ~c) | (t->if_unknown == TPP_IF_UNKNOWN_FALSE ? unknown : 0);
+    tn[w] = nearable ? n & k : 0;
+  }
+}
+
+/* Conjunction of tests [first, first + n): ct, cf, cn (decided by one near line). */
+static void conjunction_words(const rule_scratch *s, int32_t first, int32_t n, uint64_t *ct,
+                              uint64_t *cf, uint64_t *cn) {
+  int w, t;
+  for (w = 0; w < WORDS; w++) {
+    uint64_t all = ~(uint64_t)0, any_false = 0, none = ~(uint64_t)0, one = 0;
+    uint64_t near_not_true = 0, any_near = 0;
+    for (t = first; t < first + n; t++) {
+      const uint64_t tt = s->test_t[(size_t)t * WORDS + w], tn = s->test_near[(size_t)t * WORDS + w];
+      const uint64_t nt = ~tt;
+      all &= tt;
+      any_false |= s->test_f[(size_t)t * WORDS + w];
+      one = (one & ~nt) | (none & nt);
+      none &= ~nt;
+      near_not_true |= nt & tn;
+      any_near |= tn;
+    }
+    ct[w] = all;
+    cf[w] = any_false;
+    cn[w] = (none & any_near) | (one & near_not_true);
+  }
+}
+
+/* The outcome of clause c for row j of word w after its outcome notes. */
+static int8_t clause_outcome_at(const tpp_rule_program *p, const rule_scratch *s, int c, int w, int j) {
+  int8_t o = (int8_t)p->clauses[c].outcome;
+  int undetermined = 0, k;
+  const uint64_t bit = (uint64_t)1 << j;
+  for (k = 0; k < s->n_outcome_notes[c]; k++) {
+    const int n = s->outcome_notes[c][k];
+    const tpp_rule_note *note = &p->notes[n];
+    if (s->note_t[(size_t)n * WORDS + w] & bit) {
+      o = (int8_t)note->outcome;
+      undetermined = 0;
+    } else if (!(s->note_f[(size_t)n * WORDS + w] & bit) && note->outcome != o) {
+      undetermined = 1;
     }
   }
-  for (j = 0; j < m; j++)
-    cn[j] = (uint8_t)((not_true[j] == 0 && any_near[j]) ||
-                      (not_true[j] == 1 && near_not_true[j]));
+  return undetermined ? (int8_t)TPP_OUTCOME_UNDETERMINED : o;
 }
 
 typedef struct rule_job {
@@ -359,7 +432,8 @@ typedef struct rule_job {
 static void eval_block(const tpp_rule_program *p, const double *const *columns,
                        const tpp_rule_outputs *out, rule_scratch *s, int64_t i0, int m) {
   const double *inputs[TPP_RULE_MAX_INPUTS];
-  int k, t, c, n, j;
+  uint64_t gov_mask[TPP_RULE_MAX_CLAUSES], unknown_mask[TPP_RULE_MAX_CLAUSES];
+  int k, t, c, n, w, j;
   for (k = 0; k < p->n_inputs; k++) {
     const tpp_rule_input *in = &p->inputs[k];
     const double *a = columns[in->a] ? columns[in->a] + i0 : NULL;
@@ -377,108 +451,107 @@ static void eval_block(const tpp_rule_program *p, const double *const *columns,
     }
   }
   for (t = 0; t < p->n_tests; t++)
-    eval_test(&p->tests[t], p->near, inputs[p->tests[t].input], m,
-              s->test_t + (size_t)t * BLOCK, s->test_f + (size_t)t * BLOCK,
-              s->test_near + (size_t)t * BLOCK);
+    eval_test_words(&p->tests[t], p->near, inputs[p->tests[t].input], m, s->test_t + (size_t)t * WORDS,
+                    s->test_f + (size_t)t * WORDS, s->test_near + (size_t)t * WORDS);
   for (c = 0; c < p->n_clauses; c++) {
-    int8_t *co = s->clause_outcome + (size_t)c * BLOCK;
-    eval_conjunction(s, p->clauses[c].first_test, p->clauses[c].n_tests, m,
-                     s->clause_t + (size_t)c * BLOCK, s->clause_f + (size_t)c * BLOCK,
-                     s->clause_near + (size_t)c * BLOCK);
-    memset(co, (int8_t)p->clauses[c].outcome, (size_t)m);
+    conjunction_words(s, p->clauses[c].first_test, p->clauses[c].n_tests, s->clause_t + (size_t)c * WORDS,
+                      s->clause_f + (size_t)c * WORDS, s->clause_near + (size_t)c * WORDS);
+    memcpy(s->clause_raw_f + (size_t)c * WORDS, s->clause_f + (size_t)c * WORDS, WORDS * sizeof(uint64_t));
   }
+  for (n = 0; n < p->n_notes; n++)
+    conjunction_words(s, p->notes[n].first_test, p->notes[n].n_tests, s->note_t + (size_t)n * WORDS,
+                      s->note_f + (size_t)n * WORDS, s->note_near + (size_t)n * WORDS);
+  /* exclusion notes cut their clauses */
   for (n = 0; n < p->n_notes; n++) {
-    uint8_t relevant[BLOCK];
-    uint8_t *nn = s->note_near + (size_t)n * BLOCK;
-    eval_conjunction(s, p->notes[n].first_test, p->notes[n].n_tests, m,
-                     s->note_t + (size_t)n * BLOCK, s->note_f + (size_t)n * BLOCK, nn);
-    memset(relevant, 0, (size_t)m);
+    const tpp_rule_note *note = &p->notes[n];
+    if (note->kind != TPP_NOTE_EXCLUDE) continue;
     for (c = 0; c < p->n_clauses; c++) {
-      const uint8_t *cf = s->clause_f + (size_t)c * BLOCK;
-      if (!((p->notes[n].targets >> c) & 1u)) continue;
-      for (j = 0; j < m; j++) relevant[j] |= (uint8_t)(cf[j] ^ 1u);
-    }
-    for (j = 0; j < m; j++) nn[j] &= relevant[j];
-  }
-  /* Notes in order: exclusions cut clauses; outcome notes rewrite outcomes. */
-  for (c = 0; c < p->n_clauses; c++) {
-    uint8_t *ct = s->clause_t + (size_t)c * BLOCK, *cf = s->clause_f + (size_t)c * BLOCK;
-    int8_t *co = s->clause_outcome + (size_t)c * BLOCK;
-    uint8_t undetermined[BLOCK];
-    int any_outcome_note = 0;
-    memset(undetermined, 0, (size_t)m);
-    for (n = 0; n < p->n_notes; n++) {
-      const tpp_rule_note *note = &p->notes[n];
-      const uint8_t *nt = s->note_t + (size_t)n * BLOCK, *nf = s->note_f + (size_t)n * BLOCK;
       if (!((note->targets >> c) & 1u)) continue;
-      if (note->kind == TPP_NOTE_EXCLUDE) {
-        for (j = 0; j < m; j++) {
-          ct[j] &= nf[j];
-          cf[j] |= nt[j];
-        }
-      } else {
-        const int8_t o = (int8_t)note->outcome;
-        any_outcome_note = 1;
-        for (j = 0; j < m; j++) {
-          const uint8_t unknown = (uint8_t)((nt[j] | nf[j]) ^ 1u);
-          undetermined[j] = nt[j] ? 0 : (uint8_t)(undetermined[j] | (unknown & (co[j] != o)));
-          co[j] = nt[j] ? o : co[j];
-        }
+      for (w = 0; w < WORDS; w++) {
+        s->clause_t[(size_t)c * WORDS + w] &= s->note_f[(size_t)n * WORDS + w];
+        s->clause_f[(size_t)c * WORDS + w] |= s->note_t[(size_t)n * WORDS + w];
       }
     }
-    if (any_outcome_note)
-      for (j = 0; j < m; j++)
-        if (undetermined[j]) co[j] = (int8_t)TPP_OUTCOME_UNDETERMINED;
   }
-  /* Per row: status, governing clause, outcome, policy, near. */
-  for (j = 0; j < m; j++) {
-    int governing = -1, any_unknown = 0, policy = -1, policy_blocked = 0, near = 0;
-    int8_t outcome;
-    const int64_t row = i0 + j;
+  for (w = 0; w < WORDS; w++) {
+    const int rows = m - 64 * w;
+    const uint64_t valid = valid_bits(rows);
+    uint64_t open = ~(uint64_t)0, unknown = 0, pol_open = ~(uint64_t)0, pol_blocked = 0, near = 0;
+    uint64_t controlled, undetermined;
+    const int64_t r0 = i0 + 64 * w;
+    if (rows <= 0) break;
+    for (n = 0; n < p->n_notes; n++) {
+      /* a note's line matters only where a clause it targets is not false */
+      uint64_t relevant = 0;
+      for (c = 0; c < p->n_clauses; c++)
+        if ((p->notes[n].targets >> c) & 1u) relevant |= ~s->clause_raw_f[(size_t)c * WORDS + w];
+      near |= s->note_near[(size_t)n * WORDS + w] & relevant;
+    }
     for (c = 0; c < p->n_clauses; c++) {
-      const size_t at = (size_t)c * BLOCK + (size_t)j;
-      const int is_t = s->clause_t[at], is_f = s->clause_f[at];
-      near |= s->clause_near[at];
+      const uint64_t ct = s->clause_t[(size_t)c * WORDS + w], cf = s->clause_f[(size_t)c * WORDS + w];
+      near |= s->clause_near[(size_t)c * WORDS + w];
+      gov_mask[c] = unknown_mask[c] = 0;
       if (p->clauses[c].role == TPP_ROLE_CLASSIFY) {
-        if (governing < 0) {
-          if (is_t)
-            governing = c;
-          else if (!is_f)
-            any_unknown = 1;
+        unknown_mask[c] = open & ~ct & ~cf;
+        unknown |= unknown_mask[c];
+        gov_mask[c] = open & ct;
+        open &= ~ct;
+      } else {
+        const uint64_t hit = pol_open & ct, blocked = pol_open & ~ct & ~cf;
+        gov_mask[c] = hit;
+        pol_blocked |= blocked;
+        pol_open &= ~(hit | blocked);
+      }
+    }
+    controlled = ~open & valid;
+    undetermined = open & unknown & valid;
+    {
+      /* defaults for every row, each output in its own simple loop */
+      const int count = rows < 64 ? rows : 64;
+      int8_t *const st = out->status, *const gv = out->governing, *const oc = out->outcome;
+      int8_t *const pl = out->policy, *const nr = out->near;
+      if (st)
+        for (j = 0; j < count; j++)
+          st[r0 + j] = (int8_t)(((controlled >> j) & 1u) | (((undetermined >> j) & 1u) << 1));
+      if (gv) memset(gv + r0, -1, (size_t)count);
+      if (oc)
+        for (j = 0; j < count; j++) oc[r0 + j] = (int8_t)(-1 - (int)((undetermined >> j) & 1u));
+      if (pl)
+        for (j = 0; j < count; j++) pl[r0 + j] = (int8_t)(-1 - (int)((pol_blocked >> j) & 1u));
+      if (nr)
+        for (j = 0; j < count; j++) nr[r0 + j] = (int8_t)((near >> j) & 1u);
+    }
+    for (c = 0; c < p->n_clauses; c++) {
+      uint64_t bits = gov_mask[c] & valid;
+      const int classify = p->clauses[c].role == TPP_ROLE_CLASSIFY;
+      while (bits) {
+        const int jj = lowest_bit(bits);
+        const int64_t row = r0 + jj;
+        bits &= bits - 1;
+        if (!classify) {
+          if (out->policy) out->policy[row] = (int8_t)c;
+          continue;
         }
-      } else if (policy == -1 && !policy_blocked) {
-        if (is_t)
-          policy = c;
-        else if (!is_f)
-          policy_blocked = 1;
+        if (out->governing) out->governing[row] = (int8_t)c;
+        if (out->outcome) {
+          int8_t o = clause_outcome_at(p, s, c, w, jj);
+          int cc;
+          /* an unknown clause of higher precedence with another outcome could govern */
+          if ((unknown >> jj) & 1u)
+            for (cc = 0; cc < c; cc++)
+              if (((unknown_mask[cc] >> jj) & 1u) && clause_outcome_at(p, s, cc, w, jj) != o)
+                o = (int8_t)TPP_OUTCOME_UNDETERMINED;
+          out->outcome[row] = o;
+        }
       }
     }
-    for (n = 0; n < p->n_notes; n++) near |= s->note_near[(size_t)n * BLOCK + (size_t)j];
-    if (governing >= 0) {
-      outcome = s->clause_outcome[(size_t)governing * BLOCK + (size_t)j];
-      for (c = 0; c < governing && any_unknown; c++) {
-        const size_t at = (size_t)c * BLOCK + (size_t)j;
-        if (p->clauses[c].role == TPP_ROLE_CLASSIFY && !s->clause_t[at] && !s->clause_f[at] &&
-            s->clause_outcome[at] != outcome)
-          outcome = (int8_t)TPP_OUTCOME_UNDETERMINED;
-      }
-    } else {
-      outcome = (int8_t)(any_unknown ? TPP_OUTCOME_UNDETERMINED : TPP_OUTCOME_NONE);
+    for (c = 0; c < p->n_clauses; c++) {
+      int8_t *dst = out->clause_state[c];
+      const uint64_t ct = s->clause_t[(size_t)c * WORDS + w], cf = s->clause_f[(size_t)c * WORDS + w];
+      if (!dst) continue;
+      for (j = 0; j < rows && j < 64; j++)
+        dst[r0 + j] = (int8_t)(((ct >> j) & 1u) ? 1 : ((cf >> j) & 1u) ? 0 : -1);
     }
-    if (out->status)
-      out->status[row] = (int8_t)(governing >= 0 ? TPP_STATUS_CONTROLLED
-                                  : any_unknown  ? TPP_STATUS_UNDETERMINED
-                                                 : TPP_STATUS_NOT_CONTROLLED);
-    if (out->governing) out->governing[row] = (int8_t)governing;
-    if (out->outcome) out->outcome[row] = outcome;
-    if (out->policy) out->policy[row] = (int8_t)(policy_blocked ? TPP_OUTCOME_UNDETERMINED : policy);
-    if (out->near) out->near[row] = (int8_t)near;
-  }
-  for (c = 0; c < p->n_clauses; c++) {
-    int8_t *dst = out->clause_state[c];
-    const uint8_t *ct = s->clause_t + (size_t)c * BLOCK, *cf = s->clause_f + (size_t)c * BLOCK;
-    if (!dst) continue;
-    for (j = 0; j < m; j++) dst[i0 + j] = (int8_t)(ct[j] ? 1 : cf[j] ? 0 : -1);
   }
 }
 

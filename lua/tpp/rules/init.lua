@@ -193,14 +193,32 @@ local function as_chip(x)
   return tpp.chip(x)
 end
 
-local function licence_for(r, chip, opts)
+local function licence_for(r, v, chip, opts)
   local ok, dest = pcall(require, "tpp.dest")
   if ok and type(dest) == "table" and type(dest.decide) == "function" then
-    return dest.decide {
-      eccn = r.eccn, datacenter = chip.data.datacenter, tpp = r.values.tpp, dram_bw_gbs = r.values.mem_bw_gbs,
-      country = opts.dest, hq = opts.hq, as_of = r.as_of, rules = r.rules,
+    -- tpp.dest knows the built-in ids; a what-if asks with its base, a user
+    -- rule file with the version in force on the date
+    local id = v.base or v.id
+    local known = BUILTIN_SET[id] and id or nil
+    local q = {
+      datacenter = chip.data.datacenter, tpp = r.values.tpp, dram_bw_gbs = r.values.mem_bw_gbs,
+      interconnect_gbs = r.values.interconnect_gbs, mbd = r.values.mbd,
+      country = opts.dest, hq = opts.hq, as_of = r.as_of, rules = known, basis = opts.basis,
       exported_from_us = opts.exported_from_us ~= false,
     }
+    if r.status == "controlled" and r.eccn then
+      q.eccn = r.eccn
+    elseif r.status == "not-controlled" and v.track == "3A090" then
+      q.status = "not-controlled"
+    end
+    local okd, res = pcall(dest.decide, q)
+    if not okd then error(tostring(res), 0) end
+    if not known then
+      res.notes = res.notes or {}
+      table.insert(res.notes, 1, ("destination answer for %s uses the built-in version in force on %s"):format(
+        v.id, r.as_of))
+    end
+    return res
   end
   if not ok and not tostring(dest):find("module 'tpp.dest' not found", 1, true) then error(dest, 0) end
   return { available = false, licence_required = nil, country = opts.dest, hq = opts.hq,
@@ -225,7 +243,7 @@ function M.classify(x, opts)
   local r = v:evaluate(chip, { as_of = as_of, near = near })
   r.selected_by = opts.rules and "rules" or "as_of"
   r.disclaimer = M.DISCLAIMER
-  if opts.dest or opts.hq then r.licence = licence_for(r, chip, opts) end
+  if opts.dest or opts.hq then r.licence = licence_for(r, v, chip, opts) end
   return r
 end
 
