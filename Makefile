@@ -38,7 +38,7 @@ DEB_NEED  = gcc make pkg-config lua5.1 liblua5.1-0-dev lua5.4 liblua5.4-dev luaj
 DEB_EXTRA = lua-readline librsvg2-bin clang libclang-rt-14-dev
 DEB_MISSING = $(shell for p in $(DEB_NEED); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
 
-.PHONY: all deps chips test test-c test-asan test-busted lint fuzz install clean cdef
+.PHONY: all deps chips test test-c test-asan test-busted lint fuzz install clean cdef rockspec
 
 all: deps build/5.4/tpp/core.so build/5.1/tpp/core.so lua/tpp/cdef.lua
 
@@ -71,6 +71,10 @@ lua/tpp/cdef.lua: include/tpp.h bin/gen-cdef.lua
 	$(LUA) bin/gen-cdef.lua include/tpp.h > $@.tmp && mv $@.tmp $@
 
 cdef: lua/tpp/cdef.lua
+
+# Bring the rockspec's source and module lists in line with the tree.
+rockspec:
+	$(LUA) bin/gen-rockspec.lua
 
 chips: all
 	@bin/tpp chips

@@ -85,6 +85,7 @@ int luaopen_tpp_core(lua_State *L) {
   tpp_lua_open_spec(L);
   tpp_lua_open_batch(L);
   tpp_lua_open_infer(L);
+  tpp_lua_open_rules(L);
   /* further areas register here */
   return 1;
 }

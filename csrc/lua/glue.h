@@ -28,6 +28,7 @@ double tpp_lua_optfield(lua_State *L, int idx, const char *key, const char *wher
 void tpp_lua_open_spec(lua_State *L);
 void tpp_lua_open_batch(lua_State *L);
 void tpp_lua_open_infer(lua_State *L);
+void tpp_lua_open_rules(lua_State *L);
 
 /* The batch ("frame") userdata, shared with the glue files that compute on it. */
 #define TPP_FRAME_MT "tpp.batch"

@@ -388,5 +388,6 @@ M.C = C
 -- Further areas add their FFI functions to M: require("tpp.ffi_<area>")(M, C, ffi)
 M._raise = raise
 require("tpp.ffi_infer")(M, C, ffi)
+require("tpp.ffi_rules")(M, C, ffi)
 
 return M
