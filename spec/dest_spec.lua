@@ -134,7 +134,7 @@ describe("tpp.dest.decide()", function()
       as_of = "2024-06-01" }
     assert.is_true(r.licence_required)
     assert.equal("required", r.licence)
-    assert.equal("us-2023-10", r.rules)
+    assert.equal("us-2024-04", r.rules) -- the version in force on the date (NAC/ACA split of 2024-04-04)
     assert.equal("presumption of denial", r.review_policy)
     assert.equal("RS, AT", r.reason_for_control)
     assert.is_false(exc(r, "NAC").available)

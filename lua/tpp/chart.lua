@@ -117,7 +117,7 @@ local function box(clause, eccn, outcome, xlo, xhi, ylo, yhi)
 end
 
 M.FALLBACK_FAMILY = {
-  ["us-2023-10"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true, ["us-2025-01-foundry"] = true,
+  ["us-2023-10"] = true, ["us-2024-04"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true, ["us-2025-01-foundry"] = true,
   ["us-2026-01-h200"] = true, ["us-2026-02-cambodia"] = true, ["us-2026-07-uae"] = true,
 }
 
@@ -163,7 +163,7 @@ end
 local function class_of_box(b)
   local o = tostring(b.outcome or ""):lower()
   if o:find("nac", 1, true) or o:find("exception", 1, true) then return "nac" end
-  if o:find("not", 1, true) then return "none" end
+  if o:find("not", 1, true) or o:find("exclu", 1, true) then return "none" end
   if o:find("undetermined", 1, true) then return "unknown" end
   if o:find("control", 1, true) or o:find("licen", 1, true) then
     if b.eccn and tostring(b.eccn):find("%.b") then return "nac" end

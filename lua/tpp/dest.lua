@@ -296,6 +296,8 @@ M.VERSIONS = {
     citation = "87 FR 62186", features = { F.scope2022 } },
   { id = "us-2023-10", status = "in force", effective = "2023-11-17", citation = "88 FR 73458",
     features = { F.scope2023 } },
+  { id = "us-2024-04", status = "in force", effective = "2024-04-04", citation = "89 FR 23876",
+    features = { F.scope2023 } },
   { id = "us-2024-12", status = "in force", effective = "2024-12-02", citation = "89 FR 96790",
     features = { F.scope2023, F.hbm } },
   { id = "us-2025-01-diffusion", status = "not enforced", effective = "2025-01-13", compliance = "2025-05-15",

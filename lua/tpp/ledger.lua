@@ -50,12 +50,42 @@ local AUTH = { lpp = "LPP", licence = "licence", license = "licence", veu = "VEU
 
 -- ------------------------------------------------------------ figures ----
 
--- Find a figure in the rule file's thresholds by name fragments.
+-- Names of the figures in lua/tpp/rules/us_2025_01_diffusion.lua.
+M.RULE_FIGURES = {
+  lpp_tpp = "lpp.tpp_per_consignee_year",
+  country_cap_tpp = "country_cap.tpp_2025_2027",
+  country_cap_g2g_h100e = "country_cap.g2g_h100_equivalents",
+  h100_tpp = "h100.tpp",
+}
+
+-- The figures of the rule file when the rule engine is installed: by name
+-- from v.figures, else by name fragments from v.thresholds.
 local function from_rule_file()
   local ok, rules = pcall(require, "tpp.rules")
   if not ok or type(rules) ~= "table" or type(rules.get) ~= "function" then return nil end
   local okv, v = pcall(rules.get, M.RULE_ID)
-  if not okv or type(v) ~= "table" or type(v.thresholds) ~= "table" then return nil end
+  if not okv or type(v) ~= "table" then return nil end
+  local figs = v.figures or (type(v.def) == "table" and v.def.figures) or nil
+  if type(figs) == "table" and figs[M.RULE_FIGURES.lpp_tpp] then
+    local found = {}
+    local function rec(key, name)
+      local f = figs[name]
+      if type(f) == "table" and type(f.value) == "number" then
+        found[key] = { value = f.value, tag = f.provenance,
+          source = ("rule file %s, figure '%s': %s"):format(M.RULE_ID, name, tostring(f.source or "")) }
+      end
+    end
+    rec("lpp_tpp", M.RULE_FIGURES.lpp_tpp)
+    rec("country_cap_tpp", M.RULE_FIGURES.country_cap_tpp)
+    local g, h = figs[M.RULE_FIGURES.country_cap_g2g_h100e], figs[M.RULE_FIGURES.h100_tpp]
+    if type(g) == "table" and type(h) == "table" and type(g.value) == "number" and type(h.value) == "number" then
+      found.country_cap_g2g_tpp = { value = g.value * h.value, tag = "derived",
+        source = ("rule file %s: %s H100e (figure '%s') x %s TPP (figure '%s') [derived]"):format(M.RULE_ID,
+          util.fmt(g.value), M.RULE_FIGURES.country_cap_g2g_h100e, util.num(h.value), M.RULE_FIGURES.h100_tpp) }
+    end
+    return found, v
+  end
+  if type(v.thresholds) ~= "table" then return nil end
   local found = {}
   for name, t in pairs(v.thresholds) do
     local low = name:lower()
