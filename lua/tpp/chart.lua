@@ -117,7 +117,8 @@ local function box(clause, eccn, outcome, xlo, xhi, ylo, yhi)
 end
 
 M.FALLBACK_FAMILY = {
-  ["us-2023-10"] = true, ["us-2024-04"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true, ["us-2025-01-foundry"] = true,
+  ["us-2023-10"] = true, ["us-2024-04"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true,
+  ["us-2025-01-foundry"] = true,
   ["us-2026-01-h200"] = true, ["us-2026-02-cambodia"] = true, ["us-2026-07-uae"] = true,
 }
 
