@@ -91,6 +91,7 @@ local CSS = [[
 .pt-nac{fill:#E69F00}
 .pt-none{fill:#0072B2}
 .pt-unknown{fill:#8C8C8C}
+.pt-other{fill:#CC79A7}
 .count{font-size:9px;font-weight:bold;fill:#ffffff}
 .ptlabel{font-size:10.5px;fill:#1a1a1a;paint-order:stroke;stroke:#ffffff;stroke-width:3px;stroke-linejoin:round}
 .ptlabel .num{fill:#555}
@@ -166,7 +167,7 @@ local function class_of_box(b)
   if o:find("nac", 1, true) or o:find("exception", 1, true) then return "nac" end
   if o:find("not", 1, true) or o:find("exclu", 1, true) then return "none" end
   if o:find("undetermined", 1, true) then return "unknown" end
-  if o:find("control", 1, true) or o:find("licen", 1, true) then
+  if o:find("control", 1, true) or o:find("licen", 1, true) or o:find("cover", 1, true) then
     if b.eccn and tostring(b.eccn):find("%.b") then return "nac" end
     return "licence"
   end
@@ -189,6 +190,15 @@ local function inside(iv, v)
 end
 
 local PRIORITY = { licence = 4, nac = 3, other = 2, unknown = 1, none = 0 }
+
+--- Drawing class of a tpp.rules.classify result.
+function M.class_of_result(r)
+  if r.status == "not-controlled" then return "none" end
+  if r.status ~= "controlled" then return "unknown" end
+  local o = tostring(r.outcome or ""):lower()
+  if o:find("nac", 1, true) or o:find("exception", 1, true) then return "nac" end
+  return "licence"
+end
 
 --- The class of a point from boxes: the strongest box containing it;
 -- "none" when no box does. Returns class, box.
@@ -218,7 +228,17 @@ function M.boxes(rules_id, as_of, x_metric, y_metric)
       if not okb then error(("tpp chart: %s has no %s x %s projection: %s"):format(id, x_metric, y_metric,
         tostring(dc)), 0) end
       local okn, ndc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = false })
-      return dc, okn and ndc or dc, { id = v.id or id, status = v.status, hash = v.hash, title = v.title,
+      if not okn then ndc = dc end
+      -- classification paragraphs only: review-policy paragraphs (role "policy", e.g. the 91 FR 1684
+      -- case-by-case test) say how an application is reviewed, not whether the item is controlled
+      local function classify_only(list)
+        local out = {}
+        for _, b in ipairs(list) do
+          if b.role ~= "policy" then out[#out + 1] = b end
+        end
+        return out
+      end
+      return classify_only(dc), classify_only(ndc), { id = v.id or id, status = v.status, hash = v.hash, title = v.title,
         source = ("regions from the rule engine: v:boxes(\"%s\", \"%s\", {datacenter = true})"):format(
           x_metric, y_metric), engine = rules, version = v }
     end
@@ -535,7 +555,9 @@ local function point_title(g, rule_id)
       d.name or mbr.name, fmt_tpp(m.tpp), m.tpp_precision or "?",
       m.provenance.tpp and (", " .. m.provenance.tpp) or "", svg.num(m.pd, 2), m.provenance.pd or "?",
       m.area_mm2 and svg.label(m.area_mm2) or "?", M.MARKET_LABELS[mbr.market],
-      mbr.box and ((mbr.box.clause or mbr.box.eccn or "") .. " " .. (mbr.box.outcome or "")) or "not controlled",
+      mbr.result and ((mbr.result.governing and (mbr.result.governing .. ", ") or "") ..
+        tostring(mbr.result.outcome_text or mbr.result.status))
+      or (mbr.box and ((mbr.box.clause or mbr.box.eccn or "") .. " " .. (mbr.box.outcome or "")) or "not controlled"),
       rule_id, mbr.highlight and " (highlighted)" or "")
   end
   return table.concat(tips, "\n")
@@ -667,7 +689,7 @@ function M.map(opts)
   local chips = resolve_chips(opts.chips)
   local highlight = {}
   for _, c in ipairs(resolve_chips(opts.highlight or {})) do highlight[c.data.id or c.data.name] = true end
-  local groups, by_key, unknown_pd, unknown_tpp, outside = {}, {}, {}, {}, {}
+  local groups, by_key, unknown_pd, unknown_tpp, outside, disagree = {}, {}, {}, {}, {}, {}
   for _, c in ipairs(chips) do
     local m = c:metrics()
     local id = c.data.id or c.data.name or "chip"
@@ -677,6 +699,16 @@ function M.map(opts)
       unknown_pd[#unknown_pd + 1] = ("%s (TPP %s)"):format(M.short_name(c), fmt_tpp(m.tpp))
     else
       local cls, bx = M.classify_point(c.data.datacenter == false and boxes_ndc or boxes_dc, m.tpp, m.pd)
+      local via
+      if meta.engine and meta.version and not opts.boxes then
+        -- the engine's own classification: it also sees tests off these axes (bandwidths, ...)
+        local okc, r = pcall(meta.engine.classify, c, { rules = rule_id, as_of = as_of })
+        if okc and type(r) == "table" then
+          local ec = M.class_of_result(r)
+          if ec ~= cls then disagree[#disagree + 1] = id end
+          cls, via = ec, r
+        end
+      end
       local key = ("%.6g|%.6g"):format(m.tpp, m.pd)
       local g = by_key[key]
       if not g then
@@ -685,7 +717,7 @@ function M.map(opts)
         groups[#groups + 1] = g
       end
       g.members[#g.members + 1] = { chip = c, id = id, name = M.short_name(c), cls = cls, box = bx,
-        market = market_of(c), m = m, highlight = highlight[id] }
+        market = market_of(c), m = m, highlight = highlight[id], result = via }
       g.classes[cls] = true
       if m.tpp < XMIN or m.tpp > XMAX or m.pd < YMIN or m.pd > YMAX then
         outside[#outside + 1] = ("%s (TPP %s, PD %s)"):format(M.short_name(c), fmt_tpp(m.tpp), svg.label(m.pd))
@@ -710,14 +742,23 @@ function M.map(opts)
     patternTransform = "rotate(45)" }, { svg.el("line", { x1 = 0, y1 = 0, x2 = 0, y2 = 7, class = "hatch" }) }))
 
   doc:add(svg.el("text", { x = PL, y = 30, class = "title" },
-    "Where AI chips sit under the 3A090 thresholds (TPP x performance density)"))
+    "Where AI chips sit on the TPP x performance-density thresholds"))
   doc:add(svg.el("text", { x = PL, y = 49, class = "subtitle" },
     ("Rules %s (%s), datacenter items; as of %s; log-log axes; regions from %s."):format(rule_id,
       meta.status or "status unknown", as_of, meta.fallback and "built-in 3A090 boxes (rule engine not installed)"
         or "the compiled rule boxes")))
 
   -- regions
-  local sorted = sorted_boxes(boxes_dc)
+  -- boxes whose test includes a metric off these axes (open conditions) are not regions of this map
+  local drawn, off_axis = {}, {}
+  for _, b in ipairs(boxes_dc) do
+    if type(b.conditions) == "table" and #b.conditions > 0 then
+      off_axis[#off_axis + 1] = ("%s (%s)"):format(tostring(b.clause or "?"), table.concat(b.conditions, ", "))
+    else
+      drawn[#drawn + 1] = b
+    end
+  end
+  local sorted = sorted_boxes(drawn)
   local plot = svg.el("g", { ["clip-path"] = clip, class = "regions" })
   doc:add(plot)
   draw_regions(plot, sorted, x, y, B, true)
@@ -875,11 +916,18 @@ function M.map(opts)
     "TFLOPS = 600 INT8 TOPS)"))
 
   local wx0, wy0, wx1, wy1 = x(D.x0), y(D.y1), x(D.x1), y(D.y0)
+  local lic_name = "licence required"
+  for _, srt in ipairs(sorted) do
+    if srt.c == "licence" then
+      lic_name = (srt.b.eccn and (tostring(srt.b.eccn) .. ": ") or "") .. "licence required"
+      break
+    end
+  end
   if detail then
-    region_label("3A090.a: licence required", PR - 8, IB[2] - 30, "end", "licence")
+    region_label(lic_name, PR - 8, IB[2] - 30, "end", "licence")
     fixed[#fixed + 1] = { wx0 - 1, wy0 - 1, wx1 + 1, wy1 + 1 }
   else
-    region_label("3A090.a: licence required", PR - 8, PB - 14, "end", "licence")
+    region_label(lic_name, PR - 8, PB - 14, "end", "licence")
   end
 
   -- main points (those in the detail window are labelled in the inset)
@@ -959,6 +1007,12 @@ function M.map(opts)
     ly = ly + 12 * #lines + 5
   end
   ltitle("Regions (datacenter items)")
+  local is_3a090 = false
+  for _, srt in ipairs(sorted) do
+    if srt.b.eccn and tostring(srt.b.eccn):find("^[34]A090") then is_3a090 = true end
+  end
+  local GENERIC = { licence = "licence required under this version", nac = "licence exception possible",
+    none = "not covered by this version's TPP/PD tests" }
   for _, c in ipairs({ "licence", "nac", "none" }) do
     lrow(function(px, py)
       legend:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, class = "region-" .. c,
@@ -966,7 +1020,7 @@ function M.map(opts)
       if c == "licence" then
         legend:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, fill = "url(#hatch-licence)" }))
       end
-    end, M.CLASSES[c].label)
+    end, is_3a090 and M.CLASSES[c].label or GENERIC[c])
   end
   ly = ly + 4
   ltitle("Chips: colour = outcome")
@@ -1032,11 +1086,17 @@ function M.map(opts)
       meta.hash and (", rule-file hash " .. tostring(meta.hash):sub(1, 12)) or "", as_of, meta.source or ""),
     "Sources: 3A090.a/.b thresholds of 88 FR 73458 (in force; unchanged in the eCFR of 2026-07-23) [secondary]; " ..
       "TPP 21,000 line of 91 FR 1684 [primary]; chip figures from tpp's database with provenance (vendor " ..
-      "datasheets, reported and derived figures: 'tpp show CHIP'). Points are coloured by the boxes they fall in; " ..
-      "not-datacenter chips use the Note 2 boxes (outside 3A090 below TPP 4,800, NAC/ACA-eligible above). " ..
+      "datasheets, reported and derived figures: 'tpp show CHIP'). " ..
+      (meta.engine and meta.version and not opts.boxes and "Points are coloured by the rule engine's " ..
+        "classification of each chip; " or "Points are coloured by the boxes they fall in; ") ..
+      "not-datacenter chips follow Note 2 (outside 3A090 below TPP 4,800, NAC/ACA-eligible above). " ..
       "Labels: short name and TPP.",
-    M.DISCLAIMER,
   }
+  if #off_axis > 0 then
+    foot[#foot + 1] = "Not drawn as regions (they test metrics off these axes, so a chip anywhere on the map may " ..
+      "meet them): " .. table.concat(off_axis, "; ") .. "."
+  end
+  foot[#foot + 1] = M.DISCLAIMER
   local fy = math.max(PB + 66, ly + 16)
   for _, para in ipairs(foot) do
     for _, line in ipairs(wrap_px(para, W - PL - 20, 9.5)) do
@@ -1048,7 +1108,8 @@ function M.map(opts)
 
   local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, fallback = meta.fallback or false,
     plotted = {}, unknown_pd = unknown_pd, unknown_tpp = unknown_tpp, outside = outside,
-    crowded_labels = crowded, source = meta.source, detail = detail }
+    crowded_labels = crowded, source = meta.source, detail = detail, off_axis = off_axis,
+    engine_vs_boxes_disagree = disagree }
   for _, g in ipairs(groups) do
     for _, mbr in ipairs(g.members) do
       info.plotted[#info.plotted + 1] = { id = mbr.id, name = mbr.name, tpp = g.tpp, pd = g.pd, class = mbr.cls,

@@ -77,11 +77,14 @@ local function from_rule_file()
     end
     rec("lpp_tpp", M.RULE_FIGURES.lpp_tpp)
     rec("country_cap_tpp", M.RULE_FIGURES.country_cap_tpp)
-    local g, h = figs[M.RULE_FIGURES.country_cap_g2g_h100e], figs[M.RULE_FIGURES.h100_tpp]
-    if type(g) == "table" and type(h) == "table" and type(g.value) == "number" and type(h.value) == "number" then
-      found.country_cap_g2g_tpp = { value = g.value * h.value, tag = "derived",
-        source = ("rule file %s: %s H100e (figure '%s') x %s TPP (figure '%s') [derived]"):format(M.RULE_ID,
-          util.fmt(g.value), M.RULE_FIGURES.country_cap_g2g_h100e, util.num(h.value), M.RULE_FIGURES.h100_tpp) }
+    -- the doubled allocation: twice the rule file's cap (its H100e figure, 99,802, is the same doubling
+    -- counted in H100s; 2 x 790,000,000 keeps the two caps consistent)
+    if found.country_cap_tpp then
+      local g = figs[M.RULE_FIGURES.country_cap_g2g_h100e]
+      found.country_cap_g2g_tpp = { value = 2 * found.country_cap_tpp.value, tag = "derived",
+        source = ("twice the rule file's country cap for a country with a government-to-government arrangement " ..
+          "(rule file figure '%s': %s H100e) [reported/derived]"):format(M.RULE_FIGURES.country_cap_g2g_h100e,
+          type(g) == "table" and util.fmt(g.value) or "?") }
     end
     return found, v
   end
