@@ -566,7 +566,7 @@ local function evaluate(ctx, cfr)
       end
       prov(r.provenance, "scope2022")
     end
-  elseif v.has.scope2023 and item and item ~= "none" then
+  elseif v.has.scope2023 and (item == "a" or item == "b" or item == "c") then
     if item == "c" then
       if not v.has.hbm then
         reasons[#reasons + 1] = ("3A090.c does not exist in %s (added by 89 FR 96790, effective 2024-12-02)")
@@ -665,6 +665,9 @@ local function evaluate(ctx, cfr)
     if #reasons > 0 then why = nil
     elseif item == "none" then
       why = "item outside 3A090/4A090: no licence under the advanced-computing destination scope"
+    elseif item == "covered" then
+      why = ("controlled by a test of %s outside 3A090 whose destination scope does not reach %s"):format(v.id,
+        ctx.country.name)
     elseif v.has.scope2022 then
       why = "destination outside the October-2022 scope (China, and Macau from 2023-01-18)"
     else
@@ -693,9 +696,9 @@ local function evaluate(ctx, cfr)
   elseif item == "c" then
     nac = exception("NAC", false, "3A090.c is never NAC/ACA-eligible")
     aca = exception("ACA", false, "3A090.c is never NAC/ACA-eligible")
-  elseif item == "none" then
-    nac = exception("NAC", false, "NAC/ACA cover 3A090/4A090 items, not the letter requirement")
-    aca = exception("ACA", false, "NAC/ACA cover 3A090/4A090 items, not the letter requirement")
+  elseif item == "none" or item == "covered" then
+    nac = exception("NAC", false, "NAC/ACA cover 3A090/4A090 items, not a letter or bill requirement")
+    aca = exception("ACA", false, "NAC/ACA cover 3A090/4A090 items, not a letter or bill requirement")
   elseif not ab then
     nac = exception("NAC", nil, "needs the item's classification")
     aca = exception("ACA", nil, "needs the item's classification")
@@ -874,8 +877,9 @@ end
 --- tpp.dest.decide{...}: licence decision for an advanced-computing item.
 -- Inputs (all optional; missing ones make the answer undetermined where
 -- they matter): eccn ("3A090.a" | "3A090.b" | "3A090.c" | "4A090.a" | ...),
--- status (classification status; "not-controlled" with eccn nil = outside
--- 3A090), datacenter, tpp, dram_bw_gbs, interconnect_gbs, mbd (GB/s/mm2),
+-- status (classification status from tpp.rules: "not-controlled" with eccn
+-- nil = outside 3A090; "controlled" with eccn nil = a letter or bill test, not
+-- an ECCN paragraph; "undetermined"), datacenter, tpp, dram_bw_gbs, interconnect_gbs, mbd (GB/s/mm2),
 -- country, hq, as_of (default today), rules (version id; default the one in
 -- force on as_of), exported_from_us, basis ("enforced" default | "cfr-text"),
 -- chip (a database name or chip: fills the chip figures, and eccn through
@@ -919,6 +923,9 @@ function M.decide(q)
     end
   elseif q.status == "not-controlled" then
     ctx.item = "none"
+  elseif q.status == "controlled" then
+    -- controlled with no ECCN paragraph: a letter or bill test (tpp.rules passes these so)
+    ctx.item = "covered"
   end
 
   local enforced = evaluate(ctx, false)
@@ -951,10 +958,12 @@ function M.decide(q)
       e.state = e.available == nil and "undetermined" or (e.available and "available" or "not available")
     end
   end
-  if main.licence_required ~= nil and ctx.item and ctx.item ~= "none" then
+  if main.licence_required ~= nil and (ctx.item == "a" or ctx.item == "b" or ctx.item == "c") then
     res.reason_for_control = "RS, AT"
   elseif ctx.letter_hit then
     res.reason_for_control = "'is informed' letter under §744.23 (supercomputer end-use risk) [reported]"
+  elseif version and version.has.proposal and main.licence_required then
+    res.reason_for_control = "bill text (proposal, not law)"
   end
   if ctx.country then
     res.country = { code = ctx.country.code, name = ctx.country.name, ear_as = ctx.country.ear_as }
