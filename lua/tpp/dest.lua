@@ -253,8 +253,26 @@ end
 -- (RULES.md §5.2, §12 item 1).
 M.TIER1 = { "US", "AU", "BE", "CA", "DK", "FI", "FR", "DE", "IE", "IT", "JP", "NL", "NZ", "NO", "KR", "ES",
   "SE", "TW", "GB" }
-local TIER1_SET = {}
-for _, c in ipairs(M.TIER1) do TIER1_SET[c] = true end
+local TIER1_SET, TIER1_SOURCE
+
+-- The Tier 1 list: the rule file's figure 'tier1.countries' when the rule
+-- engine is installed (one source of truth), else M.TIER1 above.
+local function tier1()
+  if TIER1_SET then return TIER1_SET, TIER1_SOURCE end
+  local list, source = M.TIER1, "tpp.dest.TIER1"
+  local ok, rules = pcall(require, "tpp.rules")
+  if ok and type(rules) == "table" and type(rules.get) == "function" then
+    local okv, v = pcall(rules.get, "us-2025-01-diffusion")
+    local figs = okv and type(v) == "table" and (v.figures or (type(v.def) == "table" and v.def.figures)) or nil
+    local f = type(figs) == "table" and figs["tier1.countries"] or nil
+    if type(f) == "table" and type(f.value) == "table" and #f.value > 0 then
+      list, source = f.value, "rule file us-2025-01-diffusion, figure 'tier1.countries'"
+    end
+  end
+  TIER1_SET, TIER1_SOURCE = {}, source
+  for _, c in ipairs(list) do TIER1_SET[c] = true end
+  return TIER1_SET, TIER1_SOURCE
+end
 
 --- tpp.dest.tier(country, as_of) -> 1 | 2 | 3 and an info table
 -- {tier, basis, verified, tag, note}. Tier 3 = D:5 (on that date) + Macau;
@@ -269,10 +287,11 @@ function M.tier(country, as_of)
   if d5 then
     info.tier, info.verified, info.tag = 3, true, "reported"
     info.basis = ("Tier 3 = D:5 + Macau (%s) [reported: SemiAnalysis, The Legal Wire]"):format(why)
-  elseif TIER1_SET[code] then
+  elseif tier1()[code] then
     info.tier, info.verified, info.tag = 1, false, "reported"
     info.basis = "Tier 1 = US + 18 allies; the 18-country list is the one expected from the rule, " ..
       "not verified against the rule text (RULES.md §5.2, §12 item 1)"
+    info.list_source = select(2, tier1())
   else
     info.tier, info.verified, info.tag = 2, true, "reported"
     info.basis = "Tier 2 = every country not in Tier 1 or Tier 3 [reported]"
