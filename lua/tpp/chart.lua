@@ -1106,10 +1106,12 @@ function M.map(opts)
   end
   doc:resize(W, math.ceil(fy + 6))
 
+  local json = require "tpp.json"
   local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, fallback = meta.fallback or false,
-    plotted = {}, unknown_pd = unknown_pd, unknown_tpp = unknown_tpp, outside = outside,
-    crowded_labels = crowded, source = meta.source, detail = detail, off_axis = off_axis,
-    engine_vs_boxes_disagree = disagree }
+    plotted = json.array {}, unknown_pd = json.array(unknown_pd), unknown_tpp = json.array(unknown_tpp),
+    outside = json.array(outside),
+    crowded_labels = crowded, source = meta.source, detail = detail, off_axis = json.array(off_axis),
+    engine_vs_boxes_disagree = json.array(disagree) }
   for _, g in ipairs(groups) do
     for _, mbr in ipairs(g.members) do
       info.plotted[#info.plotted + 1] = { id = mbr.id, name = mbr.name, tpp = g.tpp, pd = g.pd, class = mbr.cls,

@@ -1028,6 +1028,15 @@ function M.decide(q)
   end
   notes[#notes + 1] = "Not modelled: Entity List and other part 744 end-user/end-use controls, part 746 " ..
     "embargoes, and the foreign direct product rules."
+  -- lists stay JSON arrays when empty
+  local json = require "tpp.json"
+  for _, view in pairs(res.views) do
+    for _, k in ipairs({ "reasons", "missing", "checklist", "review_notes", "provenance", "exceptions" }) do
+      json.array(view[k])
+    end
+  end
+  json.array(res.notes)
+  if res.groups then json.array(res.groups) end
   return res
 end
 

@@ -758,6 +758,12 @@ function M.check(input, opts)
   rep.over = false
   for _, f in ipairs(rep.findings) do if f.severity == "over" or f.severity == "problem" then rep.over = true end end
   for _, r in ipairs(rep.rows) do r.chip_obj = nil end
+  -- lists stay JSON arrays when empty
+  local json = require "tpp.json"
+  for _, k in ipairs({ "errors", "rows", "countries", "consignees", "findings", "assumptions", "notes" }) do
+    json.array(rep[k])
+  end
+  for _, c in ipairs(rep.consignees) do json.array(c.countries) end
   return rep
 end
 
