@@ -571,6 +571,11 @@ local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, 
   local items = {}
   for i, p in ipairs(pts) do
     obstacles[#obstacles + 1] = { box = { p.px - p.r - 1, p.py - p.r - 1, p.px + p.r + 1, p.py + p.r + 1 }, owner = i }
+    for _, mbr in ipairs(p.g.members) do
+      if mbr.highlight then -- the star, which every label avoids, its own included
+        obstacles[#obstacles + 1] = { box = { p.px + p.r - 3, p.py - p.r - 10, p.px + p.r + 11, p.py - p.r + 4 } }
+      end
+    end
   end
   for i, p in ipairs(pts) do
     local n = 0
