@@ -171,7 +171,7 @@ int tpp_rule_eval_one(const tpp_rule_program *p, const double *columns,
       d->test_state[i] = compare(v, t->op, t->threshold) ? TPP_TRI_TRUE : TPP_TRI_FALSE;
       d->test_margin[i] = v - t->threshold;
       d->test_ratio[i] = t->threshold != 0 ? v / t->threshold : NAN;
-      d->test_near[i] = (int8_t)(t->op != TPP_OP_EQ &&
+      d->test_near[i] = (int8_t)(t->op != TPP_OP_EQ && !t->no_near &&
                                  fabs(v - t->threshold) <= p->near * fabs(t->threshold));
     }
   }
@@ -181,8 +181,14 @@ int tpp_rule_eval_one(const tpp_rule_program *p, const double *columns,
     d->clause_state[c] = d->clause_raw[c];
     d->clause_outcome[c] = (int8_t)p->clauses[c].outcome;
   }
-  for (i = 0; i < p->n_notes; i++)
+  for (i = 0; i < p->n_notes; i++) {
+    int relevant = 0;
     d->note_state[i] = conjunction(d, p->notes[i].first_test, p->notes[i].n_tests, &d->note_near[i]);
+    /* a note's line matters only where a clause it targets is not already false */
+    for (c = 0; c < p->n_clauses; c++)
+      if (((p->notes[i].targets >> c) & 1u) && d->clause_raw[c] != TPP_TRI_FALSE) relevant = 1;
+    d->note_near[i] = (int8_t)(d->note_near[i] && relevant);
+  }
   for (c = 0; c < p->n_clauses; c++) {
     int undetermined = 0;
     int8_t outcome = d->clause_outcome[c];
@@ -289,7 +295,7 @@ static void eval_test(const tpp_rule_test *t, double near, const double *x, int 
   const double thr = t->threshold, reach = near * fabs(thr);
   const uint8_t ut = t->if_unknown == TPP_IF_UNKNOWN_TRUE;
   const uint8_t uf = t->if_unknown == TPP_IF_UNKNOWN_FALSE;
-  const int nearable = t->op != TPP_OP_EQ;
+  const int nearable = t->op != TPP_OP_EQ && !t->no_near;
   int j;
   if (!x) {
     memset(tt, ut, (size_t)m);
@@ -381,10 +387,19 @@ static void eval_block(const tpp_rule_program *p, const double *const *columns,
                      s->clause_near + (size_t)c * BLOCK);
     memset(co, (int8_t)p->clauses[c].outcome, (size_t)m);
   }
-  for (n = 0; n < p->n_notes; n++)
+  for (n = 0; n < p->n_notes; n++) {
+    uint8_t relevant[BLOCK];
+    uint8_t *nn = s->note_near + (size_t)n * BLOCK;
     eval_conjunction(s, p->notes[n].first_test, p->notes[n].n_tests, m,
-                     s->note_t + (size_t)n * BLOCK, s->note_f + (size_t)n * BLOCK,
-                     s->note_near + (size_t)n * BLOCK);
+                     s->note_t + (size_t)n * BLOCK, s->note_f + (size_t)n * BLOCK, nn);
+    memset(relevant, 0, (size_t)m);
+    for (c = 0; c < p->n_clauses; c++) {
+      const uint8_t *cf = s->clause_f + (size_t)c * BLOCK;
+      if (!((p->notes[n].targets >> c) & 1u)) continue;
+      for (j = 0; j < m; j++) relevant[j] |= (uint8_t)(cf[j] ^ 1u);
+    }
+    for (j = 0; j < m; j++) nn[j] &= relevant[j];
+  }
   /* Notes in order: exclusions cut clauses; outcome notes rewrite outcomes. */
   for (c = 0; c < p->n_clauses; c++) {
     uint8_t *ct = s->clause_t + (size_t)c * BLOCK, *cf = s->clause_f + (size_t)c * BLOCK;

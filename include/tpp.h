@@ -331,8 +331,10 @@ int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
  *   governing  the first true classification clause (clauses are stored in
  *           precedence order); certain unless an earlier one is unknown
  *   policy  the first true policy clause; -2 if an earlier or only one is unknown
- *   near    a test whose value is within near * |threshold| of its line and
- *           that alone decides its clause or note (every other test is true)
+ *   near    a test (not EQ, not no_near) whose value is within
+ *           near * |threshold| of its line and that alone decides its clause
+ *           or note (every other test is true); a note counts only where a
+ *           clause it targets is not false before notes
  */
 
 /* Comparators: value OP threshold. EQ is for flags (1 true, 0 false). */
@@ -391,6 +393,7 @@ typedef struct tpp_rule_test {
   int32_t op;            /* TPP_OP_* */
   double threshold;      /* finite */
   int32_t if_unknown;    /* TPP_IF_UNKNOWN_* */
+  int32_t no_near;       /* 1: never "near the line" (dates; EQ tests never are) */
 } tpp_rule_test;
 
 typedef struct tpp_rule_clause {

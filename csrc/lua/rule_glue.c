@@ -129,6 +129,9 @@ static int l_rule_compile(lua_State *L) {
     t->threshold = tpp_lua_optfield(L, -1, "threshold", "rule program: tests[i]");
     t->if_unknown = opt_name(L, -1, "if_unknown", unknown_names, TPP_IF_UNKNOWN_UNDETERMINED,
                              "tests", i);
+    lua_getfield(L, -1, "no_near");
+    t->no_near = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     lua_pop(L, 1);
   }
   p->n_tests = n;

@@ -247,6 +247,7 @@ typedef struct tpp_rule_test {
   int32_t op;
   double threshold;
   int32_t if_unknown;
+  int32_t no_near;
 } tpp_rule_test;
 typedef struct tpp_rule_clause {
   int32_t first_test;

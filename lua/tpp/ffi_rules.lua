@@ -106,6 +106,7 @@ return function(M, C, ffi)
       end
       ct.threshold = thr == nil and NaN or thr
       ct.if_unknown = opt_name(t, "if_unknown", UNKNOWN, UNKNOWN_LIST, 0, "tests", i)
+      ct.no_near = (t.no_near ~= nil and t.no_near ~= false) and 1 or 0
     end
     p.n_tests = n
     local clauses
