@@ -32,15 +32,11 @@ end
 local n
 text, n = text:gsub("sources = {.-\n      },", function() return new_sources end, 1)
 assert(n == 1, "no sources block found")
-text, n = text:gsub('(\n    %["tpp"%] = "lua/tpp/init.lua",.-)\n  },\n  install', function()
-  return "\n" .. table.concat(mods, "\n") .. "\n  },\n  install"
+-- the module block: every "lua/tpp/..." entry after the tpp.core table, up to
+-- the end of `modules` (replacing all of them, so no stale or duplicate entry stays)
+text, n = text:gsub('(\n    },)\n    %["tpp[^\n]-"%] = "lua/tpp/.-\n  },\n  install', function(core_end)
+  return core_end .. "\n" .. table.concat(mods, "\n") .. "\n  },\n  install"
 end, 1)
-if n ~= 1 then
-  -- module block starts with the first lua/tpp entry whatever its name
-  text, n = text:gsub('(\n    %["tpp[^\n]-"%] = "lua/tpp/.-)\n  },\n  install', function()
-    return "\n" .. table.concat(mods, "\n") .. "\n  },\n  install"
-  end, 1)
-end
 assert(n == 1, "no module block found")
 f = assert(io.open(path, "wb"))
 f:write(text)

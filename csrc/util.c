@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,8 +84,13 @@ int tpp_get_threads(void) {
   return g_threads > 0 ? g_threads : tpp_cpu_count();
 }
 
+/* OpenBLAS keeps its own pool; it gets the same count so that f32 GEMMs and
+ * tpp's kernels (which never run nested) each use the cores tpp was given. */
+void openblas_set_num_threads(int num_threads);
+
 void tpp_set_threads(int n_threads) {
   g_threads = n_threads > 0 ? n_threads : 0;
+  openblas_set_num_threads(tpp_get_threads());
 }
 
 int tpp_isatty(int fd) {
@@ -97,29 +103,126 @@ double tpp_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-typedef struct range_job {
+/* ---- the worker pool behind tpp_parallel_for ----
+ *
+ * Decode runs about a hundred parallel regions per token, each a few tens of
+ * microseconds long, so creating threads per call (~50 us each) would cost
+ * more than the work. Workers are created once and kept: after a job they
+ * spin briefly on the job counter (the next region usually follows within
+ * microseconds) and then sleep on a condition variable, so an idle pool uses
+ * no CPU and does not compete with OpenBLAS's own threads.
+ *
+ * The caller is worker 0. A call made while the pool is busy (from inside a
+ * worker, or from a second application thread) runs inline on one thread, so
+ * regions never nest and results never depend on scheduling. */
+
+enum { TPP_MAX_THREADS = 256 };
+#define TPP_SPIN_SECONDS 2e-4
+
+/* One ticket per worker: the caller hands worker w a job by storing the job's
+ * generation in ticket[w], so a worker can never mistake another job for its
+ * own (padded to a cache line so spinning workers do not share one). */
+typedef struct tpp_ticket {
+  uint64_t gen;
+  char pad[56];
+} tpp_ticket;
+
+typedef struct tpp_pool {
+  pthread_mutex_t mu;
+  pthread_cond_t wake;      /* workers wait here for a ticket */
+  pthread_cond_t done;      /* the caller waits here for the last worker */
+  int n_workers;            /* threads started (worker ids 1..n_workers) */
+  int sleepers;             /* workers blocked on `wake` */
+  int caller_waiting;
+  uint64_t generation;      /* bumped (under mu) for every job */
+  int remaining;            /* workers of the current job still running */
+  int busy;                 /* 1 while a job runs */
+  /* the current job; stable while any of its workers runs */
   tpp_range_fn fn;
   void *ctx;
-  int64_t begin, end;
-  int worker;
-  int status;
-} range_job;
+  int64_t n, chunk;
+  int n_threads;
+  int status[TPP_MAX_THREADS];
+  tpp_ticket ticket[TPP_MAX_THREADS];
+} tpp_pool;
 
-static void *range_thread(void *arg) {
-  range_job *job = (range_job *)arg;
-  job->status = job->fn(job->ctx, job->begin, job->end, job->worker);
+static tpp_pool g_pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+                          PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0,
+                          NULL, NULL, 0, 0, 0, {0}, {{0, {0}}}};
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __asm__ __volatile__("pause");
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+static int run_chunk(tpp_pool *p, int w) {
+  int64_t begin = (int64_t)w * p->chunk;
+  int64_t end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
+  if (begin >= end) return TPP_OK;
+  return p->fn(p->ctx, begin, end, w);
+}
+
+static void *pool_worker(void *arg) {
+  tpp_pool *p = &g_pool;
+  int id = (int)(intptr_t)arg;
+  uint64_t *ticket = &p->ticket[id].gen;
+  uint64_t last = 0; /* a new worker has never had a ticket */
+  for (;;) {
+    if (__atomic_load_n(ticket, __ATOMIC_ACQUIRE) == last) {
+      double until = tpp_now() + TPP_SPIN_SECONDS;
+      int spins = 0;
+      while (__atomic_load_n(ticket, __ATOMIC_ACQUIRE) == last) {
+        cpu_relax();
+        if (++spins == 64) {
+          spins = 0;
+          if (tpp_now() > until) break;
+        }
+      }
+      if (__atomic_load_n(ticket, __ATOMIC_ACQUIRE) == last) {
+        pthread_mutex_lock(&p->mu);
+        while (*ticket == last) {
+          p->sleepers++;
+          pthread_cond_wait(&p->wake, &p->mu);
+          p->sleepers--;
+        }
+        pthread_mutex_unlock(&p->mu);
+      }
+    }
+    last = __atomic_load_n(ticket, __ATOMIC_ACQUIRE);
+    p->status[id] = run_chunk(p, id);
+    if (__atomic_sub_fetch(&p->remaining, 1, __ATOMIC_ACQ_REL) == 0) {
+      pthread_mutex_lock(&p->mu);
+      if (p->caller_waiting) pthread_cond_signal(&p->done);
+      pthread_mutex_unlock(&p->mu);
+    }
+  }
   return NULL;
 }
 
-enum { TPP_MAX_THREADS = 256 };
+/* Start workers up to id want-1; returns how many exist. Called under mu. */
+static int pool_grow(tpp_pool *p, int want) {
+  while (p->n_workers + 1 < want) {
+    pthread_t tid;
+    pthread_attr_t attr;
+    int ok;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    ok = pthread_create(&tid, &attr, pool_worker, (void *)(intptr_t)(p->n_workers + 1)) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) break;
+    p->n_workers++;
+  }
+  return p->n_workers + 1;
+}
 
 int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
                      tpp_range_fn fn, void *ctx) {
-  range_job jobs[TPP_MAX_THREADS];
-  pthread_t tids[TPP_MAX_THREADS];
-  int started[TPP_MAX_THREADS];
-  int64_t chunk;
-  int t, nt, status = TPP_OK;
+  tpp_pool *p = &g_pool;
+  int nt, t, status = TPP_OK;
+  double until;
   if (n <= 0) return TPP_OK;
   if (min_chunk < 1) min_chunk = 1;
   nt = n_threads > 0 ? n_threads : tpp_get_threads();
@@ -127,29 +230,49 @@ int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
   if ((int64_t)nt > (n + min_chunk - 1) / min_chunk)
     nt = (int)((n + min_chunk - 1) / min_chunk);
   if (nt <= 1) return fn(ctx, 0, n, 0);
-  chunk = (n + nt - 1) / nt;
-  for (t = 0; t < nt; t++) {
-    jobs[t].fn = fn;
-    jobs[t].ctx = ctx;
-    jobs[t].begin = (int64_t)t * chunk;
-    jobs[t].end = jobs[t].begin + chunk < n ? jobs[t].begin + chunk : n;
-    jobs[t].worker = t;
-    jobs[t].status = TPP_OK;
-    started[t] = 0;
+  if (pthread_mutex_trylock(&p->mu) != 0) return fn(ctx, 0, n, 0);
+  if (p->busy) {
+    pthread_mutex_unlock(&p->mu);
+    return fn(ctx, 0, n, 0);
   }
-  /* Worker 0 runs on the calling thread; a thread that cannot be created has
-   * its chunk run inline, so the result never depends on thread creation. */
-  for (t = 1; t < nt; t++)
-    started[t] = pthread_create(&tids[t], NULL, range_thread, &jobs[t]) == 0;
-  range_thread(&jobs[0]);
-  for (t = 1; t < nt; t++) {
-    if (started[t])
-      pthread_join(tids[t], NULL);
-    else
-      range_thread(&jobs[t]);
+  nt = pool_grow(p, nt) < nt ? p->n_workers + 1 : nt;
+  if (nt <= 1) {
+    pthread_mutex_unlock(&p->mu);
+    return fn(ctx, 0, n, 0);
+  }
+  p->busy = 1;
+  p->fn = fn;
+  p->ctx = ctx;
+  p->n = n;
+  p->chunk = (n + nt - 1) / nt;
+  p->n_threads = nt;
+  for (t = 0; t < nt; t++) p->status[t] = TPP_OK;
+  __atomic_store_n(&p->remaining, nt - 1, __ATOMIC_RELEASE);
+  p->generation++;
+  for (t = 1; t < nt; t++) __atomic_store_n(&p->ticket[t].gen, p->generation, __ATOMIC_RELEASE);
+  if (p->sleepers > 0) pthread_cond_broadcast(&p->wake);
+  pthread_mutex_unlock(&p->mu);
+
+  p->status[0] = run_chunk(p, 0);
+
+  until = tpp_now() + TPP_SPIN_SECONDS;
+  while (__atomic_load_n(&p->remaining, __ATOMIC_ACQUIRE) > 0) {
+    cpu_relax();
+    if (tpp_now() > until) {
+      pthread_mutex_lock(&p->mu);
+      p->caller_waiting = 1;
+      while (__atomic_load_n(&p->remaining, __ATOMIC_ACQUIRE) > 0)
+        pthread_cond_wait(&p->done, &p->mu);
+      p->caller_waiting = 0;
+      pthread_mutex_unlock(&p->mu);
+      break;
+    }
   }
   for (t = 0; t < nt; t++)
-    if (jobs[t].status != TPP_OK && status == TPP_OK) status = jobs[t].status;
+    if (p->status[t] != TPP_OK && status == TPP_OK) status = p->status[t];
+  pthread_mutex_lock(&p->mu);
+  p->busy = 0;
+  pthread_mutex_unlock(&p->mu);
   return status;
 }
 

@@ -483,6 +483,297 @@ void tpp_sha256(const void *data, size_t len, uint8_t *digest);
 void tpp_sha256_hex(const void *data, size_t len, char *hex);
 
 /* TPP_FFI_END rules */
+/* ---- tensors ---------------------------------------------------------------
+ *
+ * A tensor is a reference-counted header over 64-byte aligned memory outside
+ * any Lua heap. Float tensors (f32, f16, bf16) have up to 4 dimensions and
+ * element strides; views share the storage of their base and keep it alive.
+ *
+ * Quantized tensors (q8, q4) are 2-D matrices [rows][cols] with one f32 scale
+ * per group of group_size consecutive elements of a row (x = scale * q,
+ * symmetric; q8: q in [-127, 127], scale = max|x| / 127; q4: q in [-7, 7],
+ * scale = max|x| / 7, stored as the nibble q + 8). The last group of a row may
+ * be partial. They are stored in the blocked layout the integer kernels read
+ * as one sequential stream:
+ *   rows padded to R = 16 * ceil(rows / 16), columns to Kp = G * ceil(cols / G),
+ *   ng = Kp / G groups per row; padding holds q = 0 and scale 0.
+ *   q8: for row block b, group g, step s (4 columns) 64 bytes at
+ *       ((b * ng + g) * (G / 4) + s) * 64; byte 4 * r + j = q[16b + r][gG + 4s + j].
+ *   q4: 64 bytes per pair of steps at ((b * ng + g) * (G / 8) + s) * 64; byte
+ *       4 * r + j holds column gG + 8s + j in its low nibble and gG + 8s + 4 + j
+ *       in its high nibble.
+ *   scales: f32 at (b * ng + g) * 16 + r.
+ * q8 needs G % 4 == 0, q4 needs G % 8 == 0.
+ */
+
+/* TPP_FFI_BEGIN tensor */
+
+enum {
+  TPP_DT_F32 = 0,
+  TPP_DT_F16 = 1,
+  TPP_DT_BF16 = 2,
+  TPP_DT_Q8 = 3,
+  TPP_DT_Q4 = 4,
+  TPP_DT_COUNT = 5
+};
+
+enum {
+  TPP_TENSOR_MAX_DIMS = 4,
+  TPP_QBLOCK_ROWS = 16,
+  TPP_QGROUP_DEFAULT = 64
+};
+
+typedef struct tpp_tensor {
+  void *data;              /* first element; quantized: the blocked bytes */
+  float *scales;           /* quantized: [R / 16][ng][16]; else NULL */
+  int64_t shape[4];        /* [TPP_TENSOR_MAX_DIMS]; dims past ndim are 1 */
+  int64_t stride[4];       /* in elements; quantized: row-major contiguous */
+  int64_t numel;
+  int32_t ndim;
+  int32_t dtype;           /* TPP_DT_* */
+  int32_t group_size;      /* quantized: elements per scale; else 0 */
+  int32_t refcount;        /* owners of this header; freed at 0 */
+  struct tpp_tensor *base; /* a view's storage owner (retained), else NULL */
+  size_t data_bytes;       /* bytes allocated at data (owners only) */
+  size_t scale_bytes;      /* bytes allocated at scales (owners only) */
+} tpp_tensor;
+
+const char *tpp_dtype_name(int dtype);
+int tpp_dtype_from_name(const char *name);   /* -1 when unknown */
+size_t tpp_dtype_size(int dtype);            /* bytes per element; 0 for q8/q4 */
+
+/* A zero-filled tensor with refcount 1, or NULL with err filled. Quantized
+ * dtypes need ndim 1 or 2 and a group size (0 = TPP_QGROUP_DEFAULT). */
+tpp_tensor *tpp_tensor_new(int dtype, int32_t ndim, const int64_t *shape,
+                           int32_t group_size, tpp_error *err);
+/* A view of base's storage (float dtypes): shape, element strides >= 0 and an
+ * element offset, all within the storage. The view retains base. */
+tpp_tensor *tpp_tensor_view(tpp_tensor *base, int32_t ndim, const int64_t *shape,
+                            const int64_t *stride, int64_t offset, tpp_error *err);
+tpp_tensor *tpp_tensor_retain(tpp_tensor *t);
+void tpp_tensor_release(tpp_tensor *t);      /* NULL is a no-op */
+int tpp_tensor_is_contiguous(const tpp_tensor *t);
+/* The storage offset of t->data from its owner's first element, in elements. */
+int64_t tpp_tensor_offset(const tpp_tensor *t);
+
+/* One element by index (0-based, ndim entries) or by row-major flat index;
+ * quantized tensors read back the dequantized value and cannot be set. */
+int tpp_tensor_get(const tpp_tensor *t, const int64_t *index, double *out, tpp_error *err);
+int tpp_tensor_set(tpp_tensor *t, const int64_t *index, double value, tpp_error *err);
+int tpp_tensor_get_flat(const tpp_tensor *t, int64_t i, double *out, tpp_error *err);
+int tpp_tensor_set_flat(tpp_tensor *t, int64_t i, double value, tpp_error *err);
+/* Bulk copy in row-major order between a float tensor and a double array. */
+int tpp_tensor_read_f64(const tpp_tensor *t, double *out, int64_t n, tpp_error *err);
+int tpp_tensor_write_f64(tpp_tensor *t, const double *in, int64_t n, tpp_error *err);
+
+int tpp_tensor_fill(tpp_tensor *t, double value, tpp_error *err);
+/* Uniform values in [lo, hi) from xorshift64* seeded with seed. */
+int tpp_tensor_fill_random(tpp_tensor *t, uint64_t seed, double lo, double hi, tpp_error *err);
+/* dst = src element by element (same shape); converts between float dtypes and
+ * dequantizes a quantized src. */
+int tpp_tensor_copy(tpp_tensor *dst, const tpp_tensor *src, tpp_error *err);
+/* A new contiguous tensor of dtype holding src's values: float dtypes convert,
+ * q8/q4 quantize a 1-D or 2-D float src with the group size (0 = default). */
+tpp_tensor *tpp_tensor_convert(const tpp_tensor *src, int dtype, int32_t group_size,
+                               tpp_error *err);
+
+float tpp_f16_to_f32(uint16_t h);
+uint16_t tpp_f32_to_f16(float f);            /* round to nearest even */
+float tpp_bf16_to_f32(uint16_t h);
+uint16_t tpp_f32_to_bf16(float f);           /* round to nearest even */
+
+/* TPP_FFI_END tensor */
+
+/* ---- kernels ---------------------------------------------------------------
+ * f32 GEMMs go to OpenBLAS (cblas_sgemm); f32 matrix-vector products, the
+ * integer q8/q4 products and everything else are tpp's own, with AVX-512
+ * (F, BW, VL, VNNI), AVX2 and portable scalar paths chosen at run time.
+ * Threads: tpp_set_threads() sets tpp's pool and OpenBLAS's together; tpp
+ * never calls OpenBLAS from inside its own parallel regions.
+ */
+
+/* TPP_FFI_BEGIN kernels */
+
+enum {
+  TPP_ISA_SCALAR = 0,
+  TPP_ISA_AVX2 = 1,       /* AVX2 + FMA */
+  TPP_ISA_AVX512 = 2      /* AVX-512 F, BW, VL and VNNI */
+};
+
+int tpp_isa_detected(void);
+int tpp_isa_active(void);
+/* Cap the kernels at isa (never above what the CPU has); -1 resets to the
+ * detected level. Returns the level now active. */
+int tpp_isa_set(int isa);
+const char *tpp_isa_name(int isa);
+
+/* y[m][n] = x[m][k] . w[n][k]^T: w as nn.Linear.weight, f32 (OpenBLAS sgemm
+ * for m > 1, tpp's matrix-vector kernel for m == 1) or q8/q4 (tpp integer
+ * kernels; x is quantized per group to int8 on the fly). x, y: f32 2-D with
+ * unit column stride (1-D x and y are one row). */
+int tpp_linear(tpp_tensor *y, const tpp_tensor *x, const tpp_tensor *w, tpp_error *err);
+/* c[m][n] = a[m][k] . b[k][n], f32 through cblas_sgemm; operands 2-D with one
+ * unit stride (row- or column-major views, so transposes cost nothing). */
+int tpp_matmul(tpp_tensor *c, const tpp_tensor *a, const tpp_tensor *b, tpp_error *err);
+/* out[r][:] = x[r][:] * w / sqrt(mean(x[r]^2) + eps), for each row r. */
+int tpp_rmsnorm(tpp_tensor *out, const tpp_tensor *x, const tpp_tensor *w, double eps,
+                tpp_error *err);
+/* In place over the last dimension of each row (max-subtracted). */
+int tpp_softmax(tpp_tensor *x, tpp_error *err);
+/* In place: row t of x [T][d] is at position pos + t; pairs (i, i+1) inside
+ * each head of head_size rotate by pos * theta^(-(i mod head_size)/head_size). */
+int tpp_rope(tpp_tensor *x, int64_t pos, int32_t head_size, double theta, tpp_error *err);
+int tpp_silu(tpp_tensor *x, tpp_error *err);                       /* in place */
+/* out = silu(gate) * up, element-wise. */
+int tpp_swiglu(tpp_tensor *out, const tpp_tensor *gate, const tpp_tensor *up, tpp_error *err);
+/* Causal grouped-query attention over a KV cache. q, out: [T][n_heads * hs];
+ * k_cache, v_cache: [S][n_kv_heads * hs] with S >= pos + T, rows 0..pos+T-1
+ * filled. Query t (position pos + t) attends keys 0..pos+t; query head h
+ * reads KV head h / (n_heads / n_kv_heads); scores scale 1/sqrt(hs). */
+int tpp_attention(tpp_tensor *out, const tpp_tensor *q, const tpp_tensor *k_cache,
+                  const tpp_tensor *v_cache, int64_t pos, int32_t n_heads,
+                  int32_t n_kv_heads, tpp_error *err);
+/* Index of the largest element of a 1-D f32 tensor (first on ties). */
+int tpp_argmax(const tpp_tensor *x, int64_t *index, tpp_error *err);
+
+/* Sampling as llama2.c run.c: temperature 0 is argmax; otherwise softmax of
+ * logits / temperature, then top-p (nucleus) when 0 < top_p < 1, drawn with
+ * xorshift64* (state advanced in place). */
+typedef struct tpp_sampler {
+  uint64_t rng_state;
+  float temperature;
+  float top_p;
+  int32_t vocab_size;
+  void *scratch;           /* [vocab_size] (prob, index) pairs */
+} tpp_sampler;
+
+tpp_sampler *tpp_sampler_new(int32_t vocab_size, double temperature, double top_p,
+                             uint64_t seed, tpp_error *err);
+void tpp_sampler_free(tpp_sampler *s);
+/* Draw one token from logits[vocab_size] (overwritten with probabilities). */
+int32_t tpp_sampler_sample(tpp_sampler *s, float *logits);
+/* The next float in [0, 1) of the sampler's generator. */
+float tpp_sampler_random(tpp_sampler *s);
+
+/* TPP_FFI_END kernels */
+
+/* ---- model -----------------------------------------------------------------
+ * A llama-style transformer (llama2.c semantics, INFERENCE.md §4.5) with a
+ * KV cache, reading and writing llama2.c checkpoints:
+ *   TPP_CKPT_V0  legacy fp32 "version 0" (28-byte header, run.c);
+ *   TPP_CKPT_Q8  "version 2" Q8_0 (256-byte header, runq.c);
+ *   TPP_CKPT_Q4  tpp's 4-bit file: the version 2 layout with magic "tpq4"
+ *                (0x34717074), version 1, and each quantized tensor stored as
+ *                uint8 nibbles[numel / 2] followed by f32 scales[numel / GS];
+ *                within each group of GS, byte j holds element j in its low
+ *                nibble and element j + GS/2 in its high nibble, value =
+ *                scale * (nibble - 8), scale = max|w| / 7.
+ * Every size is checked against the header and the file length before any
+ * allocation.
+ */
+
+/* TPP_FFI_BEGIN model */
+
+enum {
+  TPP_CKPT_V0 = 0,
+  TPP_CKPT_Q8 = 2,
+  TPP_CKPT_Q4 = 4
+};
+
+typedef struct tpp_model_config {
+  int32_t dim;
+  int32_t hidden_dim;
+  int32_t n_layers;
+  int32_t n_heads;
+  int32_t n_kv_heads;
+  int32_t vocab_size;
+  int32_t seq_len;
+  int32_t shared_classifier;   /* 1: logits use the token embedding */
+  int32_t group_size;          /* quantized files; 0 for v0 */
+  int32_t format;              /* TPP_CKPT_* */
+  int64_t file_bytes;          /* the size the header implies */
+  int64_t n_params;            /* weights, counting a shared matrix once */
+} tpp_model_config;
+
+typedef struct tpp_model tpp_model;
+typedef struct tpp_tokenizer tpp_tokenizer;
+
+/* Validate a checkpoint header against its size: from a file, or from bytes
+ * in memory (the fuzz target). Fills cfg; touches no other memory. */
+int tpp_checkpoint_info(const char *path, tpp_model_config *cfg, tpp_error *err);
+int tpp_checkpoint_parse(const uint8_t *bytes, size_t size, tpp_model_config *cfg,
+                         tpp_error *err);
+
+/* Load a checkpoint. weight_dtype -1 keeps the stored precision; TPP_DT_Q8 or
+ * TPP_DT_Q4 quantize an fp32 checkpoint while loading (group_size 0 = 64, or
+ * the largest of 64, 32, ... dividing dim and hidden_dim). */
+tpp_model *tpp_model_load(const char *path, int32_t weight_dtype, int32_t group_size,
+                          tpp_error *err);
+/* The same from bytes in memory (copied). */
+tpp_model *tpp_model_load_bytes(const uint8_t *bytes, size_t size, int32_t weight_dtype,
+                                int32_t group_size, tpp_error *err);
+void tpp_model_free(tpp_model *m);
+void tpp_model_config_get(const tpp_model *m, tpp_model_config *cfg);
+int32_t tpp_model_weight_dtype(const tpp_model *m);
+int32_t tpp_model_group_size(const tpp_model *m);
+/* Bytes of weights one decode step reads (every matrix once, plus norms). */
+int64_t tpp_model_weight_bytes(const tpp_model *m);
+/* Bytes of KV cache one decode step at position pos reads. */
+int64_t tpp_model_kv_bytes(const tpp_model *m, int64_t pos);
+/* FLOPs of a forward pass of n tokens starting at pos (logits of the last). */
+double tpp_model_flops(const tpp_model *m, int64_t n_tokens, int64_t pos);
+/* Run n_tokens tokens at positions pos.. (batched: matrix-matrix products);
+ * the logits of the last token land in tpp_model_logits(). */
+int tpp_model_forward(tpp_model *m, const int32_t *tokens, int32_t n_tokens, int32_t pos,
+                      tpp_error *err);
+float *tpp_model_logits(tpp_model *m);      /* [vocab_size] */
+/* Write a checkpoint of cfg's shape and format with random weights from seed;
+ * v0, q8 and q4 from one seed hold the same model (quantized). */
+int tpp_model_write_random(const char *path, const tpp_model_config *cfg, uint64_t seed,
+                           tpp_error *err);
+/* Convert an fp32 checkpoint file to q8 or q4 without loading it whole. */
+int tpp_checkpoint_quantize(const char *in_path, const char *out_path, int32_t format,
+                            int32_t group_size, tpp_error *err);
+
+/* tokenizer.bin (llama2.c): vocab_size records after max_token_length. */
+tpp_tokenizer *tpp_tokenizer_load(const char *path, int32_t vocab_size, tpp_error *err);
+tpp_tokenizer *tpp_tokenizer_parse(const uint8_t *bytes, size_t size, int32_t vocab_size,
+                                   tpp_error *err);
+void tpp_tokenizer_free(tpp_tokenizer *t);
+int32_t tpp_tokenizer_vocab_size(const tpp_tokenizer *t);
+/* BPE-encode text (run.c semantics) into tokens[max_tokens]; bos/eos 1/0. */
+int tpp_tokenizer_encode(const tpp_tokenizer *t, const char *text, int32_t bos, int32_t eos,
+                         int32_t *tokens, int32_t max_tokens, int32_t *n_tokens,
+                         tpp_error *err);
+/* The text of token after prev (leading space stripped after BOS, <0xHH> as
+ * the raw byte); bytes written to *len. Valid until the next call. */
+const char *tpp_tokenizer_decode(tpp_tokenizer *t, int32_t prev, int32_t token, size_t *len);
+/* A synthetic tokenizer of vocab_size pieces (>= 1): <unk>, BOS, EOS, 256 byte
+ * pieces, printable ASCII, then merged pieces. */
+int tpp_tokenizer_write_synthetic(const char *path, int32_t vocab_size, tpp_error *err);
+
+/* TPP_FFI_END model */
+
+/* ---- host benchmarks -------------------------------------------------------- */
+
+/* TPP_FFI_BEGIN bench */
+
+/* Best read bandwidth (GB/s, 1e9 bytes) summing a buffer of bytes on
+ * n_threads threads (0 = all), repeated for at least seconds. */
+int tpp_bench_membw(int64_t bytes, int32_t n_threads, double seconds, double *gbs,
+                    tpp_error *err);
+/* Raw cblas_sgemm (row-major, c = a . b) of m x k by k x n timed in C: best
+ * GFLOP/s over repetitions lasting at least seconds. */
+int tpp_bench_sgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
+                    tpp_error *err);
+/* Raw cblas_dgemm, the same way. */
+int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
+                    tpp_error *err);
+/* OpenBLAS's configuration and the kernel core it selected. */
+const char *tpp_blas_info(void);
+const char *tpp_cpu_name(void);
+
+/* TPP_FFI_END bench */
 
 /* Further areas (rules, tensors, kernels, model) add their own
  * TPP_FFI_BEGIN/END regions above this line. */

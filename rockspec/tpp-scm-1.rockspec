@@ -20,9 +20,13 @@ build = {
   modules = {
     ["tpp.core"] = {
       sources = {
+        "csrc/bench.c", "csrc/kernels/api.c", "csrc/kernels/attention.c",
+        "csrc/kernels/cpu.c", "csrc/kernels/gemm_f32.c", "csrc/kernels/ops.c",
+        "csrc/kernels/qmatmul.c", "csrc/kernels/quant.c", "csrc/kernels/sample.c",
         "csrc/lua/batch_glue.c", "csrc/lua/core.c", "csrc/lua/infer_glue.c",
-        "csrc/lua/rule_glue.c", "csrc/lua/spec_glue.c", "csrc/roofline.c",
-        "csrc/rule.c", "csrc/sha256.c", "csrc/spec.c",
+        "csrc/lua/rule_glue.c", "csrc/lua/spec_glue.c", "csrc/model.c",
+        "csrc/roofline.c", "csrc/rule.c", "csrc/sha256.c",
+        "csrc/spec.c", "csrc/tensor.c", "csrc/tokenizer.c",
         "csrc/util.c",
       },
       incdirs = { "include", "csrc", "$(OPENBLAS_INCDIR)" },

@@ -234,3 +234,61 @@ describe("tpp chart (command)", function()
     assert.matches("^tpp chart: ", err)
   end)
 end)
+
+describe("tpp.chart.bandwidth()", function()
+  local s, inf = chart.bandwidth { rules = "us-2023-10", as_of = AS_OF }
+  local function find(list, id)
+    for _, p in ipairs(list) do if p.id == id then return p end end
+  end
+
+  it("is well-formed and deterministic", function()
+    assert.is_true(svg.check_xml(s))
+    assert.equal(s, (chart.bandwidth { rules = "us-2023-10", as_of = AS_OF }))
+  end)
+
+  it("the letter criteria: H20 (4,000 GB/s DRAM) is caught, L20 and RTX 4090 are not", function()
+    assert.equal("licence", find(inf.panel_a, "nv_h20").class)
+    assert.equal("none", find(inf.panel_a, "nv_l20").class)
+    assert.equal("none", find(inf.panel_a, "nv_rtx4090").class)
+    assert.equal("licence", chart.letter_class(1000, 700))   -- sum 1,700
+    assert.equal("none", chart.letter_class(1000, 699))
+    assert.equal("licence", chart.letter_class(nil, 1100))
+    assert.equal("unknown", chart.letter_class(1000, nil))
+    assert.matches("reported-only", s, 1, true)
+  end)
+
+  it("the 91 FR 1684 box: H200 and MI325X case-by-case, B200 over, H20 not 3A090", function()
+    assert.equal("nac", find(inf.panel_b, "nv_h200_sxm").class)
+    assert.equal("nac", find(inf.panel_b, "amd_mi325x").class)
+    assert.equal("licence", find(inf.panel_b, "nv_b200").class)
+    assert.equal("none", find(inf.panel_b, "nv_h20").class)
+    assert.matches("Proclamation 11002", s, 1, true)
+  end)
+
+  it("names the chips it could not place", function()
+    local found = false
+    for _, n in ipairs(inf.missing_a) do found = found or n == "MI308X" end
+    assert.is_true(found)
+    assert.matches("Not in panel A", s, 1, true)
+  end)
+end)
+
+describe("tpp.chart.timeline()", function()
+  local s, inf = chart.timeline { rules = "us-2023-10", as_of = AS_OF }
+
+  it("is well-formed, deterministic, with the rule dates and lines", function()
+    assert.is_true(svg.check_xml(s))
+    assert.equal(s, (chart.timeline { rules = "us-2023-10", as_of = AS_OF }))
+    for _, t in ipairs({ "2022-10-07", "2023-11-17", "2026-01-15", "TPP 1,600", "TPP 4,800", "TPP 21,000" }) do
+      assert.matches(t, s, 1, true)
+    end
+  end)
+
+  it("status needs PD only between the lines: unknown PD at TPP 29,360 is still licence", function()
+    local function find(id) for _, p in ipairs(inf.plotted) do if p.id == id then return p end end end
+    assert.equal("licence", find("intel_gaudi3").class)   -- TPP 29,360, PD unknown
+    assert.equal("unknown", find("enflame_t21").class)    -- TPP 3,072, PD unknown
+    assert.equal("none", find("nv_h20").class)
+    assert.equal(2024, find("nv_h20").year)
+  end)
+end)

@@ -134,7 +134,7 @@ describe("tpp.dest.decide()", function()
       as_of = "2024-06-01" }
     assert.is_true(r.licence_required)
     assert.equal("required", r.licence)
-    assert.equal("us-2023-10", r.rules)
+    assert.equal("us-2024-04", r.rules) -- the version in force on the date (NAC/ACA split of 2024-04-04)
     assert.equal("presumption of denial", r.review_policy)
     assert.equal("RS, AT", r.reason_for_control)
     assert.is_false(exc(r, "NAC").available)
@@ -418,5 +418,44 @@ describe("tpp.dest.decide()", function()
     local txt = dest.format(dest.decide { eccn = "3A090.a", datacenter = false, country = "VN", as_of = "2024-06-01" })
     assert.matches("Licence: licence required; licence exception available: ACA", txt, 1, true)
     assert.matches("not legal advice", txt)
+  end)
+end)
+
+describe("tpp.dest.decide() as tpp.rules calls it", function()
+  it("status 'not-controlled' with no eccn: no licence under the 3A090 scope", function()
+    local r = dest.decide { status = "not-controlled", datacenter = true, tpp = 2368, dram_bw_gbs = 4000,
+      country = "CN", as_of = "2026-03-01", rules = "us-2026-01-h200", exported_from_us = true }
+    assert.is_false(r.licence_required)
+    assert.matches("outside 3A090", r.reasons[1])
+  end)
+
+  it("status 'controlled' with no eccn under the H20 letter: licence per the letter, no NAC/ACA", function()
+    local r = dest.decide { status = "controlled", datacenter = true, tpp = 2368, dram_bw_gbs = 4000,
+      country = "CN", as_of = "2025-06-01", rules = "us-2025-04-h20" }
+    assert.is_true(r.licence_required)
+    assert.is_false(exc(r, "NAC").available)
+    assert.same({}, r.missing)
+    assert.matches("744.23", r.reason_for_control)
+  end)
+
+  it("status 'controlled' with no eccn under a bill: licence to a country of concern, labelled", function()
+    local r = dest.decide { status = "controlled", datacenter = true, country = "CN", as_of = "2026-06-01",
+      rules = "us-prop-2025-11-gain" }
+    assert.is_true(r.licence_required)
+    assert.equal("bill text (proposal, not law)", r.reason_for_control)
+    local de = dest.decide { status = "controlled", datacenter = true, country = "DE", as_of = "2026-06-01",
+      rules = "us-prop-2025-11-gain" }
+    assert.is_false(de.licence_required)
+  end)
+
+  it("through tpp.rules.classify{dest=...} when the engine is installed", function()
+    local ok, rules = pcall(require, "tpp.rules")
+    if not ok or type(rules) ~= "table" or type(rules.classify) ~= "function" then
+      pending("tpp.rules not installed yet")
+      return
+    end
+    local r = rules.classify("H100", { dest = "CN", as_of = "2024-06-01" })
+    assert.is_true(r.licence.licence_required)
+    assert.equal("presumption of denial", r.licence.review_policy)
   end)
 end)

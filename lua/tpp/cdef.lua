@@ -313,4 +313,162 @@ void tpp_random_flags(double *dst, int64_t n, double p_true, double unknown,
 void tpp_sha256(const void *data, size_t len, uint8_t *digest);
 void tpp_sha256_hex(const void *data, size_t len, char *hex);
 
+/* region tensor */
+
+enum {
+  TPP_DT_F32 = 0,
+  TPP_DT_F16 = 1,
+  TPP_DT_BF16 = 2,
+  TPP_DT_Q8 = 3,
+  TPP_DT_Q4 = 4,
+  TPP_DT_COUNT = 5
+};
+enum {
+  TPP_TENSOR_MAX_DIMS = 4,
+  TPP_QBLOCK_ROWS = 16,
+  TPP_QGROUP_DEFAULT = 64
+};
+typedef struct tpp_tensor {
+  void *data;
+  float *scales;
+  int64_t shape[4];
+  int64_t stride[4];
+  int64_t numel;
+  int32_t ndim;
+  int32_t dtype;
+  int32_t group_size;
+  int32_t refcount;
+  struct tpp_tensor *base;
+  size_t data_bytes;
+  size_t scale_bytes;
+} tpp_tensor;
+const char *tpp_dtype_name(int dtype);
+int tpp_dtype_from_name(const char *name);
+size_t tpp_dtype_size(int dtype);
+tpp_tensor *tpp_tensor_new(int dtype, int32_t ndim, const int64_t *shape,
+                           int32_t group_size, tpp_error *err);
+tpp_tensor *tpp_tensor_view(tpp_tensor *base, int32_t ndim, const int64_t *shape,
+                            const int64_t *stride, int64_t offset, tpp_error *err);
+tpp_tensor *tpp_tensor_retain(tpp_tensor *t);
+void tpp_tensor_release(tpp_tensor *t);
+int tpp_tensor_is_contiguous(const tpp_tensor *t);
+int64_t tpp_tensor_offset(const tpp_tensor *t);
+int tpp_tensor_get(const tpp_tensor *t, const int64_t *index, double *out, tpp_error *err);
+int tpp_tensor_set(tpp_tensor *t, const int64_t *index, double value, tpp_error *err);
+int tpp_tensor_get_flat(const tpp_tensor *t, int64_t i, double *out, tpp_error *err);
+int tpp_tensor_set_flat(tpp_tensor *t, int64_t i, double value, tpp_error *err);
+int tpp_tensor_read_f64(const tpp_tensor *t, double *out, int64_t n, tpp_error *err);
+int tpp_tensor_write_f64(tpp_tensor *t, const double *in, int64_t n, tpp_error *err);
+int tpp_tensor_fill(tpp_tensor *t, double value, tpp_error *err);
+int tpp_tensor_fill_random(tpp_tensor *t, uint64_t seed, double lo, double hi, tpp_error *err);
+int tpp_tensor_copy(tpp_tensor *dst, const tpp_tensor *src, tpp_error *err);
+tpp_tensor *tpp_tensor_convert(const tpp_tensor *src, int dtype, int32_t group_size,
+                               tpp_error *err);
+float tpp_f16_to_f32(uint16_t h);
+uint16_t tpp_f32_to_f16(float f);
+float tpp_bf16_to_f32(uint16_t h);
+uint16_t tpp_f32_to_bf16(float f);
+
+/* region kernels */
+
+enum {
+  TPP_ISA_SCALAR = 0,
+  TPP_ISA_AVX2 = 1,
+  TPP_ISA_AVX512 = 2
+};
+int tpp_isa_detected(void);
+int tpp_isa_active(void);
+int tpp_isa_set(int isa);
+const char *tpp_isa_name(int isa);
+int tpp_linear(tpp_tensor *y, const tpp_tensor *x, const tpp_tensor *w, tpp_error *err);
+int tpp_matmul(tpp_tensor *c, const tpp_tensor *a, const tpp_tensor *b, tpp_error *err);
+int tpp_rmsnorm(tpp_tensor *out, const tpp_tensor *x, const tpp_tensor *w, double eps,
+                tpp_error *err);
+int tpp_softmax(tpp_tensor *x, tpp_error *err);
+int tpp_rope(tpp_tensor *x, int64_t pos, int32_t head_size, double theta, tpp_error *err);
+int tpp_silu(tpp_tensor *x, tpp_error *err);
+int tpp_swiglu(tpp_tensor *out, const tpp_tensor *gate, const tpp_tensor *up, tpp_error *err);
+int tpp_attention(tpp_tensor *out, const tpp_tensor *q, const tpp_tensor *k_cache,
+                  const tpp_tensor *v_cache, int64_t pos, int32_t n_heads,
+                  int32_t n_kv_heads, tpp_error *err);
+int tpp_argmax(const tpp_tensor *x, int64_t *index, tpp_error *err);
+typedef struct tpp_sampler {
+  uint64_t rng_state;
+  float temperature;
+  float top_p;
+  int32_t vocab_size;
+  void *scratch;
+} tpp_sampler;
+tpp_sampler *tpp_sampler_new(int32_t vocab_size, double temperature, double top_p,
+                             uint64_t seed, tpp_error *err);
+void tpp_sampler_free(tpp_sampler *s);
+int32_t tpp_sampler_sample(tpp_sampler *s, float *logits);
+float tpp_sampler_random(tpp_sampler *s);
+
+/* region model */
+
+enum {
+  TPP_CKPT_V0 = 0,
+  TPP_CKPT_Q8 = 2,
+  TPP_CKPT_Q4 = 4
+};
+typedef struct tpp_model_config {
+  int32_t dim;
+  int32_t hidden_dim;
+  int32_t n_layers;
+  int32_t n_heads;
+  int32_t n_kv_heads;
+  int32_t vocab_size;
+  int32_t seq_len;
+  int32_t shared_classifier;
+  int32_t group_size;
+  int32_t format;
+  int64_t file_bytes;
+  int64_t n_params;
+} tpp_model_config;
+typedef struct tpp_model tpp_model;
+typedef struct tpp_tokenizer tpp_tokenizer;
+int tpp_checkpoint_info(const char *path, tpp_model_config *cfg, tpp_error *err);
+int tpp_checkpoint_parse(const uint8_t *bytes, size_t size, tpp_model_config *cfg,
+                         tpp_error *err);
+tpp_model *tpp_model_load(const char *path, int32_t weight_dtype, int32_t group_size,
+                          tpp_error *err);
+tpp_model *tpp_model_load_bytes(const uint8_t *bytes, size_t size, int32_t weight_dtype,
+                                int32_t group_size, tpp_error *err);
+void tpp_model_free(tpp_model *m);
+void tpp_model_config_get(const tpp_model *m, tpp_model_config *cfg);
+int32_t tpp_model_weight_dtype(const tpp_model *m);
+int32_t tpp_model_group_size(const tpp_model *m);
+int64_t tpp_model_weight_bytes(const tpp_model *m);
+int64_t tpp_model_kv_bytes(const tpp_model *m, int64_t pos);
+double tpp_model_flops(const tpp_model *m, int64_t n_tokens, int64_t pos);
+int tpp_model_forward(tpp_model *m, const int32_t *tokens, int32_t n_tokens, int32_t pos,
+                      tpp_error *err);
+float *tpp_model_logits(tpp_model *m);
+int tpp_model_write_random(const char *path, const tpp_model_config *cfg, uint64_t seed,
+                           tpp_error *err);
+int tpp_checkpoint_quantize(const char *in_path, const char *out_path, int32_t format,
+                            int32_t group_size, tpp_error *err);
+tpp_tokenizer *tpp_tokenizer_load(const char *path, int32_t vocab_size, tpp_error *err);
+tpp_tokenizer *tpp_tokenizer_parse(const uint8_t *bytes, size_t size, int32_t vocab_size,
+                                   tpp_error *err);
+void tpp_tokenizer_free(tpp_tokenizer *t);
+int32_t tpp_tokenizer_vocab_size(const tpp_tokenizer *t);
+int tpp_tokenizer_encode(const tpp_tokenizer *t, const char *text, int32_t bos, int32_t eos,
+                         int32_t *tokens, int32_t max_tokens, int32_t *n_tokens,
+                         tpp_error *err);
+const char *tpp_tokenizer_decode(tpp_tokenizer *t, int32_t prev, int32_t token, size_t *len);
+int tpp_tokenizer_write_synthetic(const char *path, int32_t vocab_size, tpp_error *err);
+
+/* region bench */
+
+int tpp_bench_membw(int64_t bytes, int32_t n_threads, double seconds, double *gbs,
+                    tpp_error *err);
+int tpp_bench_sgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
+                    tpp_error *err);
+int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
+                    tpp_error *err);
+const char *tpp_blas_info(void);
+const char *tpp_cpu_name(void);
+
 ]==]

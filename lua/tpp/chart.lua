@@ -91,6 +91,7 @@ local CSS = [[
 .pt-nac{fill:#E69F00}
 .pt-none{fill:#0072B2}
 .pt-unknown{fill:#8C8C8C}
+.pt-other{fill:#CC79A7}
 .count{font-size:9px;font-weight:bold;fill:#ffffff}
 .ptlabel{font-size:10.5px;fill:#1a1a1a;paint-order:stroke;stroke:#ffffff;stroke-width:3px;stroke-linejoin:round}
 .ptlabel .num{fill:#555}
@@ -117,7 +118,8 @@ local function box(clause, eccn, outcome, xlo, xhi, ylo, yhi)
 end
 
 M.FALLBACK_FAMILY = {
-  ["us-2023-10"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true, ["us-2025-01-foundry"] = true,
+  ["us-2023-10"] = true, ["us-2024-04"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true,
+  ["us-2025-01-foundry"] = true,
   ["us-2026-01-h200"] = true, ["us-2026-02-cambodia"] = true, ["us-2026-07-uae"] = true,
 }
 
@@ -163,9 +165,9 @@ end
 local function class_of_box(b)
   local o = tostring(b.outcome or ""):lower()
   if o:find("nac", 1, true) or o:find("exception", 1, true) then return "nac" end
-  if o:find("not", 1, true) then return "none" end
+  if o:find("not", 1, true) or o:find("exclu", 1, true) then return "none" end
   if o:find("undetermined", 1, true) then return "unknown" end
-  if o:find("control", 1, true) or o:find("licen", 1, true) then
+  if o:find("control", 1, true) or o:find("licen", 1, true) or o:find("cover", 1, true) then
     if b.eccn and tostring(b.eccn):find("%.b") then return "nac" end
     return "licence"
   end
@@ -188,6 +190,15 @@ local function inside(iv, v)
 end
 
 local PRIORITY = { licence = 4, nac = 3, other = 2, unknown = 1, none = 0 }
+
+--- Drawing class of a tpp.rules.classify result.
+function M.class_of_result(r)
+  if r.status == "not-controlled" then return "none" end
+  if r.status ~= "controlled" then return "unknown" end
+  local o = tostring(r.outcome or ""):lower()
+  if o:find("nac", 1, true) or o:find("exception", 1, true) then return "nac" end
+  return "licence"
+end
 
 --- The class of a point from boxes: the strongest box containing it;
 -- "none" when no box does. Returns class, box.
@@ -217,7 +228,17 @@ function M.boxes(rules_id, as_of, x_metric, y_metric)
       if not okb then error(("tpp chart: %s has no %s x %s projection: %s"):format(id, x_metric, y_metric,
         tostring(dc)), 0) end
       local okn, ndc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = false })
-      return dc, okn and ndc or dc, { id = v.id or id, status = v.status, hash = v.hash, title = v.title,
+      if not okn then ndc = dc end
+      -- classification paragraphs only: review-policy paragraphs (role "policy", e.g. the 91 FR 1684
+      -- case-by-case test) say how an application is reviewed, not whether the item is controlled
+      local function classify_only(list)
+        local out = {}
+        for _, b in ipairs(list) do
+          if b.role ~= "policy" then out[#out + 1] = b end
+        end
+        return out
+      end
+      return classify_only(dc), classify_only(ndc), { id = v.id or id, status = v.status, hash = v.hash, title = v.title,
         source = ("regions from the rule engine: v:boxes(\"%s\", \"%s\", {datacenter = true})"):format(
           x_metric, y_metric), engine = rules, version = v }
     end
@@ -513,8 +534,9 @@ local function layout_points(groups, xs, ys, B, radius)
   local xlo, xhi = math.min(xs.d0, xs.d1), math.max(xs.d0, xs.d1)
   local ylo, yhi = math.min(ys.d0, ys.d1), math.max(ys.d0, ys.d1)
   for _, g in ipairs(groups) do
-    if g.tpp >= xlo and g.tpp <= xhi and g.pd >= ylo and g.pd <= yhi then
-      out[#out + 1] = { g = g, px = xs(g.tpp), py = ys(g.pd), r = #g.members > 1 and radius + 2.5 or radius }
+    local gx, gy = g.xv or g.tpp, g.yv or g.pd
+    if gx >= xlo and gx <= xhi and gy >= ylo and gy <= yhi then
+      out[#out + 1] = { g = g, px = xs(gx), py = ys(gy), r = #g.members > 1 and radius + 2.5 or radius }
     end
   end
   -- keep them inside the frame
@@ -533,17 +555,27 @@ local function point_title(g, rule_id)
       d.name or mbr.name, fmt_tpp(m.tpp), m.tpp_precision or "?",
       m.provenance.tpp and (", " .. m.provenance.tpp) or "", svg.num(m.pd, 2), m.provenance.pd or "?",
       m.area_mm2 and svg.label(m.area_mm2) or "?", M.MARKET_LABELS[mbr.market],
-      mbr.box and ((mbr.box.clause or mbr.box.eccn or "") .. " " .. (mbr.box.outcome or "")) or "not controlled",
+      mbr.result and ((mbr.result.governing and (mbr.result.governing .. ", ") or "") ..
+        tostring(mbr.result.outcome_text or mbr.result.status))
+      or (mbr.box and ((mbr.box.clause or mbr.box.eccn or "") .. " " .. (mbr.box.outcome or "")) or "not controlled"),
       rule_id, mbr.highlight and " (highlighted)" or "")
   end
   return table.concat(tips, "\n")
 end
 
 -- Draw markers (and, where labelled, labels with leader lines) for laid-out points.
-local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, segments)
+-- style (optional): title(g) -> tooltip text, number(g) -> text after the
+-- name (default TPP), attrs(g) -> extra data attributes.
+local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, segments, style)
+  style = style or {}
   local items = {}
   for i, p in ipairs(pts) do
     obstacles[#obstacles + 1] = { box = { p.px - p.r - 1, p.py - p.r - 1, p.px + p.r + 1, p.py + p.r + 1 }, owner = i }
+    for _, mbr in ipairs(p.g.members) do
+      if mbr.highlight then -- the star, which every label avoids, its own included
+        obstacles[#obstacles + 1] = { box = { p.px + p.r - 3, p.py - p.r - 10, p.px + p.r + 11, p.py - p.r + 4 } }
+      end
+    end
   end
   for i, p in ipairs(pts) do
     local n = 0
@@ -562,8 +594,8 @@ local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, 
     local names = {}
     for _, mbr in ipairs(p.g.members) do names[#names + 1] = mbr.name end
     p.name_text = M.group_label(names)
-    p.num_text = fmt_tpp(p.g.tpp)
-    local w = svg.text_width(p.name_text .. " " .. p.num_text, size)
+    if style.number then p.num_text = style.number(p.g) else p.num_text = fmt_tpp(p.g.tpp) end
+    local w = svg.text_width(p.name_text .. (p.num_text and (" " .. p.num_text) or ""), size)
     items[#items + 1] = { x = p.px, y = p.py, r = p.r, w = w + 2, h = size + 1.5, p = p, owner = p.index }
   end
   place_labels(items, obstacles, { B[1] + 2, B[2] + 2, B[3] - 2, B[4] - 2 }, segments)
@@ -584,10 +616,15 @@ local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, 
     local top_cls = "none"
     for c in pairs(g.classes) do if PRIORITY[c] > PRIORITY[top_cls] then top_cls = c end end
     local shape = #g.members > 1 and "circle" or M.SHAPES[g.members[1].market]
-    local pg = svg.el("g", { id = id_prefix .. util.squash(g.members[1].id), class = "point",
-      ["data-tpp"] = svg.num(g.tpp, 1), ["data-pd"] = svg.num(g.pd, 3), ["data-class"] = top_cls,
-      ["data-count"] = #g.members })
-    pg:add(svg.el("title", nil, point_title(g, rule_id)))
+    local pattrs = { id = id_prefix .. util.squash(g.members[1].id), class = "point", ["data-class"] = top_cls,
+      ["data-count"] = #g.members }
+    if style.attrs then
+      for k, v in pairs(style.attrs(g)) do pattrs[k] = v end
+    else
+      pattrs["data-tpp"], pattrs["data-pd"] = svg.num(g.tpp, 1), svg.num(g.pd, 3)
+    end
+    local pg = svg.el("g", pattrs)
+    pg:add(svg.el("title", nil, style.title and style.title(g) or point_title(g, rule_id)))
     pg:add(svg.marker(shape, p.px, p.py, p.r, { class = "pt pt-" .. top_cls }))
     if #g.members > 1 then
       pg:add(svg.el("text", { x = p.px, y = p.py + 3.2, class = "count", ["text-anchor"] = "middle" },
@@ -613,8 +650,13 @@ local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, 
       end
     end
     if it.crowded then crowded = crowded + 1 end
-    labels:add(svg.text({ x = b[1] + 1, y = b[4] - 2.5, class = "ptlabel", ["font-size"] = size },
-      { p.name_text .. " ", { p.num_text, { class = "num" } } }))
+    if p.num_text then
+      labels:add(svg.text({ x = b[1] + 1, y = b[4] - 2.5, class = "ptlabel", ["font-size"] = size },
+        { p.name_text .. " ", { p.num_text, { class = "num" } } }))
+    else
+      labels:add(svg.el("text", { x = b[1] + 1, y = b[4] - 2.5, class = "ptlabel", ["font-size"] = size },
+        p.name_text))
+    end
   end
   return crowded
 end
@@ -652,7 +694,7 @@ function M.map(opts)
   local chips = resolve_chips(opts.chips)
   local highlight = {}
   for _, c in ipairs(resolve_chips(opts.highlight or {})) do highlight[c.data.id or c.data.name] = true end
-  local groups, by_key, unknown_pd, unknown_tpp, outside = {}, {}, {}, {}, {}
+  local groups, by_key, unknown_pd, unknown_tpp, outside, disagree = {}, {}, {}, {}, {}, {}
   for _, c in ipairs(chips) do
     local m = c:metrics()
     local id = c.data.id or c.data.name or "chip"
@@ -662,6 +704,16 @@ function M.map(opts)
       unknown_pd[#unknown_pd + 1] = ("%s (TPP %s)"):format(M.short_name(c), fmt_tpp(m.tpp))
     else
       local cls, bx = M.classify_point(c.data.datacenter == false and boxes_ndc or boxes_dc, m.tpp, m.pd)
+      local via
+      if meta.engine and meta.version and not opts.boxes then
+        -- the engine's own classification: it also sees tests off these axes (bandwidths, ...)
+        local okc, r = pcall(meta.engine.classify, c, { rules = rule_id, as_of = as_of })
+        if okc and type(r) == "table" then
+          local ec = M.class_of_result(r)
+          if ec ~= cls then disagree[#disagree + 1] = id end
+          cls, via = ec, r
+        end
+      end
       local key = ("%.6g|%.6g"):format(m.tpp, m.pd)
       local g = by_key[key]
       if not g then
@@ -670,7 +722,7 @@ function M.map(opts)
         groups[#groups + 1] = g
       end
       g.members[#g.members + 1] = { chip = c, id = id, name = M.short_name(c), cls = cls, box = bx,
-        market = market_of(c), m = m, highlight = highlight[id] }
+        market = market_of(c), m = m, highlight = highlight[id], result = via }
       g.classes[cls] = true
       if m.tpp < XMIN or m.tpp > XMAX or m.pd < YMIN or m.pd > YMAX then
         outside[#outside + 1] = ("%s (TPP %s, PD %s)"):format(M.short_name(c), fmt_tpp(m.tpp), svg.label(m.pd))
@@ -695,14 +747,23 @@ function M.map(opts)
     patternTransform = "rotate(45)" }, { svg.el("line", { x1 = 0, y1 = 0, x2 = 0, y2 = 7, class = "hatch" }) }))
 
   doc:add(svg.el("text", { x = PL, y = 30, class = "title" },
-    "Where AI chips sit under the 3A090 thresholds (TPP x performance density)"))
+    "Where AI chips sit on the TPP x performance-density thresholds"))
   doc:add(svg.el("text", { x = PL, y = 49, class = "subtitle" },
     ("Rules %s (%s), datacenter items; as of %s; log-log axes; regions from %s."):format(rule_id,
       meta.status or "status unknown", as_of, meta.fallback and "built-in 3A090 boxes (rule engine not installed)"
         or "the compiled rule boxes")))
 
   -- regions
-  local sorted = sorted_boxes(boxes_dc)
+  -- boxes whose test includes a metric off these axes (open conditions) are not regions of this map
+  local drawn, off_axis = {}, {}
+  for _, b in ipairs(boxes_dc) do
+    if type(b.conditions) == "table" and #b.conditions > 0 then
+      off_axis[#off_axis + 1] = ("%s (%s)"):format(tostring(b.clause or "?"), table.concat(b.conditions, ", "))
+    else
+      drawn[#drawn + 1] = b
+    end
+  end
+  local sorted = sorted_boxes(drawn)
   local plot = svg.el("g", { ["clip-path"] = clip, class = "regions" })
   doc:add(plot)
   draw_regions(plot, sorted, x, y, B, true)
@@ -860,11 +921,18 @@ function M.map(opts)
     "TFLOPS = 600 INT8 TOPS)"))
 
   local wx0, wy0, wx1, wy1 = x(D.x0), y(D.y1), x(D.x1), y(D.y0)
+  local lic_name = "licence required"
+  for _, srt in ipairs(sorted) do
+    if srt.c == "licence" then
+      lic_name = (srt.b.eccn and (tostring(srt.b.eccn) .. ": ") or "") .. "licence required"
+      break
+    end
+  end
   if detail then
-    region_label("3A090.a: licence required", PR - 8, IB[2] - 30, "end", "licence")
+    region_label(lic_name, PR - 8, IB[2] - 30, "end", "licence")
     fixed[#fixed + 1] = { wx0 - 1, wy0 - 1, wx1 + 1, wy1 + 1 }
   else
-    region_label("3A090.a: licence required", PR - 8, PB - 14, "end", "licence")
+    region_label(lic_name, PR - 8, PB - 14, "end", "licence")
   end
 
   -- main points (those in the detail window are labelled in the inset)
@@ -944,6 +1012,12 @@ function M.map(opts)
     ly = ly + 12 * #lines + 5
   end
   ltitle("Regions (datacenter items)")
+  local is_3a090 = false
+  for _, srt in ipairs(sorted) do
+    if srt.b.eccn and tostring(srt.b.eccn):find("^[34]A090") then is_3a090 = true end
+  end
+  local GENERIC = { licence = "licence required under this version", nac = "licence exception possible",
+    none = "not covered by this version's TPP/PD tests" }
   for _, c in ipairs({ "licence", "nac", "none" }) do
     lrow(function(px, py)
       legend:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, class = "region-" .. c,
@@ -951,7 +1025,7 @@ function M.map(opts)
       if c == "licence" then
         legend:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, fill = "url(#hatch-licence)" }))
       end
-    end, M.CLASSES[c].label)
+    end, is_3a090 and M.CLASSES[c].label or GENERIC[c])
   end
   ly = ly + 4
   ltitle("Chips: colour = outcome")
@@ -1017,11 +1091,17 @@ function M.map(opts)
       meta.hash and (", rule-file hash " .. tostring(meta.hash):sub(1, 12)) or "", as_of, meta.source or ""),
     "Sources: 3A090.a/.b thresholds of 88 FR 73458 (in force; unchanged in the eCFR of 2026-07-23) [secondary]; " ..
       "TPP 21,000 line of 91 FR 1684 [primary]; chip figures from tpp's database with provenance (vendor " ..
-      "datasheets, reported and derived figures: 'tpp show CHIP'). Points are coloured by the boxes they fall in; " ..
-      "not-datacenter chips use the Note 2 boxes (outside 3A090 below TPP 4,800, NAC/ACA-eligible above). " ..
+      "datasheets, reported and derived figures: 'tpp show CHIP'). " ..
+      (meta.engine and meta.version and not opts.boxes and "Points are coloured by the rule engine's " ..
+        "classification of each chip; " or "Points are coloured by the boxes they fall in; ") ..
+      "not-datacenter chips follow Note 2 (outside 3A090 below TPP 4,800, NAC/ACA-eligible above). " ..
       "Labels: short name and TPP.",
-    M.DISCLAIMER,
   }
+  if #off_axis > 0 then
+    foot[#foot + 1] = "Not drawn as regions (they test metrics off these axes, so a chip anywhere on the map may " ..
+      "meet them): " .. table.concat(off_axis, "; ") .. "."
+  end
+  foot[#foot + 1] = M.DISCLAIMER
   local fy = math.max(PB + 66, ly + 16)
   for _, para in ipairs(foot) do
     for _, line in ipairs(wrap_px(para, W - PL - 20, 9.5)) do
@@ -1031,14 +1111,567 @@ function M.map(opts)
   end
   doc:resize(W, math.ceil(fy + 6))
 
+  local json = require "tpp.json"
   local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, fallback = meta.fallback or false,
-    plotted = {}, unknown_pd = unknown_pd, unknown_tpp = unknown_tpp, outside = outside,
-    crowded_labels = crowded, source = meta.source, detail = detail }
+    plotted = json.array {}, unknown_pd = json.array(unknown_pd), unknown_tpp = json.array(unknown_tpp),
+    outside = json.array(outside),
+    crowded_labels = crowded, source = meta.source, detail = detail, off_axis = json.array(off_axis),
+    engine_vs_boxes_disagree = json.array(disagree) }
   for _, g in ipairs(groups) do
     for _, mbr in ipairs(g.members) do
       info.plotted[#info.plotted + 1] = { id = mbr.id, name = mbr.name, tpp = g.tpp, pd = g.pd, class = mbr.cls,
         clause = mbr.box and mbr.box.clause or nil, market = mbr.market, group_size = #g.members }
     end
+  end
+  return doc:render(), info
+end
+
+-- ------------------------------------------------- shared chart pieces ----
+
+-- 3A090 class of a chip under the boxes; with PD unknown the class is used
+-- only when every PD gives the same answer (TPP >= 4,800 or < 1,600).
+local function class_3a090(c, boxes_dc, boxes_ndc)
+  local m = c:metrics()
+  if m.tpp == nil then return "unknown" end
+  local boxes = c.data.datacenter == false and boxes_ndc or boxes_dc
+  if m.pd then return (M.classify_point(boxes, m.tpp, m.pd)) end
+  local lo = M.classify_point(boxes, m.tpp, 1e-9)
+  local hi = M.classify_point(boxes, m.tpp, 1e9)
+  if lo == hi then return lo end
+  return "unknown"
+end
+M.class_3a090 = class_3a090
+
+local function new_doc(W, H, title, desc)
+  local doc = svg.document { width = W, height = H, css = CSS, background = "#ffffff", title = title, desc = desc }
+  doc:def(svg.el("pattern", { id = "hatch-licence", width = 7, height = 7, patternUnits = "userSpaceOnUse",
+    patternTransform = "rotate(45)" }, { svg.el("line", { x1 = 0, y1 = 0, x2 = 0, y2 = 7, class = "hatch" }) }))
+  return doc
+end
+
+-- Axis ticks, labels and titles for a plot box B with scales xs, ys.
+local function draw_axes(doc, B, xs, ys, xticks, yticks, xtitle, ytitle, xfmt, yfmt)
+  local axes = svg.el("g", { class = "axes" })
+  doc:add(axes)
+  local grid = svg.el("g", { class = "grid-lines" })
+  doc:add(grid)
+  for _, t in ipairs(xticks) do
+    local px = xs(t.value)
+    grid:add(svg.el("line", { x1 = px, y1 = B[2], x2 = px, y2 = B[4], class = t.major and "grid-major" or "grid" }))
+    axes:add(svg.el("line", { x1 = px, y1 = B[4], x2 = px, y2 = B[4] + 5, class = "tick" }))
+    axes:add(svg.el("text", { x = px, y = B[4] + 17, class = "ticklabel", ["text-anchor"] = "middle" },
+      (xfmt or svg.label)(t.value)))
+  end
+  for _, t in ipairs(yticks) do
+    local py = ys(t.value)
+    grid:add(svg.el("line", { x1 = B[1], y1 = py, x2 = B[3], y2 = py, class = t.major and "grid-major" or "grid" }))
+    axes:add(svg.el("line", { x1 = B[1] - 5, y1 = py, x2 = B[1], y2 = py, class = "tick" }))
+    axes:add(svg.el("text", { x = B[1] - 8, y = py + 3.5, class = "ticklabel", ["text-anchor"] = "end" },
+      (yfmt or svg.label)(t.value)))
+  end
+  axes:add(svg.el("text", { x = (B[1] + B[3]) / 2, y = B[4] + 38, class = "axistitle", ["text-anchor"] = "middle" },
+    xtitle))
+  local ymid = (B[2] + B[4]) / 2
+  local yx = B[1] - 52
+  axes:add(svg.el("text", { x = yx, y = ymid, class = "axistitle", ["text-anchor"] = "middle",
+    transform = ("rotate(-90 %s %s)"):format(svg.num(yx), svg.num(ymid)) }, ytitle))
+  return grid
+end
+
+local function add_footnote(doc, x0, y0, width, paras)
+  local fy = y0
+  for _, para in ipairs(paras) do
+    for _, line in ipairs(wrap_px(para, width, 9.5)) do
+      doc:add(svg.el("text", { x = x0, y = fy, class = "foot" }, line))
+      fy = fy + 12
+    end
+  end
+  return fy
+end
+
+-- A one-line legend: items { draw = function(x, y), text = "..." } laid left to right, wrapping.
+local function legend_row(doc, x0, y0, width, items)
+  local x, y = x0, y0
+  for _, it in ipairs(items) do
+    local w = 26 + svg.text_width(it.text, 10.5) + 16
+    if x + w > x0 + width and x > x0 then x, y = x0, y + 18 end
+    it.draw(x + 10, y - 4)
+    doc:add(svg.el("text", { x = x + 24, y = y, class = "legend" }, it.text))
+    x = x + w
+  end
+  return y + 18
+end
+
+local function swatch(doc, cls)
+  return function(px, py)
+    doc:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, class = "region-" .. cls,
+      stroke = "#888", ["stroke-width"] = 0.5 }))
+    if cls == "licence" then
+      doc:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, fill = "url(#hatch-licence)" }))
+    end
+  end
+end
+
+local function dot(doc, cls, shape)
+  return function(px, py) doc:add(svg.marker(shape or "circle", px, py, 5, { class = "pt pt-" .. cls })) end
+end
+
+local function shape_items(doc)
+  local items = {}
+  for _, mk in ipairs({ "global", "china-sku", "prc", "consumer" }) do
+    items[#items + 1] = { draw = function(px, py)
+      doc:add(svg.marker(M.SHAPES[mk], px, py, 5, { class = "pt", fill = "#ffffff" }))
+    end, text = M.MARKET_LABELS[mk] }
+  end
+  items[#items + 1] = { draw = function(px, py)
+    doc:add(svg.marker("circle", px, py, 7.5, { class = "pt", fill = "#777777" }))
+    doc:add(svg.el("text", { x = px, y = py + 3.2, class = "count", ["text-anchor"] = "middle" }, "2"))
+  end, text = "identical coordinates grouped" }
+  return items
+end
+
+-- Group chips at identical (xv, yv).
+local function group_by(list)
+  local groups, by_key = {}, {}
+  for _, e in ipairs(list) do
+    local key = ("%.6g|%.6g"):format(e.xv, e.yv)
+    local g = by_key[key]
+    if not g then
+      g = { xv = e.xv, yv = e.yv, members = {}, classes = {}, tpp = e.m.tpp, pd = e.m.pd }
+      by_key[key] = g
+      groups[#groups + 1] = g
+    end
+    g.members[#g.members + 1] = e
+    g.classes[e.cls] = true
+  end
+  return groups
+end
+
+-- ---------------------------------------------------------- bandwidth ----
+
+-- April-2025 letter criteria as written in the GAIN AI Act and AI OVERWATCH
+-- Act texts (RULES.md §7.1, §12 item 3): numbers confirmed only in the bills.
+M.LETTER = { dram = 1400, interconnect = 1100, sum = 1700 }
+-- 91 FR 1684 China/Macau review line (RULES.md §7.3).
+M.REVIEW = { tpp = 21000, dram = 6500 }
+-- Proclamation 11002 tariff bands (RULES.md §7.3): first [secondary], second [reported].
+M.TARIFF_BANDS = {
+  { tpp = { 14000, 17500 }, dram = { 4500, 5000 }, tag = "secondary" },
+  { tpp = { 20800, 21100 }, dram = { 5800, 6200 }, tag = "reported" },
+}
+
+--- Class of a point under the letter criteria: "licence" (criteria met),
+-- "none" (inside the no-licence polygon) or "unknown".
+function M.letter_class(dram, ic)
+  local L = M.LETTER
+  if (dram and dram >= L.dram) or (ic and ic >= L.interconnect) or (dram and ic and dram + ic >= L.sum) then
+    return "licence"
+  end
+  if dram and ic then return "none" end
+  return "unknown"
+end
+
+--- tpp.chart.bandwidth(opts) -> svg text, info. Two panels: the April-2025
+-- letter criteria (DRAM x interconnect bandwidth, reported-only) and the
+-- January-2026 China/Macau review line (TPP x DRAM bandwidth, 91 FR 1684).
+-- opts: as_of, rules (for the 3A090 status in panel B), chips, highlight.
+function M.bandwidth(opts)
+  opts = opts or {}
+  local as_of = opts.as_of or dest.today()
+  local okd, msg = dest.check_date(as_of)
+  if not okd then error("tpp chart: --as-of: " .. msg, 0) end
+  local boxes_dc, boxes_ndc, meta = M.boxes(opts.rules, as_of, "tpp", "pd")
+  local rule_id = meta.id
+  local W = 1200
+  local A = { 96, 112, 560, 552 }   -- panel A plot box
+  local Bp = { 700, 112, 1164, 552 } -- panel B plot box
+  local doc = new_doc(W, 800,
+    ("Bandwidth rule maps: April-2025 letter criteria and the January-2026 China review line, as of %s"):format(as_of),
+    ("tpp chart bandwidth. Panel A: DRAM x interconnect bandwidth (GB/s, linear) with the criteria attributed to " ..
+     "the April-2025 'is informed' letters (H20, MI308): licence for China incl. Hong Kong/Macau, D:5 and entities " ..
+     "headquartered there if DRAM >= 1,400, interconnect >= 1,100 or their sum >= 1,700 GB/s; numbers from the " ..
+     "GAIN AI Act / AI OVERWATCH Act texts; reported-only, not confirmed as the letters' criteria. Panel B: TPP " ..
+     "(log) x total DRAM bandwidth (TB/s) with the 91 FR 1684 box (TPP < 21,000 and < 6.5 TB/s: case-by-case " ..
+     "for exports from the US to China/Macau) and the Proclamation 11002 tariff bands. 3A090 status under %s. " ..
+     "As of %s. %s"):format(rule_id, as_of, M.DISCLAIMER))
+  doc:add(svg.el("text", { x = A[1] - 56, y = 30, class = "title" },
+    "Bandwidth lines: the April-2025 letters and the January-2026 China review policy"))
+  doc:add(svg.el("text", { x = A[1] - 56, y = 49, class = "subtitle" },
+    ("Chips from tpp's database; 3A090 status under %s (%s); as of %s."):format(rule_id, meta.status or "?", as_of)))
+
+  local chips = resolve_chips(opts.chips)
+  local highlight = {}
+  for _, c in ipairs(resolve_chips(opts.highlight or {})) do highlight[c.data.id or c.data.name] = true end
+  local ea, eb, missing_a, missing_b = {}, {}, {}, {}
+  for _, c in ipairs(chips) do
+    local m = c:metrics()
+    local id = c.data.id or c.data.name or "chip"
+    local base = { chip = c, id = id, name = M.short_name(c), market = market_of(c), m = m, highlight = highlight[id] }
+    local dram, ic = m.mem_bw_gbs, m.interconnect_gbs
+    if dram and ic then
+      local e = {}
+      for k, v in pairs(base) do e[k] = v end
+      e.xv, e.yv, e.cls = dram, ic, M.letter_class(dram, ic)
+      ea[#ea + 1] = e
+    else
+      missing_a[#missing_a + 1] = base.name
+    end
+    if m.tpp and dram then
+      local e = {}
+      for k, v in pairs(base) do e[k] = v end
+      local c3 = class_3a090(c, boxes_dc, boxes_ndc)
+      e.xv, e.yv = m.tpp, dram / 1000
+      if c3 == "none" then e.cls = "none"
+      elseif c3 == "unknown" then e.cls = "unknown"
+      elseif m.tpp < M.REVIEW.tpp and dram < M.REVIEW.dram then e.cls = "nac"
+      else e.cls = "licence" end
+      e.c3 = c3
+      eb[#eb + 1] = e
+    else
+      missing_b[#missing_b + 1] = base.name
+    end
+  end
+  table.sort(missing_a)
+  table.sort(missing_b)
+
+  -- panel A
+  -- log-log, so the many small parts near the origin stay apart
+  local ax = svg.log_scale(200, 10000, A[1], A[3])
+  local ay = svg.log_scale(40, 3000, A[4], A[2])
+  local clipA = doc:clip_rect("clip-a", A[1], A[2], A[3] - A[1], A[4] - A[2])
+  local regA = svg.el("g", { ["clip-path"] = clipA })
+  doc:add(regA)
+  regA:add(svg.el("rect", { x = A[1], y = A[2], width = A[3] - A[1], height = A[4] - A[2], class = "region-licence" },
+    { svg.el("title", nil, "licence per the letter criteria (reported-only) for China/D:5 destinations " ..
+      "and entities headquartered there") }))
+  regA:add(svg.el("rect", { x = A[1], y = A[2], width = A[3] - A[1], height = A[4] - A[2],
+    fill = "url(#hatch-licence)" }))
+  local L = M.LETTER
+  -- the no-licence polygon; its sum edge (DRAM + interconnect = 1,700) is a curve on log axes
+  local poly = { { ax(200), ay(40) }, { ax(L.dram), ay(40) } }
+  local sum_edge = {}
+  for k = 0, 40 do
+    local d = L.dram - (L.dram - (L.sum - L.interconnect)) * k / 40
+    sum_edge[#sum_edge + 1] = { ax(d), ay(L.sum - d) }
+    poly[#poly + 1] = { ax(d), ay(L.sum - d) }
+  end
+  poly[#poly + 1] = { ax(200), ay(L.interconnect) }
+  regA:add(svg.el("path", { d = svg.path(poly, true), class = "region-none", stroke = "#0072B2",
+    ["stroke-width"] = 1.2 }, { svg.el("title", nil, "no licence under the letter criteria: DRAM < 1,400 and " ..
+      "interconnect < 1,100 and DRAM + interconnect < 1,700 GB/s") }))
+  draw_axes(doc, A, ax, ay, ax.ticks(), ay.ticks(), "DRAM (memory) bandwidth, GB/s (log)",
+    "interconnect (I/O) bandwidth, GB/s (log)")
+  local gA = svg.el("g", { class = "guides" })
+  doc:add(gA)
+  gA:add(svg.el("line", { x1 = ax(L.dram), y1 = A[2], x2 = ax(L.dram), y2 = A[4], class = "guide" }))
+  gA:add(svg.el("line", { x1 = A[1], y1 = ay(L.interconnect), x2 = A[3], y2 = ay(L.interconnect), class = "guide" }))
+  gA:add(svg.el("path", { d = svg.path(sum_edge), class = "guide" }))
+  local fixedA = {}
+  local function glabel(text, x, y, rot, anchor)
+    local attrs = { x = x, y = y, class = "guidelabel", ["text-anchor"] = anchor }
+    if rot then attrs.transform = ("rotate(%s %s %s)"):format(svg.num(rot), svg.num(x), svg.num(y)) end
+    doc:add(svg.el("text", attrs, text))
+    local w = svg.text_width(text, 10, true)
+    if rot then fixedA[#fixedA + 1] = { x - 12, y - w, x + 2, y + 2 }
+    else fixedA[#fixedA + 1] = { anchor == "end" and x - w or x, y - 11, anchor == "end" and x or x + w, y + 2 } end
+  end
+  glabel("DRAM 1,400 GB/s", ax(L.dram) - 4, A[2] + 8 + svg.text_width("DRAM 1,400 GB/s", 10, true), -90)
+  glabel("interconnect 1,100 GB/s", A[1] + 6, ay(L.interconnect) - 5, nil, "start")
+  glabel("DRAM + interconnect", A[1] + 6, ay(L.interconnect) + 14, nil, "start")
+  glabel("< 1,700 GB/s: no licence", A[1] + 6, ay(L.interconnect) + 27, nil, "start")
+  doc:add(svg.el("text", { x = A[1], y = A[2] - 10, class = "legend-title" },
+    "A. April-2025 'is informed' letters (reported-only criteria)"))
+  doc:add(svg.el("rect", { x = A[1], y = A[2], width = A[3] - A[1], height = A[4] - A[2], class = "frame" }))
+  local groupsA = group_by(ea)
+  local ptsA = layout_points(groupsA, ax, ay, A, 5)
+  local obstA = {}
+  for _, b in ipairs(fixedA) do obstA[#obstA + 1] = { box = b } end
+  local layerA = svg.el("g", { class = "points" })
+  doc:add(layerA)
+  local styleA = {
+    number = function() return nil end,
+    attrs = function(g) return { ["data-dram"] = svg.num(g.xv, 1), ["data-interconnect"] = svg.num(g.yv, 1) } end,
+    title = function(g)
+      local t = {}
+      for _, e in ipairs(g.members) do
+        t[#t + 1] = ("%s: DRAM %s GB/s, interconnect %s GB/s (sum %s): %s"):format(e.chip.data.name or e.name,
+          svg.label(e.xv), svg.label(e.yv), svg.label(e.xv + e.yv),
+          e.cls == "licence" and "meets the letter criteria" or "below the letter criteria")
+      end
+      return table.concat(t, "\n")
+    end,
+  }
+  local crowded = draw_points(layerA, ptsA, obstA, A, rule_id, "a-", 10, nil, styleA)
+
+  -- panel B
+  local bx = svg.log_scale(1000, 100000, Bp[1], Bp[3])
+  local by = svg.log_scale(0.2, 10, Bp[4], Bp[2])
+  local clipB = doc:clip_rect("clip-b", Bp[1], Bp[2], Bp[3] - Bp[1], Bp[4] - Bp[2])
+  local regB = svg.el("g", { ["clip-path"] = clipB })
+  doc:add(regB)
+  regB:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2],
+    class = "region-licence" }, { svg.el("title", nil, "presumption of denial (91 FR 1684)") }))
+  regB:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2],
+    fill = "url(#hatch-licence)" }))
+  local R = M.REVIEW
+  regB:add(svg.el("rect", { x = Bp[1], y = by(R.dram / 1000), width = bx(R.tpp) - Bp[1],
+    height = Bp[4] - by(R.dram / 1000), class = "region-nac" },
+    { svg.el("title", nil, "case-by-case review for exports from the US to China/Macau: TPP < 21,000 and total " ..
+      "DRAM bandwidth < 6,500 GB/s, with conditions (91 FR 1684)") }))
+  for i, band in ipairs(M.TARIFF_BANDS) do
+    local x0, x1 = bx(band.tpp[1]), bx(band.tpp[2])
+    local y0, y1 = by(band.dram[2] / 1000), by(band.dram[1] / 1000)
+    regB:add(svg.el("rect", { x = x0, y = y0, width = math.max(x1 - x0, 1.5), height = y1 - y0, fill = "none",
+      stroke = "#7b3294", ["stroke-width"] = 1.4 }, { svg.el("title", nil, ("Proclamation 11002 25 %% import " ..
+      "duty band %d: TPP %s-%s and DRAM %s-%s GB/s [%s]"):format(i, svg.label(band.tpp[1]), svg.label(band.tpp[2]),
+      svg.label(band.dram[1]), svg.label(band.dram[2]), band.tag)) }))
+  end
+  draw_axes(doc, Bp, bx, by, bx.ticks(), by.ticks(), "TPP (log)", "total DRAM bandwidth, TB/s (log)")
+  local gB = svg.el("g", { class = "guides" })
+  doc:add(gB)
+  gB:add(svg.el("line", { x1 = bx(R.tpp), y1 = Bp[2], x2 = bx(R.tpp), y2 = Bp[4], class = "guide-2026" }))
+  gB:add(svg.el("line", { x1 = Bp[1], y1 = by(R.dram / 1000), x2 = Bp[3], y2 = by(R.dram / 1000),
+    class = "guide-2026" }))
+  local fixedB = {}
+  local t1 = "TPP 21,000"
+  doc:add(svg.el("text", { x = bx(R.tpp) + 4, y = Bp[4] - 8, class = "guidelabel-2026" }, t1))
+  fixedB[#fixedB + 1] = { bx(R.tpp) + 3, Bp[4] - 19, bx(R.tpp) + 6 + svg.text_width(t1, 10, true), Bp[4] - 5 }
+  local t2 = "6.5 TB/s"
+  doc:add(svg.el("text", { x = Bp[3] - 6, y = by(R.dram / 1000) - 5, class = "guidelabel-2026",
+    ["text-anchor"] = "end" }, t2))
+  fixedB[#fixedB + 1] = { Bp[3] - 8 - svg.text_width(t2, 10, true), by(R.dram / 1000) - 16, Bp[3] - 4,
+    by(R.dram / 1000) - 2 }
+  doc:add(svg.el("text", { x = Bp[1], y = Bp[2] - 10, class = "legend-title" },
+    "B. China/Macau licence review from 2026-01-15 (91 FR 1684)"))
+  doc:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2], class = "frame" }))
+  local groupsB = group_by(eb)
+  local ptsB = layout_points(groupsB, bx, by, Bp, 5)
+  local obstB = {}
+  for _, b in ipairs(fixedB) do obstB[#obstB + 1] = { box = b } end
+  local layerB = svg.el("g", { class = "points" })
+  doc:add(layerB)
+  local styleB = {
+    number = function() return nil end,
+    attrs = function(g) return { ["data-tpp"] = svg.num(g.xv, 1), ["data-dram-tbs"] = svg.num(g.yv, 3) } end,
+    title = function(g)
+      local t = {}
+      for _, e in ipairs(g.members) do
+        local status = ({ none = "not 3A090 under " .. rule_id .. ": no 3A090 licence needed",
+          unknown = "3A090 status undetermined (PD unknown)",
+          nac = "3A090; from the US to China/Macau: case-by-case (with conditions)",
+          licence = "3A090; China/Macau: presumption of denial" })[e.cls]
+        t[#t + 1] = ("%s: TPP %s, DRAM %s GB/s; %s"):format(e.chip.data.name or e.name, fmt_tpp(e.xv),
+          svg.label(e.m.mem_bw_gbs), status)
+      end
+      return table.concat(t, "\n")
+    end,
+  }
+  crowded = crowded + draw_points(layerB, ptsB, obstB, Bp, rule_id, "b-", 10, nil, styleB)
+
+  -- legend and footnote
+  local ly = legend_row(doc, A[1] - 56, A[4] + 66, W - A[1], {
+    { draw = swatch(doc, "licence"), text = "A: licence per the letter criteria; B: presumption of denial" },
+    { draw = swatch(doc, "nac"), text = "B: case-by-case (exports from the US)" },
+    { draw = swatch(doc, "none"), text = "A: below the letter criteria" },
+    { draw = function(px, py)
+      doc:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, fill = "none", stroke = "#7b3294",
+        ["stroke-width"] = 1.4 }))
+    end, text = "B: 25 % import-duty bands (Proclamation 11002)" },
+  })
+  ly = legend_row(doc, A[1] - 56, ly, W - A[1], {
+    { draw = dot(doc, "licence"), text = "A: meets the criteria / B: denial" },
+    { draw = dot(doc, "nac"), text = "B: case-by-case" },
+    { draw = dot(doc, "none"), text = "A: below / B: not 3A090" },
+    { draw = dot(doc, "unknown"), text = "undetermined" },
+  })
+  ly = legend_row(doc, A[1] - 56, ly, W - A[1], shape_items(doc))
+  local notes = {}
+  if #missing_a > 0 then
+    notes[#notes + 1] = "Not in panel A (DRAM or interconnect bandwidth unknown): " .. table.concat(missing_a, ", ") .. "."
+  end
+  if #missing_b > 0 then
+    notes[#notes + 1] = "Not in panel B (TPP or DRAM bandwidth unknown): " .. table.concat(missing_b, ", ") .. "."
+  end
+  notes[#notes + 1] = "Panel A numbers are the GAIN AI Act / AI OVERWATCH Act criteria; that they match the " ..
+    "April-2025 letters is unconfirmed (reported-only); the letters name the H20 and chips reaching its memory " ..
+    "bandwidth, interconnect bandwidth or a combination. Panel B: status under " .. rule_id .. " from the 3A090 " ..
+    "boxes; the review policy applies to licence applications for exports from the United States to China and " ..
+    "Macau (reexports and D:5/Macau-headquartered buyers elsewhere stay presumption of denial) [primary summary; " ..
+    "details secondary/reported]. Tariff bands: the first [secondary], the second [reported]."
+  notes[#notes + 1] = M.DISCLAIMER
+  local fy = add_footnote(doc, A[1] - 56, ly + 4, W - A[1] + 40, notes)
+  doc:resize(W, math.ceil(fy + 6))
+  local info = { chart = "bandwidth", rules = rule_id, as_of = as_of, crowded_labels = crowded,
+    panel_a = {}, panel_b = {}, missing_a = missing_a, missing_b = missing_b }
+  for _, e in ipairs(ea) do
+    info.panel_a[#info.panel_a + 1] = { id = e.id, dram_gbs = e.xv, interconnect_gbs = e.yv, class = e.cls }
+  end
+  for _, e in ipairs(eb) do
+    info.panel_b[#info.panel_b + 1] = { id = e.id, tpp = e.xv, dram_tbs = e.yv, class = e.cls }
+  end
+  info.plotted = info.panel_a
+  return doc:render(), info
+end
+
+-- ----------------------------------------------------------- timeline ----
+
+M.RULE_DATES = {
+  { date = "2022-10-07", label = "Oct-2022 rule (87 FR 62186)" },
+  { date = "2023-11-17", label = "Oct-2023 rule in force (88 FR 73458)" },
+  { date = "2025-01-13", label = "AI Diffusion (not enforced)" },
+  { date = "2025-04-09", label = "H20 letters (reported-only)" },
+  { date = "2026-01-15", label = "China review line (91 FR 1684)" },
+}
+
+local function year_frac(date)
+  local y, m, d = date:match("^(%d+)-(%d+)-(%d+)$")
+  return tonumber(y) + (tonumber(m) - 1) / 12 + (tonumber(d) - 1) / 365
+end
+
+--- tpp.chart.timeline(opts) -> svg text, info: release year x TPP (log)
+-- with the 1,600 / 4,800 / 21,000 lines and the rule dates; chips coloured
+-- by their 3A090 status under the rules in force on the as-of date.
+function M.timeline(opts)
+  opts = opts or {}
+  local as_of = opts.as_of or dest.today()
+  local okd, msg = dest.check_date(as_of)
+  if not okd then error("tpp chart: --as-of: " .. msg, 0) end
+  local boxes_dc, boxes_ndc, meta = M.boxes(opts.rules, as_of, "tpp", "pd")
+  local rule_id = meta.id
+  local W = 1120
+  local B = { 96, 136, 840, 620 }
+  local doc = new_doc(W, 800, ("Design-to-threshold timeline: release year x TPP, status under %s as of %s"):format(
+    rule_id, as_of), ("tpp chart timeline. x = release year (the database's year; points spread within the " ..
+    "year to stay apart), y = TPP (log). Lines: TPP 1,600, 4,800 (3A090) and 21,000 (91 FR 1684). Rule dates: " ..
+    "2022-10-07, 2023-11-17, 2025-01-13, 2025-04-09, 2026-01-15. Status under %s (%s) as of %s. %s"):format(
+    rule_id, meta.status or "?", as_of, M.DISCLAIMER))
+  doc:add(svg.el("text", { x = B[1] - 40, y = 30, class = "title" },
+    "Design to the threshold: AI chips by release year and TPP"))
+  doc:add(svg.el("text", { x = B[1] - 40, y = 49, class = "subtitle" },
+    ("Colour = 3A090 status under %s (%s) for datacenter items, Note 2 for consumer parts; as of %s."):format(
+      rule_id, meta.status or "?", as_of)))
+  local chips = resolve_chips(opts.chips)
+  local highlight = {}
+  for _, c in ipairs(resolve_chips(opts.highlight or {})) do highlight[c.data.id or c.data.name] = true end
+  local entries, missing = {}, {}
+  local by_year = {}
+  for _, c in ipairs(chips) do
+    local m = c:metrics()
+    local id = c.data.id or c.data.name or "chip"
+    if m.tpp and c.data.year then
+      local e = { chip = c, id = id, name = M.short_name(c), market = market_of(c), m = m, highlight = highlight[id],
+        cls = class_3a090(c, boxes_dc, boxes_ndc), year = c.data.year }
+      entries[#entries + 1] = e
+      by_year[e.year] = by_year[e.year] or {}
+      table.insert(by_year[e.year], e)
+    else
+      missing[#missing + 1] = M.short_name(c) .. (m.tpp and " (year unknown)" or " (TPP unknown)")
+    end
+  end
+  table.sort(missing)
+  -- spread each year's chips across the year by TPP order (deterministic)
+  for _, list in pairs(by_year) do
+    table.sort(list, function(a, b)
+      if a.m.tpp ~= b.m.tpp then return a.m.tpp < b.m.tpp end
+      return a.id < b.id
+    end)
+    for i, e in ipairs(list) do
+      e.xv = e.year + (i - 0.5) / #list * 0.8 + 0.1
+      e.yv = e.m.tpp
+    end
+  end
+  local x = svg.linear_scale(2018.5, 2027, B[1], B[3])
+  local y = svg.log_scale(200, 100000, B[4], B[2])
+  local clip = doc:clip_rect("plot-clip", B[1], B[2], B[3] - B[1], B[4] - B[2])
+  local bg = svg.el("g", { ["clip-path"] = clip })
+  doc:add(bg)
+  bg:add(svg.el("rect", { x = B[1], y = B[2], width = B[3] - B[1], height = B[4] - B[2], class = "region-none" }))
+  local xt = {}
+  for yr = 2019, 2027 do xt[#xt + 1] = { value = yr, major = true } end
+  draw_axes(doc, B, x, y, xt, y.ticks(), "release year (points spread within their year)", "TPP (log)",
+    function(v) return tostring(math.floor(v)) end)
+  local fixed = {}
+  local guides = svg.el("g", { class = "guides" })
+  doc:add(guides)
+  for _, g in ipairs({ { 1600, "TPP 1,600", "guide" }, { 4800, "TPP 4,800", "guide" },
+    { 21000, "TPP 21,000 (China review line)", "guide-2026" } }) do
+    local py = y(g[1])
+    guides:add(svg.el("line", { x1 = B[1], y1 = py, x2 = B[3], y2 = py, class = g[3] }))
+    doc:add(svg.el("text", { x = B[1] + 6, y = py - 4, class = g[3] == "guide" and "guidelabel" or "guidelabel-2026" },
+      g[2]))
+    fixed[#fixed + 1] = { B[1] + 5, py - 14, B[1] + 7 + svg.text_width(g[2], 10, true), py - 1 }
+  end
+  -- rule dates: lines through the plot, labels in rows above it (no row holds two that touch)
+  local rows = {}
+  for _, r in ipairs(M.RULE_DATES) do
+    local px = x(year_frac(r.date))
+    guides:add(svg.el("line", { x1 = px, y1 = B[2] - 4, x2 = px, y2 = B[4], class = "iso" },
+      { svg.el("title", nil, r.date .. ": " .. r.label) }))
+    local text = r.date .. " " .. r.label
+    local w = svg.text_width(text, 9.5)
+    local row = 1
+    while rows[row] and rows[row] > px - 4 do row = row + 1 end
+    rows[row] = px + w
+    local ty = B[2] - 8 - (row - 1) * 13
+    doc:add(svg.el("text", { x = px - 2, y = ty, class = "isolabel" }, text))
+    guides:add(svg.el("line", { x1 = px, y1 = ty + 2, x2 = px, y2 = B[2], class = "iso" }))
+  end
+  doc:add(svg.el("rect", { x = B[1], y = B[2], width = B[3] - B[1], height = B[4] - B[2], class = "frame" }))
+  local groups = group_by(entries)
+  local pts = layout_points(groups, x, y, B, 5)
+  local obst = {}
+  for _, b in ipairs(fixed) do obst[#obst + 1] = { box = b } end
+  local layer = svg.el("g", { class = "points" })
+  doc:add(layer)
+  local crowded = draw_points(layer, pts, obst, B, rule_id, "pt-", 10, nil, {
+    number = function() return nil end,
+    attrs = function(g) return { ["data-tpp"] = svg.num(g.yv, 1), ["data-year"] = g.members[1].year } end,
+    title = function(g)
+      local t = {}
+      for _, e in ipairs(g.members) do
+        t[#t + 1] = ("%s (%d): TPP %s; %s under %s"):format(e.chip.data.name or e.name, e.year, fmt_tpp(e.m.tpp),
+          ({ licence = "licence required", nac = "NAC/ACA-eligible", none = "not controlled",
+            unknown = "undetermined (PD unknown)" })[e.cls] or e.cls, rule_id)
+      end
+      return table.concat(t, "\n")
+    end,
+  })
+  -- legend panel at the right
+  local LX, LY, LW = 856, B[2], W - 856 - 10
+  local ly = LY + 18
+  local panel = svg.el("rect", { x = LX, y = LY, width = LW, height = 10, rx = 4, class = "panel" })
+  doc:add(panel)
+  local function lrow(draw, text)
+    draw(LX + 18, ly - 4)
+    local lines = wrap_px(text, LW - 44, 10.5)
+    for i, line in ipairs(lines) do
+      doc:add(svg.el("text", { x = LX + 34, y = ly + (i - 1) * 12, class = "legend" }, line))
+    end
+    ly = ly + 12 * #lines + 5
+  end
+  doc:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, "Status (colour)"))
+  ly = ly + 16
+  for _, c in ipairs({ "licence", "nac", "none", "unknown" }) do
+    lrow(dot(doc, c), ({ licence = "licence required", nac = "NAC/ACA-eligible", none = "not controlled",
+      unknown = "undetermined (PD unknown)" })[c])
+  end
+  ly = ly + 4
+  doc:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, "Market (shape)"))
+  ly = ly + 16
+  for _, it in ipairs(shape_items(doc)) do lrow(it.draw, it.text) end
+  panel.attrs.height = ly - LY
+  local notes = {}
+  if #missing > 0 then notes[#notes + 1] = "Not plotted: " .. table.concat(missing, ", ") .. "." end
+  notes[#notes + 1] = ("Status from the %s boxes (%s); chips with unknown PD between TPP 1,600 and 4,800 are " ..
+    "undetermined. Release years from tpp's chip database. China-specific SKUs (diamonds) sit just under the " ..
+    "line of the rule they were designed for."):format(rule_id, meta.fallback and "built-in fallback" or "rule engine")
+  notes[#notes + 1] = M.DISCLAIMER
+  local fy = add_footnote(doc, B[1] - 40, math.max(B[4] + 62, ly + 16), W - B[1], notes)
+  doc:resize(W, math.ceil(fy + 6))
+  local info = { chart = "timeline", rules = rule_id, as_of = as_of, crowded_labels = crowded, plotted = {},
+    missing = missing }
+  for _, e in ipairs(entries) do
+    info.plotted[#info.plotted + 1] = { id = e.id, year = e.year, tpp = e.m.tpp, class = e.cls }
   end
   return doc:render(), info
 end

@@ -253,8 +253,26 @@ end
 -- (RULES.md §5.2, §12 item 1).
 M.TIER1 = { "US", "AU", "BE", "CA", "DK", "FI", "FR", "DE", "IE", "IT", "JP", "NL", "NZ", "NO", "KR", "ES",
   "SE", "TW", "GB" }
-local TIER1_SET = {}
-for _, c in ipairs(M.TIER1) do TIER1_SET[c] = true end
+local TIER1_SET, TIER1_SOURCE
+
+-- The Tier 1 list: the rule file's figure 'tier1.countries' when the rule
+-- engine is installed (one source of truth), else M.TIER1 above.
+local function tier1()
+  if TIER1_SET then return TIER1_SET, TIER1_SOURCE end
+  local list, source = M.TIER1, "tpp.dest.TIER1"
+  local ok, rules = pcall(require, "tpp.rules")
+  if ok and type(rules) == "table" and type(rules.get) == "function" then
+    local okv, v = pcall(rules.get, "us-2025-01-diffusion")
+    local figs = okv and type(v) == "table" and (v.figures or (type(v.def) == "table" and v.def.figures)) or nil
+    local f = type(figs) == "table" and figs["tier1.countries"] or nil
+    if type(f) == "table" and type(f.value) == "table" and #f.value > 0 then
+      list, source = f.value, "rule file us-2025-01-diffusion, figure 'tier1.countries'"
+    end
+  end
+  TIER1_SET, TIER1_SOURCE = {}, source
+  for _, c in ipairs(list) do TIER1_SET[c] = true end
+  return TIER1_SET, TIER1_SOURCE
+end
 
 --- tpp.dest.tier(country, as_of) -> 1 | 2 | 3 and an info table
 -- {tier, basis, verified, tag, note}. Tier 3 = D:5 (on that date) + Macau;
@@ -269,10 +287,11 @@ function M.tier(country, as_of)
   if d5 then
     info.tier, info.verified, info.tag = 3, true, "reported"
     info.basis = ("Tier 3 = D:5 + Macau (%s) [reported: SemiAnalysis, The Legal Wire]"):format(why)
-  elseif TIER1_SET[code] then
+  elseif tier1()[code] then
     info.tier, info.verified, info.tag = 1, false, "reported"
     info.basis = "Tier 1 = US + 18 allies; the 18-country list is the one expected from the rule, " ..
       "not verified against the rule text (RULES.md §5.2, §12 item 1)"
+    info.list_source = select(2, tier1())
   else
     info.tier, info.verified, info.tag = 2, true, "reported"
     info.basis = "Tier 2 = every country not in Tier 1 or Tier 3 [reported]"
@@ -295,6 +314,8 @@ M.VERSIONS = {
   { id = "us-2022-10", status = "superseded", effective = "2022-10-07", superseded = "2023-11-17",
     citation = "87 FR 62186", features = { F.scope2022 } },
   { id = "us-2023-10", status = "in force", effective = "2023-11-17", citation = "88 FR 73458",
+    features = { F.scope2023 } },
+  { id = "us-2024-04", status = "in force", effective = "2024-04-04", citation = "89 FR 23876",
     features = { F.scope2023 } },
   { id = "us-2024-12", status = "in force", effective = "2024-12-02", citation = "89 FR 96790",
     features = { F.scope2023, F.hbm } },
@@ -564,7 +585,7 @@ local function evaluate(ctx, cfr)
       end
       prov(r.provenance, "scope2022")
     end
-  elseif v.has.scope2023 and item and item ~= "none" then
+  elseif v.has.scope2023 and (item == "a" or item == "b" or item == "c") then
     if item == "c" then
       if not v.has.hbm then
         reasons[#reasons + 1] = ("3A090.c does not exist in %s (added by 89 FR 96790, effective 2024-12-02)")
@@ -663,6 +684,9 @@ local function evaluate(ctx, cfr)
     if #reasons > 0 then why = nil
     elseif item == "none" then
       why = "item outside 3A090/4A090: no licence under the advanced-computing destination scope"
+    elseif item == "covered" then
+      why = ("controlled by a test of %s outside 3A090 whose destination scope does not reach %s"):format(v.id,
+        ctx.country.name)
     elseif v.has.scope2022 then
       why = "destination outside the October-2022 scope (China, and Macau from 2023-01-18)"
     else
@@ -691,9 +715,9 @@ local function evaluate(ctx, cfr)
   elseif item == "c" then
     nac = exception("NAC", false, "3A090.c is never NAC/ACA-eligible")
     aca = exception("ACA", false, "3A090.c is never NAC/ACA-eligible")
-  elseif item == "none" then
-    nac = exception("NAC", false, "NAC/ACA cover 3A090/4A090 items, not the letter requirement")
-    aca = exception("ACA", false, "NAC/ACA cover 3A090/4A090 items, not the letter requirement")
+  elseif item == "none" or item == "covered" then
+    nac = exception("NAC", false, "NAC/ACA cover 3A090/4A090 items, not a letter or bill requirement")
+    aca = exception("ACA", false, "NAC/ACA cover 3A090/4A090 items, not a letter or bill requirement")
   elseif not ab then
     nac = exception("NAC", nil, "needs the item's classification")
     aca = exception("ACA", nil, "needs the item's classification")
@@ -872,8 +896,9 @@ end
 --- tpp.dest.decide{...}: licence decision for an advanced-computing item.
 -- Inputs (all optional; missing ones make the answer undetermined where
 -- they matter): eccn ("3A090.a" | "3A090.b" | "3A090.c" | "4A090.a" | ...),
--- status (classification status; "not-controlled" with eccn nil = outside
--- 3A090), datacenter, tpp, dram_bw_gbs, interconnect_gbs, mbd (GB/s/mm2),
+-- status (classification status from tpp.rules: "not-controlled" with eccn
+-- nil = outside 3A090; "controlled" with eccn nil = a letter or bill test, not
+-- an ECCN paragraph; "undetermined"), datacenter, tpp, dram_bw_gbs, interconnect_gbs, mbd (GB/s/mm2),
 -- country, hq, as_of (default today), rules (version id; default the one in
 -- force on as_of), exported_from_us, basis ("enforced" default | "cfr-text"),
 -- chip (a database name or chip: fills the chip figures, and eccn through
@@ -917,6 +942,9 @@ function M.decide(q)
     end
   elseif q.status == "not-controlled" then
     ctx.item = "none"
+  elseif q.status == "controlled" then
+    -- controlled with no ECCN paragraph: a letter or bill test (tpp.rules passes these so)
+    ctx.item = "covered"
   end
 
   local enforced = evaluate(ctx, false)
@@ -949,10 +977,12 @@ function M.decide(q)
       e.state = e.available == nil and "undetermined" or (e.available and "available" or "not available")
     end
   end
-  if main.licence_required ~= nil and ctx.item and ctx.item ~= "none" then
+  if main.licence_required ~= nil and (ctx.item == "a" or ctx.item == "b" or ctx.item == "c") then
     res.reason_for_control = "RS, AT"
   elseif ctx.letter_hit then
     res.reason_for_control = "'is informed' letter under §744.23 (supercomputer end-use risk) [reported]"
+  elseif version and version.has.proposal and main.licence_required then
+    res.reason_for_control = "bill text (proposal, not law)"
   end
   if ctx.country then
     res.country = { code = ctx.country.code, name = ctx.country.name, ear_as = ctx.country.ear_as }
@@ -998,6 +1028,15 @@ function M.decide(q)
   end
   notes[#notes + 1] = "Not modelled: Entity List and other part 744 end-user/end-use controls, part 746 " ..
     "embargoes, and the foreign direct product rules."
+  -- lists stay JSON arrays when empty
+  local json = require "tpp.json"
+  for _, view in pairs(res.views) do
+    for _, k in ipairs({ "reasons", "missing", "checklist", "review_notes", "provenance", "exceptions" }) do
+      json.array(view[k])
+    end
+  end
+  json.array(res.notes)
+  if res.groups then json.array(res.groups) end
   return res
 end
 

@@ -50,12 +50,45 @@ local AUTH = { lpp = "LPP", licence = "licence", license = "licence", veu = "VEU
 
 -- ------------------------------------------------------------ figures ----
 
--- Find a figure in the rule file's thresholds by name fragments.
+-- Names of the figures in lua/tpp/rules/us_2025_01_diffusion.lua.
+M.RULE_FIGURES = {
+  lpp_tpp = "lpp.tpp_per_consignee_year",
+  country_cap_tpp = "country_cap.tpp_2025_2027",
+  country_cap_g2g_h100e = "country_cap.g2g_h100_equivalents",
+  h100_tpp = "h100.tpp",
+}
+
+-- The figures of the rule file when the rule engine is installed: by name
+-- from v.figures, else by name fragments from v.thresholds.
 local function from_rule_file()
   local ok, rules = pcall(require, "tpp.rules")
   if not ok or type(rules) ~= "table" or type(rules.get) ~= "function" then return nil end
   local okv, v = pcall(rules.get, M.RULE_ID)
-  if not okv or type(v) ~= "table" or type(v.thresholds) ~= "table" then return nil end
+  if not okv or type(v) ~= "table" then return nil end
+  local figs = v.figures or (type(v.def) == "table" and v.def.figures) or nil
+  if type(figs) == "table" and figs[M.RULE_FIGURES.lpp_tpp] then
+    local found = {}
+    local function rec(key, name)
+      local f = figs[name]
+      if type(f) == "table" and type(f.value) == "number" then
+        found[key] = { value = f.value, tag = f.provenance,
+          source = ("rule file %s, figure '%s': %s"):format(M.RULE_ID, name, tostring(f.source or "")) }
+      end
+    end
+    rec("lpp_tpp", M.RULE_FIGURES.lpp_tpp)
+    rec("country_cap_tpp", M.RULE_FIGURES.country_cap_tpp)
+    -- the doubled allocation: twice the rule file's cap (its H100e figure, 99,802, is the same doubling
+    -- counted in H100s; 2 x 790,000,000 keeps the two caps consistent)
+    if found.country_cap_tpp then
+      local g = figs[M.RULE_FIGURES.country_cap_g2g_h100e]
+      found.country_cap_g2g_tpp = { value = 2 * found.country_cap_tpp.value, tag = "derived",
+        source = ("twice the rule file's country cap for a country with a government-to-government arrangement " ..
+          "(rule file figure '%s': %s H100e) [reported/derived]"):format(M.RULE_FIGURES.country_cap_g2g_h100e,
+          type(g) == "table" and util.fmt(g.value) or "?") }
+    end
+    return found, v
+  end
+  if type(v.thresholds) ~= "table" then return nil end
   local found = {}
   for name, t in pairs(v.thresholds) do
     local low = name:lower()
@@ -725,6 +758,12 @@ function M.check(input, opts)
   rep.over = false
   for _, f in ipairs(rep.findings) do if f.severity == "over" or f.severity == "problem" then rep.over = true end end
   for _, r in ipairs(rep.rows) do r.chip_obj = nil end
+  -- lists stay JSON arrays when empty
+  local json = require "tpp.json"
+  for _, k in ipairs({ "errors", "rows", "countries", "consignees", "findings", "assumptions", "notes" }) do
+    json.array(rep[k])
+  end
+  for _, c in ipairs(rep.consignees) do json.array(c.countries) end
   return rep
 end
 

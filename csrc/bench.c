@@ -1,0 +1,243 @@
+/*
+ * bench.c - host probes timed in C: read bandwidth and raw OpenBLAS GEMMs,
+ * the baselines tpp's own kernels are reported against.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "kernels/kernels.h"
+
+#include <cblas.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+char *openblas_get_config(void);
+char *openblas_get_corename(void);
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define TPP_X86 1
+#include <immintrin.h>
+#endif
+
+/* ---- read bandwidth: each thread sums its slice of a buffer ---- */
+
+typedef struct bw_job {
+  const float *buf;
+  int64_t n;          /* floats */
+  float sums[256];    /* one per worker, so the reads cannot be optimised away */
+} bw_job;
+
+static float sum_scalar(const float *p, int64_t n) {
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int64_t i;
+  for (i = 0; i + 4 <= n; i += 4) {
+    s0 += p[i];
+    s1 += p[i + 1];
+    s2 += p[i + 2];
+    s3 += p[i + 3];
+  }
+  return s0 + s1 + s2 + s3;
+}
+
+#ifdef TPP_X86
+__attribute__((target("avx512f"))) static float sum_avx512(const float *p, int64_t n) {
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  int64_t i;
+  for (i = 0; i + 64 <= n; i += 64) {
+    s0 = _mm512_add_ps(s0, _mm512_load_ps(p + i));
+    s1 = _mm512_add_ps(s1, _mm512_load_ps(p + i + 16));
+    s2 = _mm512_add_ps(s2, _mm512_load_ps(p + i + 32));
+    s3 = _mm512_add_ps(s3, _mm512_load_ps(p + i + 48));
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3))) +
+         sum_scalar(p + i, n - i);
+}
+
+__attribute__((target("avx2"))) static float sum_avx2(const float *p, int64_t n) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  float out[8];
+  int64_t i;
+  for (i = 0; i + 32 <= n; i += 32) {
+    s0 = _mm256_add_ps(s0, _mm256_load_ps(p + i));
+    s1 = _mm256_add_ps(s1, _mm256_load_ps(p + i + 8));
+    s2 = _mm256_add_ps(s2, _mm256_load_ps(p + i + 16));
+    s3 = _mm256_add_ps(s3, _mm256_load_ps(p + i + 24));
+  }
+  _mm256_storeu_ps(out, _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+  return out[0] + out[1] + out[2] + out[3] + out[4] + out[5] + out[6] + out[7] +
+         sum_scalar(p + i, n - i);
+}
+#endif
+
+static int bw_range(void *ctx, int64_t begin, int64_t end, int worker) {
+  bw_job *j = (bw_job *)ctx;
+  /* chunks are in units of 64 floats so every slice stays 256-byte aligned */
+  const float *p = j->buf + begin * 64;
+  int64_t n = (end - begin) * 64;
+  float s;
+#ifdef TPP_X86
+  if (tpp_isa_level() >= TPP_ISA_AVX512)
+    s = sum_avx512(p, n);
+  else if (tpp_isa_level() >= TPP_ISA_AVX2)
+    s = sum_avx2(p, n);
+  else
+#endif
+    s = sum_scalar(p, n);
+  j->sums[worker & 255] += s;
+  return TPP_OK;
+}
+
+int tpp_bench_membw(int64_t bytes, int32_t n_threads, double seconds, double *gbs,
+                    tpp_error *err) {
+  bw_job *j;
+  float *buf;
+  int64_t i, n;
+  double best = 0.0, t_end;
+  int reps = 0;
+  if (bytes < 4096 || bytes > (INT64_C(1) << 40))
+    return tpp_fail(err, TPP_E_ARG, -1, -1, (double)bytes,
+                    "membw: buffer of %lld bytes: expected 4 KiB .. 1 TiB", (long long)bytes);
+  if (n_threads < 0 || n_threads > 256)
+    return tpp_fail(err, TPP_E_ARG, -1, -1, n_threads, "membw: threads %d: expected 0..256",
+                    (int)n_threads);
+  n = bytes / 256 * 64; /* floats, a multiple of 64 */
+  buf = (float *)tpp_alloc((size_t)n * sizeof(float));
+  j = (bw_job *)tpp_alloc(sizeof *j);
+  if (!buf || !j) {
+    tpp_free(buf);
+    tpp_free(j);
+    return tpp_fail(err, TPP_E_NOMEM, -1, -1, (double)bytes,
+                    "membw: out of memory for a %lld-byte buffer", (long long)bytes);
+  }
+  for (i = 0; i < n; i++) buf[i] = 1.0f; /* touch every page */
+  memset(j, 0, sizeof *j);
+  j->buf = buf;
+  j->n = n;
+  t_end = tpp_now() + (seconds > 0 ? seconds : 0.0);
+  do {
+    double t0 = tpp_now(), dt;
+    tpp_parallel_for(n / 64, 1, n_threads, bw_range, j);
+    dt = tpp_now() - t0;
+    if (dt > 0 && (double)n * 4.0 / dt > best) best = (double)n * 4.0 / dt;
+    reps++;
+  } while (tpp_now() < t_end || reps < 3);
+  /* the sum of ones over every pass is exact in float up to 2^24 per lane */
+  if (j->sums[0] < 0) best = -best;
+  *gbs = best / 1e9;
+  tpp_free(buf);
+  tpp_free(j);
+  return TPP_OK;
+}
+
+static int gemm_check(int64_t m, int64_t n, int64_t k, tpp_error *err) {
+  if (m < 1 || n < 1 || k < 1 || m > 65536 || n > 65536 || k > 65536)
+    return tpp_fail(err, TPP_E_ARG, -1, -1, NAN,
+                    "gemm: sizes %lld x %lld x %lld: expected 1..65536 each", (long long)m,
+                    (long long)n, (long long)k);
+  return TPP_OK;
+}
+
+int tpp_bench_sgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
+                    tpp_error *err) {
+  float *a, *b, *c;
+  double best = 0.0, t_end;
+  int64_t i;
+  int reps = 0;
+  if (gemm_check(m, n, k, err)) return TPP_E_ARG;
+  a = (float *)tpp_alloc((size_t)(m * k) * 4);
+  b = (float *)tpp_alloc((size_t)(k * n) * 4);
+  c = (float *)tpp_alloc((size_t)(m * n) * 4);
+  if (!a || !b || !c) {
+    tpp_free(a);
+    tpp_free(b);
+    tpp_free(c);
+    return tpp_fail(err, TPP_E_NOMEM, -1, -1, NAN, "sgemm: out of memory");
+  }
+  for (i = 0; i < m * k; i++) a[i] = (float)((i % 13) - 6) * 0.01f;
+  for (i = 0; i < k * n; i++) b[i] = (float)((i % 7) - 3) * 0.01f;
+  memset(c, 0, (size_t)(m * n) * 4);
+  t_end = tpp_now() + seconds;
+  do {
+    double t0 = tpp_now(), dt;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, a, (int)k,
+                b, (int)n, 0.0f, c, (int)n);
+    dt = tpp_now() - t0;
+    if (dt > 0 && 2.0 * (double)m * (double)n * (double)k / dt > best)
+      best = 2.0 * (double)m * (double)n * (double)k / dt;
+    reps++;
+  } while (tpp_now() < t_end || reps < 2);
+  *gflops = best / 1e9;
+  tpp_free(a);
+  tpp_free(b);
+  tpp_free(c);
+  return TPP_OK;
+}
+
+int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
+                    tpp_error *err) {
+  double *a, *b, *c;
+  double best = 0.0, t_end;
+  int64_t i;
+  int reps = 0;
+  if (gemm_check(m, n, k, err)) return TPP_E_ARG;
+  a = (double *)tpp_alloc((size_t)(m * k) * 8);
+  b = (double *)tpp_alloc((size_t)(k * n) * 8);
+  c = (double *)tpp_alloc((size_t)(m * n) * 8);
+  if (!a || !b || !c) {
+    tpp_free(a);
+    tpp_free(b);
+    tpp_free(c);
+    return tpp_fail(err, TPP_E_NOMEM, -1, -1, NAN, "dgemm: out of memory");
+  }
+  for (i = 0; i < m * k; i++) a[i] = (double)((i % 13) - 6) * 0.01;
+  for (i = 0; i < k * n; i++) b[i] = (double)((i % 7) - 3) * 0.01;
+  memset(c, 0, (size_t)(m * n) * 8);
+  t_end = tpp_now() + seconds;
+  do {
+    double t0 = tpp_now(), dt;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0, a, (int)k,
+                b, (int)n, 0.0, c, (int)n);
+    dt = tpp_now() - t0;
+    if (dt > 0 && 2.0 * (double)m * (double)n * (double)k / dt > best)
+      best = 2.0 * (double)m * (double)n * (double)k / dt;
+    reps++;
+  } while (tpp_now() < t_end || reps < 2);
+  *gflops = best / 1e9;
+  tpp_free(a);
+  tpp_free(b);
+  tpp_free(c);
+  return TPP_OK;
+}
+
+const char *tpp_blas_info(void) {
+  static char buf[256];
+  snprintf(buf, sizeof buf, "%s (core %s)", openblas_get_config(), openblas_get_corename());
+  return buf;
+}
+
+const char *tpp_cpu_name(void) {
+  static char name[128];
+  FILE *f;
+  char line[512];
+  if (name[0]) return name;
+  snprintf(name, sizeof name, "unknown CPU");
+  f = fopen("/proc/cpuinfo", "r");
+  if (!f) return name;
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "model name", 10) == 0) {
+      char *p = strchr(line, ':');
+      if (p) {
+        size_t len;
+        p++;
+        while (*p == ' ' || *p == '\t') p++;
+        len = strcspn(p, "\n");
+        if (len >= sizeof name) len = sizeof name - 1;
+        memcpy(name, p, len);
+        name[len] = '\0';
+      }
+      break;
+    }
+  }
+  fclose(f);
+  return name;
+}
