@@ -515,6 +515,8 @@ function M.diff(a, b, opts)
   local Pb, why_b = prepare(b, as_of)
   if not Pa or not Pb then
     out.regions_note = (why_a or why_b) .. "; regions are computed for declarative tests only"
+    require("tpp.json").array(out.flips)
+    require("tpp.json").array(out.regions)
     return out
   end
   local dims_set = {}
@@ -578,6 +580,9 @@ function M.diff(a, b, opts)
   end
   out.dimensions = dims
   out.boxes_examined = boxes_seen
+  local json = require "tpp.json"
+  json.array(out.flips)
+  json.array(out.regions)
   if truncated then out.regions_note = ("stopped after %d regions (max_regions)"):format(max_regions) end
   return out
 end

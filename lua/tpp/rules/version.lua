@@ -563,6 +563,12 @@ function Version:evaluate(chip, opts)
   r.provenance = { tpp = chip_m.provenance.tpp, pd = chip_m.provenance.pd,
                    mem_bw_gbs = chip_m.provenance.mem_bw_gbs, interconnect_gbs = chip_m.provenance.interconnect_gbs }
   r.explanation = require("tpp.rules.explain").text(r, self)
+  -- lists stay JSON arrays when empty
+  local json = require "tpp.json"
+  for _, k in ipairs({ "paragraphs", "undetermined", "excluded", "notes", "tests", "near", "missing",
+                       "checklist", "assumptions", "chip_assumptions" }) do
+    json.array(r[k])
+  end
   return r
 end
 
