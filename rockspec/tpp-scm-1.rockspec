@@ -54,6 +54,7 @@ build = {
     ["tpp.commands.chart"] = "lua/tpp/commands/chart.lua",
     ["tpp.commands.chips"] = "lua/tpp/commands/chips.lua",
     ["tpp.commands.classify"] = "lua/tpp/commands/classify.lua",
+    ["tpp.commands.compare"] = "lua/tpp/commands/compare.lua",
     ["tpp.commands.diff"] = "lua/tpp/commands/diff.lua",
     ["tpp.commands.explain"] = "lua/tpp/commands/explain.lua",
     ["tpp.commands.infer"] = "lua/tpp/commands/infer.lua",

@@ -107,3 +107,24 @@ describe("tpp.infer.validate()", function()
     end
   end)
 end)
+
+describe("tpp compare", function()
+  it("puts the regulated metrics and the serving speed side by side", function()
+    local cmd = require "tpp.commands.compare"
+    local data, text = cmd.run({ "H100", "H20" })
+    assert.equal(2, #data.chips)
+    local h100, h20 = data.chips[1], data.chips[2]
+    assert.near(2368 / 15831.2, h20.tpp / h100.tpp, 1e-12)
+    assert.is_true(h20.inference.user_tokens_per_s > h100.inference.user_tokens_per_s)
+    assert.is_true(h20.inference.prefill_ms > h100.inference.prefill_ms)
+    assert.equal("not-controlled", h20.status)
+    assert.equal("3A090.a", h100.eccn)
+    assert.matches("memory bandwidth GB/s%s+3,350 %(1%.00x%)%s+4,000 %(1%.19x%)", text)
+  end)
+
+  it("shows unknown inference figures as unknown, not zero", function()
+    local data, text = require("tpp.commands.compare").run({ "H100", "thead_ppu" })
+    assert.equal("undetermined", data.chips[2].inference.status)
+    assert.matches("unknown", text)
+  end)
+end)

@@ -17,6 +17,7 @@ local M = {}
 M.COMMANDS = {
   { "chips", "tpp.commands.chips" },
   { "show", "tpp.commands.show" },
+  { "compare", "tpp.commands.compare" },
   { "classify", "tpp.commands.classify" },
   { "explain", "tpp.commands.explain" },
   { "rules", "tpp.commands.rules" },
