@@ -129,20 +129,20 @@ static int8_t and3(int8_t a, int8_t b) {
   return TPP_TRI_TRUE;
 }
 
-/* Conjunction of tests [first, first + n) and whether one of them is a near
- * line that alone decides it. */
+/* Conjunction of tests [first, first + n) and whether a near line could
+ * decide it: a near test and no other test false. */
 static int8_t conjunction(const tpp_rule_detail *d, int32_t first, int32_t n, int8_t *near) {
   int8_t s = TPP_TRI_TRUE;
-  int not_true = 0, near_not_true = 0, any_near = 0, t;
+  int false_tests = 0, near_false = 0, any_near = 0, t;
   for (t = first; t < first + n; t++) {
     s = and3(s, d->test_state[t]);
-    if (d->test_state[t] != TPP_TRI_TRUE) {
-      not_true++;
-      near_not_true += d->test_near[t];
+    if (d->test_state[t] == TPP_TRI_FALSE) {
+      false_tests++;
+      near_false += d->test_near[t];
     }
     any_near |= d->test_near[t];
   }
-  *near = (int8_t)((not_true == 0 && any_near) || (not_true == 1 && near_not_true == 1));
+  *near = (int8_t)((false_tests == 0 && any_near) || (false_tests == 1 && near_false == 1));
   return s;
 }
 
@@ -382,26 +382,27 @@ static void eval_test_words(const tpp_rule_test *t, double near, const double *x
   }
 }
 
-/* Conjunction of tests [first, first + n): ct, cf, cn (decided by one near line). */
+/* Conjunction of tests [first, first + n): ct, cf, cn (a near line and no
+ * other false test: "none" / "exactly one" false, without counters). */
 static void conjunction_words(const rule_scratch *s, int32_t first, int32_t n, uint64_t *ct,
                               uint64_t *cf, uint64_t *cn) {
   int w, t;
   for (w = 0; w < WORDS; w++) {
     uint64_t all = ~(uint64_t)0, any_false = 0, none = ~(uint64_t)0, one = 0;
-    uint64_t near_not_true = 0, any_near = 0;
+    uint64_t near_false = 0, any_near = 0;
     for (t = first; t < first + n; t++) {
       const uint64_t tt = s->test_t[(size_t)t * WORDS + w], tn = s->test_near[(size_t)t * WORDS + w];
-      const uint64_t nt = ~tt;
+      const uint64_t tf = s->test_f[(size_t)t * WORDS + w];
       all &= tt;
-      any_false |= s->test_f[(size_t)t * WORDS + w];
-      one = (one & ~nt) | (none & nt);
-      none &= ~nt;
-      near_not_true |= nt & tn;
+      any_false |= tf;
+      one = (one & ~tf) | (none & tf);
+      none &= ~tf;
+      near_false |= tf & tn;
       any_near |= tn;
     }
     ct[w] = all;
     cf[w] = any_false;
-    cn[w] = (none & any_near) | (one & near_not_true);
+    cn[w] = (none & any_near) | (one & near_false);
   }
 }
 

@@ -332,7 +332,9 @@ end
 
 --- Evaluate a version over a batch in the C core. Writes int8 columns
 -- <prefix>status (0 not controlled, 1 controlled, 2 undetermined), governing,
--- outcome, policy, near. Returns a summary { controlled, not_controlled,
+-- outcome, policy, near. near is the C core's screening flag (a line within
+-- the margin alone decides a paragraph or note); tpp.rules.classify refines it
+-- to the lines whose crossing changes the answer (result.near_line). Returns a summary { controlled, not_controlled,
 -- undetermined, near, by_governing = { [paragraph] = n } } and the compiled
 -- program's outcome list. opts: rules, as_of, near, prefix, threads, clauses
 -- (true: one column per paragraph: 1 met, 0 not met, nil unknown).

@@ -108,3 +108,8 @@ assumption { "2023-10-immediate",
 assumption { "technical-note-numbering",
   "Paragraph and note numbers follow the eCFR extraction of 2026-07-23; 91 FR 1684 cites the TPP " ..
   "definition as Technical Note 2 where the extraction shows Note 1 (RULES.md §12 item 5)." }
+assumption { "published-figures",
+  "Results follow the chip's published figures as recorded in its data, and every test shows the figure " ..
+  "used. Where sources disagree (a tracker lists the H20 as 3A090.b.2, although TPP 2,368 and PD 2.91 on " ..
+  "its published figures meet neither .b test; RULES.md §12 item 10), the answer changes only if the " ..
+  "figures do: classify the chip with the other figures to see it." }
