@@ -105,7 +105,12 @@ function M.load(path)
   if type(path) ~= "string" then error("tpp.rules.load: file path expected, got " .. type(path), 2) end
   local text, err = read(path)
   if not text then error(("tpp.rules.load: cannot read %s: %s"):format(path, tostring(err)), 0) end
-  return build(text, path, path, false)
+  if loading[path] then error(("tpp.rules: %s extends itself (a cycle of extends)"):format(path), 0) end
+  loading[path] = true
+  local ok, v = pcall(build, text, path, path, false)
+  loading[path] = nil
+  if not ok then error(v, 0) end
+  return v
 end
 
 --- A rule version by built-in id, file path (ends in .lua or names a file),
