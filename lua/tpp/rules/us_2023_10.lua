@@ -70,6 +70,11 @@ note { "Note 2 to 3A090", kind = "exclude", targets = { "3A090.a", "3A090.b" },
   test("datacenter", "==", false),
   test("tpp", "<", "3A090.note2.tpp"),
 }
+note { "processing units", kind = "exclude", targets = { "3A090.a", "3A090.b" },
+  text = "3A090.a and .b cover ICs with one or more digital processing units; a stand-alone memory " ..
+    "device (an HBM stack) has none",
+  test("memory_item", "==", true),
+}
 note { "NAC (15 CFR 740.8)", kind = "outcome", targets = { "3A090.a" }, outcome = "nac-eligible",
   text = "License Exception NAC is available for 3A090 items except those designed or marketed for use " ..
     "in datacenters and meeting 3A090.a; a non-datacenter IC with TPP of 4800 or more may use it",
