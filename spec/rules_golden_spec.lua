@@ -264,7 +264,7 @@ describe("lines at the chip level (classification just below, at and above)", fu
     g, r = gov(stack(2000.5), "us-2024-12", "2025-06-01")
     assert.equal("3A090.c", g)
     assert.equal("hbm-eligible", r.outcome)
-    g, r = gov(stack(3300), "us-2024-12", "2025-06-01")
+    _, r = gov(stack(3300), "us-2024-12", "2025-06-01")
     assert.equal("controlled", r.outcome)          -- 3.3 is not below 3.3
     assert.equal("undetermined", rules.classify({ id = "x", form = "HBM3E stack", memory = { bandwidth_gbs = 2000 } },
       { rules = "us-2024-12", as_of = "2025-06-01" }).status)   -- package area unknown

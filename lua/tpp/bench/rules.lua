@@ -116,6 +116,7 @@ function M.run(args)
   b:randomize("tpp", 100, 100000, seed, 0.01)
   b:randomize("pd", 0.1, 100, seed + 1, 0.01)
   core.random_flags(b, "datacenter", 0.8, seed + 2, 0.01)
+  b:fill("memory_item", 0)   -- processors, not stand-alone HBM stacks (3A090.a/.b apply)
 
   local best_c = math.huge
   for r = 1, reps do

@@ -362,7 +362,13 @@ function M.evaluate_batch(batch, opts)
     for i in ipairs(v.def.paragraphs) do clause_cols[i] = prefix .. i end
   end
   core.rule_eval(compiled.prog, raw, compiled.columns, prefix, clause_cols, opts.threads or 0)
+  -- a column the batch lacks is unknown for every row: say which
+  local absent = {}
+  for _, name in ipairs(compiled.columns) do
+    if not raw:has(name) then absent[#absent + 1] = name end
+  end
   return { version = v.id, as_of = as_of, outcomes = compiled.outcomes, columns = compiled.columns,
+           missing_columns = absent,
            paragraphs = (function()
              local ids = {}
              for i, p in ipairs(v.def.paragraphs) do ids[i] = p.id end
