@@ -264,8 +264,8 @@ describe("lines at the chip level (classification just below, at and above)", fu
     g, r = gov(stack(2000.5), "us-2024-12", "2025-06-01")
     assert.equal("3A090.c", g)
     assert.equal("hbm-eligible", r.outcome)
-    _, r = gov(stack(3300), "us-2024-12", "2025-06-01")
-    assert.equal("controlled", r.outcome)          -- 3.3 is not below 3.3
+    local _, r33 = gov(stack(3300), "us-2024-12", "2025-06-01")
+    assert.equal("controlled", r33.outcome)        -- 3.3 is not below 3.3
     assert.equal("undetermined", rules.classify({ id = "x", form = "HBM3E stack", memory = { bandwidth_gbs = 2000 } },
       { rules = "us-2024-12", as_of = "2025-06-01" }).status)   -- package area unknown
   end)
