@@ -108,47 +108,55 @@ double tpp_now(void) {
  * Decode runs about a hundred parallel regions per token, each a few tens of
  * microseconds long, so creating threads per call (~50 us each) would cost
  * more than the work. Workers are created once and kept: after a job they
- * spin briefly on the job counter (the next region usually follows within
- * microseconds) and then sleep on a condition variable, so an idle pool uses
- * no CPU and does not compete with OpenBLAS's own threads.
+ * spin briefly (the next region usually follows within microseconds), then
+ * yield, then sleep on a condition variable, so an idle pool uses no CPU and
+ * does not compete with OpenBLAS's threads.
+ *
+ * A job is cut into a few chunks per thread, handed out from an atomic
+ * counter, so a worker the OS has descheduled (another process on a busy
+ * machine) does not hold the region up: the others take its chunks. A worker
+ * is offered each job through its own ticket and must claim it; once the
+ * caller has run out of chunks it withdraws the offers nobody claimed, and
+ * waits only for workers that are actually running.
  *
  * The caller is worker 0. A call made while the pool is busy (from inside a
  * worker, or from a second application thread) runs inline on one thread, so
  * regions never nest and results never depend on scheduling. */
 
-enum { TPP_MAX_THREADS = 256 };
-#define TPP_SPIN_SECONDS 2e-4
+#include <sched.h>
 
-/* One ticket per worker: the caller hands worker w a job by storing the job's
- * generation in ticket[w], so a worker can never mistake another job for its
- * own (padded to a cache line so spinning workers do not share one). */
+enum { TPP_MAX_THREADS = 256, CHUNKS_PER_THREAD = 4 };
+enum { OFFERED = 0, CLAIMED = 1, WITHDRAWN = 2 }; /* ticket = generation * 4 + state */
+#define TPP_SPIN_SECONDS 2e-5   /* pure spinning after a job */
+#define TPP_YIELD_SECONDS 2e-4  /* then spinning with sched_yield, then sleep */
+
 typedef struct tpp_ticket {
-  uint64_t gen;
-  char pad[56];
+  uint64_t value;
+  char pad[56]; /* one cache line each: spinning workers do not share lines */
 } tpp_ticket;
 
 typedef struct tpp_pool {
   pthread_mutex_t mu;
-  pthread_cond_t wake;      /* workers wait here for a ticket */
-  pthread_cond_t done;      /* the caller waits here for the last worker */
+  pthread_cond_t wake;      /* workers wait here for an offer */
+  pthread_cond_t done;      /* the caller waits here for running workers */
   int n_workers;            /* threads started (worker ids 1..n_workers) */
   int sleepers;             /* workers blocked on `wake` */
   int caller_waiting;
   uint64_t generation;      /* bumped (under mu) for every job */
-  int remaining;            /* workers of the current job still running */
   int busy;                 /* 1 while a job runs */
   /* the current job; stable while any of its workers runs */
   tpp_range_fn fn;
   void *ctx;
-  int64_t n, chunk;
-  int n_threads;
-  int status[TPP_MAX_THREADS];
+  int64_t n, chunk, n_chunks;
+  int64_t next_chunk;       /* atomic */
+  int active;               /* offers not yet finished or withdrawn (atomic) */
+  int status;               /* first failure (atomic) */
   tpp_ticket ticket[TPP_MAX_THREADS];
 } tpp_pool;
 
 static tpp_pool g_pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-                          PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0,
-                          NULL, NULL, 0, 0, 0, {0}, {{0, {0}}}};
+                          PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0,
+                          {{0, {0}}}};
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -158,32 +166,52 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-static int run_chunk(tpp_pool *p, int w) {
-  int64_t begin = (int64_t)w * p->chunk;
-  int64_t end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
-  if (begin >= end) return TPP_OK;
-  return p->fn(p->ctx, begin, end, w);
+static void run_chunks(tpp_pool *p, int worker) {
+  for (;;) {
+    int64_t c = __atomic_fetch_add(&p->next_chunk, 1, __ATOMIC_RELAXED);
+    int64_t begin, end;
+    int st;
+    if (c >= p->n_chunks) return;
+    begin = c * p->chunk;
+    end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
+    st = p->fn(p->ctx, begin, end, worker);
+    if (st != TPP_OK) {
+      int ok = TPP_OK;
+      __atomic_compare_exchange_n(&p->status, &ok, st, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+    }
+  }
 }
 
+/* A new offer: a generation this worker has not seen, still OFFERED. */
+static int is_offer(uint64_t t, uint64_t last_gen) {
+  return (t >> 2) != last_gen && (t & 3) == OFFERED;
+}
+
+/* Wait with pause, then sched_yield, until pred() or the time is up. */
 static void *pool_worker(void *arg) {
   tpp_pool *p = &g_pool;
   int id = (int)(intptr_t)arg;
-  uint64_t *ticket = &p->ticket[id].gen;
-  uint64_t last = 0; /* a new worker has never had a ticket */
+  uint64_t *ticket = &p->ticket[id].value;
+  uint64_t last_gen = 0; /* a new worker has never had an offer */
   for (;;) {
-    if (__atomic_load_n(ticket, __ATOMIC_ACQUIRE) == last) {
-      double until = tpp_now() + TPP_SPIN_SECONDS;
+    uint64_t t = __atomic_load_n(ticket, __ATOMIC_ACQUIRE);
+    if (!is_offer(t, last_gen)) {
+      double start = tpp_now(), now = start;
       int spins = 0;
-      while (__atomic_load_n(ticket, __ATOMIC_ACQUIRE) == last) {
-        cpu_relax();
-        if (++spins == 64) {
+      while (!is_offer(t = __atomic_load_n(ticket, __ATOMIC_ACQUIRE), last_gen)) {
+        if (now - start < TPP_SPIN_SECONDS)
+          cpu_relax();
+        else
+          sched_yield();
+        if (++spins == 32) {
           spins = 0;
-          if (tpp_now() > until) break;
+          now = tpp_now();
+          if (now - start > TPP_YIELD_SECONDS) break;
         }
       }
-      if (__atomic_load_n(ticket, __ATOMIC_ACQUIRE) == last) {
+      if (!is_offer(t, last_gen)) {
         pthread_mutex_lock(&p->mu);
-        while (*ticket == last) {
+        while (!is_offer(t = *ticket, last_gen)) {
           p->sleepers++;
           pthread_cond_wait(&p->wake, &p->mu);
           p->sleepers--;
@@ -191,9 +219,13 @@ static void *pool_worker(void *arg) {
         pthread_mutex_unlock(&p->mu);
       }
     }
-    last = __atomic_load_n(ticket, __ATOMIC_ACQUIRE);
-    p->status[id] = run_chunk(p, id);
-    if (__atomic_sub_fetch(&p->remaining, 1, __ATOMIC_ACQ_REL) == 0) {
+    last_gen = t >> 2;
+    /* claim the offer; it fails when the caller has already withdrawn it */
+    if (!__atomic_compare_exchange_n(ticket, &t, t + CLAIMED, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+      continue;
+    run_chunks(p, id);
+    if (__atomic_sub_fetch(&p->active, 1, __ATOMIC_ACQ_REL) == 0) {
       pthread_mutex_lock(&p->mu);
       if (p->caller_waiting) pthread_cond_signal(&p->done);
       pthread_mutex_unlock(&p->mu);
@@ -202,7 +234,7 @@ static void *pool_worker(void *arg) {
   return NULL;
 }
 
-/* Start workers up to id want-1; returns how many exist. Called under mu. */
+/* Start workers up to id want-1 (called under mu); returns the thread count. */
 static int pool_grow(tpp_pool *p, int want) {
   while (p->n_workers + 1 < want) {
     pthread_t tid;
@@ -221,8 +253,8 @@ static int pool_grow(tpp_pool *p, int want) {
 int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
                      tpp_range_fn fn, void *ctx) {
   tpp_pool *p = &g_pool;
-  int nt, t, status = TPP_OK;
-  double until;
+  int nt, t, status;
+  int64_t chunk;
   if (n <= 0) return TPP_OK;
   if (min_chunk < 1) min_chunk = 1;
   nt = n_threads > 0 ? n_threads : tpp_get_threads();
@@ -235,41 +267,57 @@ int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
     pthread_mutex_unlock(&p->mu);
     return fn(ctx, 0, n, 0);
   }
-  nt = pool_grow(p, nt) < nt ? p->n_workers + 1 : nt;
+  if (pool_grow(p, nt) < nt) nt = p->n_workers + 1;
   if (nt <= 1) {
     pthread_mutex_unlock(&p->mu);
     return fn(ctx, 0, n, 0);
   }
+  chunk = (n + (int64_t)nt * CHUNKS_PER_THREAD - 1) / ((int64_t)nt * CHUNKS_PER_THREAD);
+  if (chunk < min_chunk) chunk = min_chunk;
   p->busy = 1;
   p->fn = fn;
   p->ctx = ctx;
   p->n = n;
-  p->chunk = (n + nt - 1) / nt;
-  p->n_threads = nt;
-  for (t = 0; t < nt; t++) p->status[t] = TPP_OK;
-  __atomic_store_n(&p->remaining, nt - 1, __ATOMIC_RELEASE);
+  p->chunk = chunk;
+  p->n_chunks = (n + chunk - 1) / chunk;
+  p->next_chunk = 0;
+  p->status = TPP_OK;
+  p->active = nt - 1;
   p->generation++;
-  for (t = 1; t < nt; t++) __atomic_store_n(&p->ticket[t].gen, p->generation, __ATOMIC_RELEASE);
+  for (t = 1; t < nt; t++)
+    __atomic_store_n(&p->ticket[t].value, p->generation * 4 + OFFERED, __ATOMIC_RELEASE);
   if (p->sleepers > 0) pthread_cond_broadcast(&p->wake);
   pthread_mutex_unlock(&p->mu);
 
-  p->status[0] = run_chunk(p, 0);
+  run_chunks(p, 0);
 
-  until = tpp_now() + TPP_SPIN_SECONDS;
-  while (__atomic_load_n(&p->remaining, __ATOMIC_ACQUIRE) > 0) {
-    cpu_relax();
-    if (tpp_now() > until) {
-      pthread_mutex_lock(&p->mu);
-      p->caller_waiting = 1;
-      while (__atomic_load_n(&p->remaining, __ATOMIC_ACQUIRE) > 0)
-        pthread_cond_wait(&p->done, &p->mu);
-      p->caller_waiting = 0;
-      pthread_mutex_unlock(&p->mu);
-      break;
+  /* no chunks left: withdraw the offers nobody claimed, wait for the rest */
+  for (t = 1; t < nt; t++) {
+    uint64_t offered = p->generation * 4 + OFFERED;
+    if (__atomic_compare_exchange_n(&p->ticket[t].value, &offered, offered + WITHDRAWN, 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+      __atomic_sub_fetch(&p->active, 1, __ATOMIC_ACQ_REL);
+  }
+  if (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0) {
+    double start = tpp_now();
+    int spins = 0;
+    while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0) {
+      cpu_relax();
+      if (++spins == 32) {
+        spins = 0;
+        if (tpp_now() - start > TPP_SPIN_SECONDS) {
+          pthread_mutex_lock(&p->mu);
+          p->caller_waiting = 1;
+          while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0)
+            pthread_cond_wait(&p->done, &p->mu);
+          p->caller_waiting = 0;
+          pthread_mutex_unlock(&p->mu);
+          break;
+        }
+      }
     }
   }
-  for (t = 0; t < nt; t++)
-    if (p->status[t] != TPP_OK && status == TPP_OK) status = p->status[t];
+  status = __atomic_load_n(&p->status, __ATOMIC_ACQUIRE);
   pthread_mutex_lock(&p->mu);
   p->busy = 0;
   pthread_mutex_unlock(&p->mu);

@@ -86,6 +86,9 @@ int luaopen_tpp_core(lua_State *L) {
   tpp_lua_open_batch(L);
   tpp_lua_open_infer(L);
   tpp_lua_open_rules(L);
+  tpp_lua_open_tensor(L);
+  tpp_lua_open_model(L);
+  tpp_lua_open_bench(L);
   /* further areas register here */
   return 1;
 }

@@ -29,6 +29,25 @@ void tpp_lua_open_spec(lua_State *L);
 void tpp_lua_open_batch(lua_State *L);
 void tpp_lua_open_infer(lua_State *L);
 void tpp_lua_open_rules(lua_State *L);
+void tpp_lua_open_tensor(lua_State *L);
+void tpp_lua_open_model(lua_State *L);
+void tpp_lua_open_bench(lua_State *L);
+
+/* luaL_error with C's printf formats (%lld, %g), which lua_pushfstring lacks. */
+int tpp_lua_errorf(lua_State *L, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* An integer as a Lua integer on 5.3+, a number on 5.1/LuaJIT. */
+void tpp_lua_pushint(lua_State *L, int64_t v);
+
+/* The tensor userdata ("tpp.tensor"): one reference to a tpp_tensor. */
+#define TPP_TENSOR_MT "tpp.tensor"
+tpp_tensor *tpp_lua_checktensor(lua_State *L, int idx, const char *fname);
+/* Push a userdata that takes over the reference t. */
+void tpp_lua_pushtensor(lua_State *L, tpp_tensor *t);
 
 /* The batch ("frame") userdata, shared with the glue files that compute on it. */
 #define TPP_FRAME_MT "tpp.batch"

@@ -389,5 +389,8 @@ M.C = C
 M._raise = raise
 require("tpp.ffi_infer")(M, C, ffi)
 require("tpp.ffi_rules")(M, C, ffi)
+require("tpp.ffi_tensor")(M, C, ffi)
+require("tpp.ffi_model")(M, C, ffi)
+require("tpp.ffi_bench")(M, C, ffi)
 
 return M
