@@ -129,20 +129,20 @@ static int8_t and3(int8_t a, int8_t b) {
   return TPP_TRI_TRUE;
 }
 
-/* Conjunction of tests [first, first + n) and whether one of them is a near
- * line that alone decides it. */
+/* Conjunction of tests [first, first + n) and whether a near line could
+ * decide it: a near test and no other test false. */
 static int8_t conjunction(const tpp_rule_detail *d, int32_t first, int32_t n, int8_t *near) {
   int8_t s = TPP_TRI_TRUE;
-  int not_true = 0, near_not_true = 0, any_near = 0, t;
+  int false_tests = 0, near_false = 0, any_near = 0, t;
   for (t = first; t < first + n; t++) {
     s = and3(s, d->test_state[t]);
-    if (d->test_state[t] != TPP_TRI_TRUE) {
-      not_true++;
-      near_not_true += d->test_near[t];
+    if (d->test_state[t] == TPP_TRI_FALSE) {
+      false_tests++;
+      near_false += d->test_near[t];
     }
     any_near |= d->test_near[t];
   }
-  *near = (int8_t)((not_true == 0 && any_near) || (not_true == 1 && near_not_true == 1));
+  *near = (int8_t)((false_tests == 0 && any_near) || (false_tests == 1 && near_false == 1));
   return s;
 }
 
@@ -320,6 +320,40 @@ static int lowest_bit(uint64_t x) {
 #endif
 }
 
+/* expand_bits[b][k] = bit k of b: eight flags to eight bytes at once. */
+#define TPP_E1(b)                                                                        \
+  { (uint8_t)((b) & 1), (uint8_t)(((b) >> 1) & 1), (uint8_t)(((b) >> 2) & 1),              \
+    (uint8_t)(((b) >> 3) & 1), (uint8_t)(((b) >> 4) & 1), (uint8_t)(((b) >> 5) & 1),       \
+    (uint8_t)(((b) >> 6) & 1), (uint8_t)(((b) >> 7) & 1) }
+#define TPP_E4(b) TPP_E1(b), TPP_E1((b) + 1), TPP_E1((b) + 2), TPP_E1((b) + 3)
+#define TPP_E16(b) TPP_E4(b), TPP_E4((b) + 4), TPP_E4((b) + 8), TPP_E4((b) + 12)
+#define TPP_E64(b) TPP_E16(b), TPP_E16((b) + 16), TPP_E16((b) + 32), TPP_E16((b) + 48)
+static const uint8_t expand_bits[256][8] = {TPP_E64(0), TPP_E64(64), TPP_E64(128), TPP_E64(192)};
+#undef TPP_E1
+#undef TPP_E4
+#undef TPP_E16
+#undef TPP_E64
+
+/* dst[j] = base + sign * (scale_a * bit j of a + scale_b * bit j of b) for
+ * j < count. Every byte stays in 0..255 (no carry or borrow between bytes),
+ * so eight rows are one 64-bit add or subtract. */
+static void bits_to_bytes(int8_t *dst, int count, uint64_t a, uint64_t scale_a, uint64_t b, uint64_t scale_b,
+                          uint8_t base, int subtract) {
+  const uint64_t base8 = (uint64_t)base * 0x0101010101010101ull;
+  int j;
+  for (j = 0; j + 8 <= count; j += 8) {
+    uint64_t ea, eb, v;
+    memcpy(&ea, expand_bits[(a >> j) & 0xffu], 8);
+    memcpy(&eb, expand_bits[(b >> j) & 0xffu], 8);
+    v = subtract ? base8 - (ea * scale_a + eb * scale_b) : base8 + ea * scale_a + eb * scale_b;
+    memcpy(dst + j, &v, 8);
+  }
+  for (; j < count; j++) {
+    const unsigned d = (unsigned)(((a >> j) & 1u) * scale_a + ((b >> j) & 1u) * scale_b);
+    dst[j] = (int8_t)(uint8_t)(subtract ? base - d : base + d);
+  }
+}
+
 /* Bits of rows [0, rows) of x for one test: c (value OP threshold, false for
  * NaN), k (known), n (within reach of the line; only when nearable). */
 static void test_word(const double *x, int rows, int op, double thr, double reach, int nearable,
@@ -382,26 +416,27 @@ static void eval_test_words(const tpp_rule_test *t, double near, const double *x
   }
 }
 
-/* Conjunction of tests [first, first + n): ct, cf, cn (decided by one near line). */
+/* Conjunction of tests [first, first + n): ct, cf, cn (a near line and no
+ * other false test: "none" / "exactly one" false, without counters). */
 static void conjunction_words(const rule_scratch *s, int32_t first, int32_t n, uint64_t *ct,
                               uint64_t *cf, uint64_t *cn) {
   int w, t;
   for (w = 0; w < WORDS; w++) {
     uint64_t all = ~(uint64_t)0, any_false = 0, none = ~(uint64_t)0, one = 0;
-    uint64_t near_not_true = 0, any_near = 0;
+    uint64_t near_false = 0, any_near = 0;
     for (t = first; t < first + n; t++) {
       const uint64_t tt = s->test_t[(size_t)t * WORDS + w], tn = s->test_near[(size_t)t * WORDS + w];
-      const uint64_t nt = ~tt;
+      const uint64_t tf = s->test_f[(size_t)t * WORDS + w];
       all &= tt;
-      any_false |= s->test_f[(size_t)t * WORDS + w];
-      one = (one & ~nt) | (none & nt);
-      none &= ~nt;
-      near_not_true |= nt & tn;
+      any_false |= tf;
+      one = (one & ~tf) | (none & tf);
+      none &= ~tf;
+      near_false |= tf & tn;
       any_near |= tn;
     }
     ct[w] = all;
     cf[w] = any_false;
-    cn[w] = (none & any_near) | (one & near_not_true);
+    cn[w] = (none & any_near) | (one & near_false);
   }
 }
 
@@ -510,38 +545,62 @@ static void eval_block(const tpp_rule_program *p, const double *const *columns,
       const int count = rows < 64 ? rows : 64;
       int8_t *const st = out->status, *const gv = out->governing, *const oc = out->outcome;
       int8_t *const pl = out->policy, *const nr = out->near;
-      if (st)
-        for (j = 0; j < count; j++)
-          st[r0 + j] = (int8_t)(((controlled >> j) & 1u) | (((undetermined >> j) & 1u) << 1));
+      /* status = 1 controlled + 2 undetermined; outcome and policy default to
+       * -1 (none) or -2 (undetermined): 255 - bit, as bytes */
+      if (st) bits_to_bytes(st + r0, count, controlled, 1, undetermined, 2, 0, 0);
       if (gv) memset(gv + r0, -1, (size_t)count);
-      if (oc)
-        for (j = 0; j < count; j++) oc[r0 + j] = (int8_t)(-1 - (int)((undetermined >> j) & 1u));
-      if (pl)
-        for (j = 0; j < count; j++) pl[r0 + j] = (int8_t)(-1 - (int)((pol_blocked >> j) & 1u));
-      if (nr)
-        for (j = 0; j < count; j++) nr[r0 + j] = (int8_t)((near >> j) & 1u);
+      if (oc) bits_to_bytes(oc + r0, count, undetermined, 1, 0, 0, 0xff, 1);
+      if (pl) bits_to_bytes(pl + r0, count, pol_blocked, 1, 0, 0, 0xff, 1);
+      if (nr) bits_to_bytes(nr + r0, count, near, 1, 0, 0, 0, 0);
     }
     for (c = 0; c < p->n_clauses; c++) {
-      uint64_t bits = gov_mask[c] & valid;
-      const int classify = p->clauses[c].role == TPP_ROLE_CLASSIFY;
-      while (bits) {
-        const int jj = lowest_bit(bits);
-        const int64_t row = r0 + jj;
-        bits &= bits - 1;
-        if (!classify) {
-          if (out->policy) out->policy[row] = (int8_t)c;
-          continue;
+      const uint64_t governed = gov_mask[c] & valid;
+      uint64_t bits = governed;
+      if (!governed) continue;
+      if (p->clauses[c].role != TPP_ROLE_CLASSIFY) {
+        if (out->policy)
+          for (; bits; bits &= bits - 1) out->policy[r0 + lowest_bit(bits)] = (int8_t)c;
+        continue;
+      }
+      if (out->governing)
+        for (; bits; bits &= bits - 1) out->governing[r0 + lowest_bit(bits)] = (int8_t)c;
+      if (out->outcome) {
+        /* rows where no unknown clause of higher precedence could govern: the
+         * clause's outcome after its notes, as layers of bits per outcome code */
+        int8_t codes[TPP_RULE_MAX_NOTES + 1];
+        uint64_t layer[TPP_RULE_MAX_NOTES + 1], undetermined_here = 0;
+        int n_codes = 1, kk, q;
+        codes[0] = (int8_t)p->clauses[c].outcome;
+        layer[0] = ~(uint64_t)0;
+        for (kk = 0; kk < s->n_outcome_notes[c]; kk++) {
+          const int nn = s->outcome_notes[c][kk];
+          const uint64_t nt = s->note_t[(size_t)nn * WORDS + w], nf = s->note_f[(size_t)nn * WORDS + w];
+          const int8_t on = (int8_t)p->notes[nn].outcome;
+          int at = -1;
+          for (q = 0; q < n_codes; q++) if (codes[q] == on) at = q;
+          if (at < 0) {
+            at = n_codes++;
+            codes[at] = on;
+            layer[at] = 0;
+          }
+          undetermined_here = (undetermined_here | (~nt & ~nf & ~layer[at])) & ~nt;
+          for (q = 0; q < n_codes; q++) layer[q] &= ~nt;
+          layer[at] |= nt;
         }
-        if (out->governing) out->governing[row] = (int8_t)c;
-        if (out->outcome) {
+        for (q = 0; q < n_codes; q++)
+          for (bits = governed & ~unknown & layer[q] & ~undetermined_here; bits; bits &= bits - 1)
+            out->outcome[r0 + lowest_bit(bits)] = codes[q];
+        for (bits = governed & ~unknown & undetermined_here; bits; bits &= bits - 1)
+          out->outcome[r0 + lowest_bit(bits)] = (int8_t)TPP_OUTCOME_UNDETERMINED;
+        /* rare rows: an unknown clause of higher precedence with another outcome could govern */
+        for (bits = governed & unknown; bits; bits &= bits - 1) {
+          const int jj = lowest_bit(bits);
           int8_t o = clause_outcome_at(p, s, c, w, jj);
           int cc;
-          /* an unknown clause of higher precedence with another outcome could govern */
-          if ((unknown >> jj) & 1u)
-            for (cc = 0; cc < c; cc++)
-              if (((unknown_mask[cc] >> jj) & 1u) && clause_outcome_at(p, s, cc, w, jj) != o)
-                o = (int8_t)TPP_OUTCOME_UNDETERMINED;
-          out->outcome[row] = o;
+          for (cc = 0; cc < c; cc++)
+            if (((unknown_mask[cc] >> jj) & 1u) && clause_outcome_at(p, s, cc, w, jj) != o)
+              o = (int8_t)TPP_OUTCOME_UNDETERMINED;
+          out->outcome[r0 + jj] = o;
         }
       }
     }

@@ -36,7 +36,9 @@ local b = tpp.batch(10000)
 b:randomize("tpp", 100, 100000, 1)
 b:randomize("pd", 0.1, 100, 2)
 b:fill("datacenter", 1)
-rules.evaluate_batch(b, { rules = "us-2023-10", as_of = "2024-06-01" })
+b:fill("memory_item", 0)      -- processors; a column left out is unknown for every row
+local info = rules.evaluate_batch(b, { rules = "us-2023-10", as_of = "2024-06-01" })
+assert(#info.missing_columns == 0, table.concat(info.missing_columns, ", "))
 local controlled = 0
 for i = 1, 10000 do if b:get("rule_status", i) == 1 then controlled = controlled + 1 end end
 print(controlled, "of 10000 controlled")

@@ -331,10 +331,11 @@ int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
  *   governing  the first true classification clause (clauses are stored in
  *           precedence order); certain unless an earlier one is unknown
  *   policy  the first true policy clause; -2 if an earlier or only one is unknown
- *   near    a test (not EQ, not no_near) whose value is within
- *           near * |threshold| of its line and that alone decides its clause
- *           or note (every other test is true); a note counts only where a
- *           clause it targets is not false before notes
+ *   near    a screening flag: a test (not EQ, not no_near) whose value is
+ *           within near * |threshold| of its line, in a clause or note where
+ *           no other test is false; a note counts only where a clause it
+ *           targets is not false before notes. (tpp.rules.classify then keeps
+ *           the lines whose crossing changes the answer.)
  */
 
 /* Comparators: value OP threshold. EQ is for flags (1 true, 0 false). */

@@ -218,7 +218,10 @@ describe("batches", function()
       assert.equal(r.status, codes[b:get("rule_status", i)], c.data.id)
       local g = b:get("rule_governing", i)
       assert.equal(r.governing, g and info.paragraphs[g + 1] or nil, c.data.id)
-      assert.equal(r.near_line, b:get("rule_near", i) == 1, c.data.id)
+      -- the batch's near column is the C screening flag; classify refines it to
+      -- lines whose crossing changes the answer (a subset)
+      assert.equal(r.near_screen, b:get("rule_near", i) == 1, c.data.id)
+      if r.near_line then assert.equal(1, b:get("rule_near", i), c.data.id) end
       local o = b:get("rule_outcome", i)
       assert.equal(r.status == "controlled" and r.outcome or nil, o and info.outcomes[o + 1] or nil, c.data.id)
     end
@@ -233,6 +236,27 @@ describe("batches", function()
     os.remove(path)
     local b = rules.batch({ "H20" })
     assert.has_error(function() rules.evaluate_batch(b, { rules = v }) end)
+  end)
+end)
+
+describe("near the line", function()
+  it("flags a figure whose crossing of a nearby line changes the answer", function()
+    local h20 = rules.classify("H20", { rules = "us-2023-10", as_of = "2024-06-01" })
+    assert.is_true(h20.near_line)
+    assert.equal("3A090.b.1", h20.near[1].clause)
+    assert.is_true(h20.near[1].decisive)
+  end)
+  it("does not flag the A100: 4% over the a.1 line, but a.2 would still catch it", function()
+    local a100 = rules.classify("A100", { rules = "us-2023-10", as_of = "2024-06-01" })
+    assert.is_false(a100.near_line)
+    assert.is_true(a100.near_screen)            -- the batch screening flag does
+    local t = a100.tests[1]
+    assert.is_true(t.near)                      -- within 5% of 4,800 ...
+    assert.is_false(t.decisive)                 -- ... but crossing it changes nothing
+  end)
+  it("takes the margin as an option", function()
+    assert.is_false(rules.classify("H20", { rules = "us-2023-10", as_of = "2024-06-01", near = 0.01 }).near_line)
+    assert.is_true(rules.classify("H20", { rules = "us-2023-10", as_of = "2024-06-01", near = 0.02 }).near_line)
   end)
 end)
 

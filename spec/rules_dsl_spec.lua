@@ -63,6 +63,20 @@ threshold { "3A090.a.1.tpp", 4000, provenance = "user", source = "scenario" }
     assert.equal(rules.get("us-2023-10").hash, v.hashes[2].sha256)
   end)
 
+  it("refuses a cycle of extends between files", function()
+    local a, b = os.tmpname() .. "_a.lua", os.tmpname() .. "_b.lua"
+    local fa, fb = assert(io.open(a, "wb")), assert(io.open(b, "wb"))
+    fa:write(('version { id = "a", extends = %q }\n'):format(b))
+    fb:write(('version { id = "b", extends = %q }\nparagraph { "p", test("tpp", ">=", 1) }\n'):format(a))
+    fa:close()
+    fb:close()
+    local ok, err = pcall(rules.load, a)
+    os.remove(a)
+    os.remove(b)
+    assert.is_false(ok)
+    assert.matches("extends itself", err)
+  end)
+
   it("refuses a built-in id", function()
     local v, err = load_text('version { id = "us-2023-10" }\nparagraph { "p", test("tpp", ">=", 1) }\n')
     assert.is_nil(v)

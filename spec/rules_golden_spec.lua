@@ -215,3 +215,79 @@ describe("every threshold of every version, at its line", function()
     end)
   end
 end)
+
+describe("lines at the chip level (classification just below, at and above)", function()
+  local function chip(fp8, area, extra)
+    local c = { id = "probe", datacenter = true, dense = { fp8 = fp8 }, die_area_mm2 = area }
+    for k, v in pairs(extra or {}) do c[k] = v end
+    return c
+  end
+  local function gov(c, id, as_of)
+    local r = rules.classify(c, { rules = id or "us-2023-10", as_of = as_of or "2024-06-01" })
+    return r.governing or r.status, r
+  end
+
+  it("3A090.a.1: TPP >= 4800 (600 dense 8-bit TOPS)", function()
+    assert.equal("3A090.a.1", gov(chip(600, 4000)))           -- TPP 4,800, PD 1.2
+    assert.equal("not-controlled", gov(chip(599.99, 4000)))   -- TPP 4,799.92
+  end)
+  it("3A090.a.2: PD >= 5.92 (TPP 2,960 on 500 mm2 is exactly 5.92)", function()
+    assert.equal("3A090.a.2", gov(chip(370, 500)))
+    assert.equal("3A090.b.1", gov(chip(369.99, 500)))         -- PD 5.9198: b.1's half-open top
+  end)
+  it("3A090.b.1: TPP >= 2400 but < 4800, PD >= 1.6 but < 5.92", function()
+    assert.equal("3A090.b.1", gov(chip(300, 1500)))           -- TPP 2,400, PD 1.6: both lower bounds included
+    assert.equal("not-controlled", gov(chip(300, 1500.01)))   -- PD just under 1.6
+    assert.equal("not-controlled", gov(chip(299.99, 1400)))   -- TPP just under 2,400, PD 1.71 < 3.2
+  end)
+  it("3A090.b.2: PD >= 3.2 (TPP 1,600 on 500 mm2)", function()
+    assert.equal("3A090.b.2", gov(chip(200, 500)))            -- TPP 1,600, PD 3.2
+    assert.equal("not-controlled", gov(chip(199.99, 500)))
+  end)
+  it("Note 2: TPP < 4800 for non-datacenter items", function()
+    assert.equal("not-controlled", gov(chip(599.99, 500, { datacenter = false })))
+    local g, r = gov(chip(600, 500, { datacenter = false }))
+    assert.equal("3A090.a.1", g)
+    assert.equal("nac-eligible", r.outcome)
+  end)
+  it("us-2022-10: I/O >= 600 GB/s and TPP >= 4800", function()
+    assert.equal("3A090.a", gov(chip(600, 800, { interconnect_gbs = 600 }), "us-2022-10", "2023-01-01"))
+    assert.equal("not-controlled", gov(chip(600, 800, { interconnect_gbs = 599.9 }), "us-2022-10", "2023-01-01"))
+  end)
+  it("3A090.c: memory bandwidth density > 2 (not at 2); License Exception HBM below 3.3 (not at it)", function()
+    local function stack(bw)
+      return { id = "hbm", form = "HBM3E stack", datacenter = true, memory = { bandwidth_gbs = bw, package_area_mm2 = 1000 } }
+    end
+    local g, r = gov(stack(2000), "us-2024-12", "2025-06-01")
+    assert.equal("not-controlled", g)
+    assert.same({}, r.missing)
+    g, r = gov(stack(2000.5), "us-2024-12", "2025-06-01")
+    assert.equal("3A090.c", g)
+    assert.equal("hbm-eligible", r.outcome)
+    local _, r33 = gov(stack(3300), "us-2024-12", "2025-06-01")
+    assert.equal("controlled", r33.outcome)        -- 3.3 is not below 3.3
+    assert.equal("undetermined", rules.classify({ id = "x", form = "HBM3E stack", memory = { bandwidth_gbs = 2000 } },
+      { rules = "us-2024-12", as_of = "2025-06-01" }).status)   -- package area unknown
+  end)
+  it("us-2026-01-h200: case-by-case below 21,000 TPP and 6,500 GB/s (strict), denial at the lines", function()
+    local function h(fp8, bw) return chip(fp8, 1000, { memory = { bandwidth_gbs = bw } }) end
+    local p = function(c) return rules.classify(c, { rules = "us-2026-01-h200", as_of = "2026-03-01" }).review_policy end
+    assert.equal("case-by-case", p(h(2624.99, 6499.99)))
+    assert.equal("presumption-of-denial", p(h(2625, 6000)))   -- TPP 21,000
+    assert.equal("presumption-of-denial", p(h(2000, 6500)))   -- DRAM 6,500 GB/s
+  end)
+  it("us-2025-04-h20: DRAM >= 1,400 or I/O >= 1,100 or their sum >= 1,700", function()
+    local function c(bw, io) return chip(100, 500, { memory = { bandwidth_gbs = bw }, interconnect_gbs = io }) end
+    local s = function(x) return rules.classify(x, { rules = "us-2025-04-h20", as_of = "2025-06-01" }).status end
+    assert.equal("controlled", s(c(1400, 0)))
+    assert.equal("controlled", s(c(0, 1100)))
+    assert.equal("controlled", s(c(1000, 700)))               -- sum 1,700
+    assert.equal("not-controlled", s(c(1000, 699.9)))
+  end)
+  it("S. 4456: first marketed after 2026-01-01 (strictly)", function()
+    local function c(date) return chip(600, 4000, { first_marketed = date }) end
+    local k = function(x) return rules.classify(x, { rules = "us-prop-2026-04-s4456", as_of = "2026-06-01" }).classification end
+    assert.equal("covered IC (S. 4456)", k(c("2026-01-01")))
+    assert.equal("restricted IC (S. 4456)", k(c("2026-01-02")))
+  end)
+end)

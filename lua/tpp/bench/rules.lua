@@ -42,18 +42,18 @@ function M.lua_classifier(th, near_margin)
     return T
   end
   local function not3(a) if a == T then return F elseif a == F then return T end return U end
-  -- a conjunction decided by one near line: all others true and that one near
+  -- a conjunction a near line could decide: a near test and no other test false
   local function close(states, lines)
-    local not_true, near_not_true, any_near = 0, 0, false
+    local false_tests, near_false, any_near = 0, 0, false
     for k = 1, #states do
       local nr = lines[k]
-      if states[k] ~= T then
-        not_true = not_true + 1
-        if nr then near_not_true = near_not_true + 1 end
+      if states[k] == F then
+        false_tests = false_tests + 1
+        if nr then near_false = near_false + 1 end
       end
       any_near = any_near or nr
     end
-    return (not_true == 0 and any_near) or (not_true == 1 and near_not_true == 1)
+    return (false_tests == 0 and any_near) or (false_tests == 1 and near_false == 1)
   end
   return function(tpp, pd, dc)
     local s1 = ge(tpp, A1)
@@ -116,6 +116,7 @@ function M.run(args)
   b:randomize("tpp", 100, 100000, seed, 0.01)
   b:randomize("pd", 0.1, 100, seed + 1, 0.01)
   core.random_flags(b, "datacenter", 0.8, seed + 2, 0.01)
+  b:fill("memory_item", 0)   -- processors, not stand-alone HBM stacks (3A090.a/.b apply)
 
   local best_c = math.huge
   for r = 1, reps do

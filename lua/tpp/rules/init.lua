@@ -105,7 +105,12 @@ function M.load(path)
   if type(path) ~= "string" then error("tpp.rules.load: file path expected, got " .. type(path), 2) end
   local text, err = read(path)
   if not text then error(("tpp.rules.load: cannot read %s: %s"):format(path, tostring(err)), 0) end
-  return build(text, path, path, false)
+  if loading[path] then error(("tpp.rules: %s extends itself (a cycle of extends)"):format(path), 0) end
+  loading[path] = true
+  local ok, v = pcall(build, text, path, path, false)
+  loading[path] = nil
+  if not ok then error(v, 0) end
+  return v
 end
 
 --- A rule version by built-in id, file path (ends in .lua or names a file),
@@ -332,7 +337,9 @@ end
 
 --- Evaluate a version over a batch in the C core. Writes int8 columns
 -- <prefix>status (0 not controlled, 1 controlled, 2 undetermined), governing,
--- outcome, policy, near. Returns a summary { controlled, not_controlled,
+-- outcome, policy, near. near is the C core's screening flag (a line within
+-- the margin alone decides a paragraph or note); tpp.rules.classify refines it
+-- to the lines whose crossing changes the answer (result.near_line). Returns a summary { controlled, not_controlled,
 -- undetermined, near, by_governing = { [paragraph] = n } } and the compiled
 -- program's outcome list. opts: rules, as_of, near, prefix, threads, clauses
 -- (true: one column per paragraph: 1 met, 0 not met, nil unknown).
@@ -355,7 +362,13 @@ function M.evaluate_batch(batch, opts)
     for i in ipairs(v.def.paragraphs) do clause_cols[i] = prefix .. i end
   end
   core.rule_eval(compiled.prog, raw, compiled.columns, prefix, clause_cols, opts.threads or 0)
+  -- a column the batch lacks is unknown for every row: say which
+  local absent = {}
+  for _, name in ipairs(compiled.columns) do
+    if not raw:has(name) then absent[#absent + 1] = name end
+  end
   return { version = v.id, as_of = as_of, outcomes = compiled.outcomes, columns = compiled.columns,
+           missing_columns = absent,
            paragraphs = (function()
              local ids = {}
              for i, p in ipairs(v.def.paragraphs) do ids[i] = p.id end

@@ -70,6 +70,11 @@ note { "Note 2 to 3A090", kind = "exclude", targets = { "3A090.a", "3A090.b" },
   test("datacenter", "==", false),
   test("tpp", "<", "3A090.note2.tpp"),
 }
+note { "processing units", kind = "exclude", targets = { "3A090.a", "3A090.b" },
+  text = "3A090.a and .b cover ICs with one or more digital processing units; a stand-alone memory " ..
+    "device (an HBM stack) has none",
+  test("memory_item", "==", true),
+}
 note { "NAC (15 CFR 740.8)", kind = "outcome", targets = { "3A090.a" }, outcome = "nac-eligible",
   text = "License Exception NAC is available for 3A090 items except those designed or marketed for use " ..
     "in datacenters and meeting 3A090.a; a non-datacenter IC with TPP of 4800 or more may use it",
@@ -108,3 +113,8 @@ assumption { "2023-10-immediate",
 assumption { "technical-note-numbering",
   "Paragraph and note numbers follow the eCFR extraction of 2026-07-23; 91 FR 1684 cites the TPP " ..
   "definition as Technical Note 2 where the extraction shows Note 1 (RULES.md §12 item 5)." }
+assumption { "published-figures",
+  "Results follow the chip's published figures as recorded in its data, and every test shows the figure " ..
+  "used. Where sources disagree (a tracker lists the H20 as 3A090.b.2, although TPP 2,368 and PD 2.91 on " ..
+  "its published figures meet neither .b test; RULES.md §12 item 10), the answer changes only if the " ..
+  "figures do: classify the chip with the other figures to see it." }

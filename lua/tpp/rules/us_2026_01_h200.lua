@@ -50,3 +50,9 @@ paragraph { "presumption of denial: DRAM bandwidth", role = "policy", outcome = 
 assumption { "h200-policy-scope",
   "The review policy is reported for every chip but matters only where a licence is required for an " ..
   "export from the US to China or Macau; the conditions are a checklist, not computed." }
+assumption { "h200-payments",
+  "The 25 % of H200 revenue is collected through the Section 232 import duty of Proclamation 11002, not " ..
+  "through the EAR, and is not modelled here; the 15 % H20 revenue share was never codified (RULES.md §12 item 4)." }
+assumption { "coverage-end",
+  "The sources end around 2026-09; later rules (a replacement for the AI Diffusion rule, floor action " ..
+  "on the AI OVERWATCH or Chip Security Acts) are not reflected (RULES.md §12 item 14)." }

@@ -351,6 +351,49 @@ local function metric_value_display(metric, value)
   return value
 end
 
+-- The answer a detail gives: status, class, outcome, review policy.
+local function answer_key(def, compiled, d)
+  local parts = { tostring(d.status) }
+  if d.governing then
+    parts[2] = def.paragraphs[d.governing].class
+    parts[3] = d.outcome >= 0 and compiled.outcomes[d.outcome + 1] or tostring(d.outcome)
+  end
+  if d.policy and d.policy > 0 then parts[4] = def.paragraphs[d.policy].outcome
+  elseif d.policy == -2 then parts[4] = "undetermined" end
+  return table.concat({ parts[1], parts[2] or "", parts[3] or "", parts[4] or "" }, "|")
+end
+
+-- Just below / at / just above a line, on the side that flips the test.
+local function across(op, c, now_true)
+  local step = math.max(math.abs(c) * 2 ^ -40, 2 ^ -1000)
+  if op == ">=" then return now_true and c - step or c end
+  if op == ">" then return now_true and c or c + step end
+  if op == "<=" then return now_true and c + step or c end
+  return now_true and c or c - step -- "<"
+end
+
+--- True when moving the figure of test f just across its line changes the
+-- answer of the row (every other figure unchanged).
+function Version:crosses(compiled, row, f, dt, d)
+  local t = f.test
+  if t.flag or t.check or dt.state == 2 then return false end
+  local m = metrics.METRICS[t.metric]
+  local moved = {}
+  for i = 1, #compiled.columns do moved[i] = row[i] end
+  local target = across(t.op, f.threshold, dt.state == 1)
+  if m.sum then
+    local a, b
+    for i, name in ipairs(compiled.columns) do
+      if name == m.sum[1] then a = i elseif name == m.sum[2] then b = i end
+    end
+    moved[a] = target - moved[b]
+  else
+    for i, name in ipairs(compiled.columns) do if name == m.column then moved[i] = target end end
+  end
+  local d2 = core.rule_eval_one(compiled.prog, moved)
+  return answer_key(self.def, compiled, d2) ~= answer_key(self.def, compiled, d)
+end
+
 --- Evaluate one chip object (tpp.chip). opts: as_of, near.
 function Version:evaluate(chip, opts)
   opts = opts or {}
@@ -369,7 +412,7 @@ function Version:evaluate(chip, opts)
     as_of = as_of, near_margin = compiled.near,
     status = M.STATUS_NAMES[d.status],
     paragraphs = {}, undetermined = {}, excluded = {}, notes = {}, tests = {},
-    near_line = d.near, near = {}, missing = {}, missing_why = {}, checklist = {}, assumptions = {},
+    near = {}, missing = {}, missing_why = {}, checklist = {}, assumptions = {},
     thresholds = {}, values = {},
   }
   if next(self.overrides) then r.overrides = util.deepcopy(self.overrides); r.base_rules = self.base end
@@ -509,15 +552,16 @@ function Version:evaluate(chip, opts)
         r.missing_why[name] = rec.why or "unknown"
       end
     end
-    local owner_near = f.kind == "paragraph" and d.clauses[compiled.clause_of[f.owner.id]].near
-    if f.kind == "note" then
-      for ni, n in ipairs(def.notes) do
-        if n == f.owner then owner_near = note_relevant[ni] and d.notes[ni].near end
-      end
+    -- near: within the margin of its line, and moving this one figure just
+    -- across the line changes the answer (status, class, outcome or policy)
+    if rec.near and not t.check then
+      rec.decisive = self:crosses(compiled, row, f, dt, d)
+      if rec.decisive then r.near[#r.near + 1] = rec end
     end
-    if rec.near and owner_near then r.near[#r.near + 1] = rec end
     r.tests[#r.tests + 1] = rec
   end
+  r.near_line = #r.near > 0
+  r.near_screen = d.near
   table.sort(r.missing, function(a, b)
     local ra, rb = metrics.RANK[a] or 99, metrics.RANK[b] or 99
     if ra ~= rb then return ra < rb end
