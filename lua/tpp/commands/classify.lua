@@ -54,6 +54,9 @@ local function licence_text(r)
   for _, e in ipairs(l.exceptions or {}) do
     parts[#parts + 1] = ("    %s: %s%s"):format(e.id, e.state or tostring(e.available), e.why and (" - " .. e.why) or "")
   end
+  for _, m in ipairs(l.missing or {}) do parts[#parts + 1] = "    missing: " .. tostring(m) end
+  for _, c in ipairs(l.checklist or {}) do parts[#parts + 1] = "    check: " .. tostring(c) end
+  for _, n in ipairs(l.notes or {}) do parts[#parts + 1] = "    note: " .. tostring(n) end
   return table.concat(parts, "\n")
 end
 

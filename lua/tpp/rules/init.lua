@@ -213,6 +213,8 @@ local function licence_for(r, v, chip, opts)
     }
     if r.status == "controlled" and r.eccn then
       q.eccn = r.eccn
+    elseif r.status == "controlled" then
+      q.status = "controlled" -- a letter or bill test: controlled without an ECCN paragraph
     elseif r.status == "not-controlled" and v.track == "3A090" then
       q.status = "not-controlled"
     end
