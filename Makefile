@@ -38,7 +38,7 @@ DEB_NEED  = gcc make pkg-config lua5.1 liblua5.1-0-dev lua5.4 liblua5.4-dev luaj
 DEB_EXTRA = lua-readline librsvg2-bin clang libclang-rt-14-dev
 DEB_MISSING = $(shell for p in $(DEB_NEED); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
 
-.PHONY: all deps chips test test-c test-asan test-busted lint fuzz install clean cdef
+.PHONY: all deps chips test test-c test-asan test-busted lint fuzz install clean cdef rockspec
 
 all: deps build/5.4/tpp/core.so build/5.1/tpp/core.so lua/tpp/cdef.lua
 
@@ -72,6 +72,10 @@ lua/tpp/cdef.lua: include/tpp.h bin/gen-cdef.lua
 
 cdef: lua/tpp/cdef.lua
 
+# Bring the rockspec's source and module lists in line with the tree.
+rockspec:
+	$(LUA) bin/gen-rockspec.lua
+
 chips: all
 	@bin/tpp chips
 
@@ -94,18 +98,15 @@ lint: deps lua/tpp/cdef.lua
 	luacheck --quiet lua bin/tpp spec examples
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --std=c99 -Iinclude -Icsrc -I$(LUA54_INCDIR) \
-	  --suppress=missingIncludeSystem csrc spec/c
+	  --suppress=missingIncludeSystem --suppress=toomanyconfigs csrc spec/c
 
 fuzz: all
 	@if [ -f spec/fuzz/Makefile.inc ]; then $(MAKE) -f spec/fuzz/Makefile.inc run; \
 	 else echo "tpp: no fuzz targets yet"; fi
 
 install: all
-	install -d $(DESTDIR)$(LUADIR)/tpp $(DESTDIR)$(LUADIR)/tpp/chips $(DESTDIR)$(LUADIR)/tpp/rules \
-	  $(DESTDIR)$(LIBDIR)/tpp $(DESTDIR)$(BINDIR)
-	install -m 644 lua/tpp/*.lua $(DESTDIR)$(LUADIR)/tpp/
-	install -m 644 lua/tpp/chips/*.lua $(DESTDIR)$(LUADIR)/tpp/chips/
-	-install -m 644 lua/tpp/rules/*.lua $(DESTDIR)$(LUADIR)/tpp/rules/ 2>/dev/null
+	install -d $(DESTDIR)$(LUADIR) $(DESTDIR)$(LIBDIR)/tpp $(DESTDIR)$(BINDIR)
+	cd lua && find tpp -name '*.lua' -exec install -D -m 644 {} $(DESTDIR)$(LUADIR)/{} \;
 	install -m 755 build/5.4/tpp/core.so $(DESTDIR)$(LIBDIR)/tpp/core.so
 	install -m 755 bin/tpp $(DESTDIR)$(BINDIR)/tpp
 

@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -251,43 +252,136 @@ static double col_at(const double *col, int64_t i) {
   return col ? col[i] : NAN;
 }
 
-/* Rows [begin, end) of the batch. Each row: 10 dense inputs, area, memory;
- * writes the requested output columns. */
+/* The slow path, taken only when a block holds an invalid value: find the
+ * first offending row and field, in row order, and report it. */
+static int batch_find_error(const tpp_spec_columns *in, int64_t begin, int64_t end,
+                            tpp_error *err) {
+  int64_t i;
+  for (i = begin; i < end; i++) {
+    double area = col_at(in->area_mm2, i), marea = col_at(in->mem_area_mm2, i);
+    int p, rc;
+    for (p = 0; p < TPP_PREC_COUNT; p++)
+      if ((rc = check_value(col_at(in->dense[p], i), i, TPP_FIELD_DENSE + p, err)) != TPP_OK)
+        return rc;
+    if (!isnan(area) && !(area > 0 && !isinf(area)))
+      return tpp_fail(err, TPP_E_ARG, i, TPP_FIELD_AREA, area,
+                      "got %.17g, expected a finite area > 0 in mm2", area);
+    if ((rc = check_value(col_at(in->mem_bw_gbs, i), i, TPP_FIELD_MEM_BW, err)) != TPP_OK)
+      return rc;
+    if (!isnan(marea) && !(marea > 0 && !isinf(marea)))
+      return tpp_fail(err, TPP_E_ARG, i, TPP_FIELD_MEM_AREA, marea,
+                      "got %.17g, expected a finite area > 0 in mm2", marea);
+  }
+  return tpp_fail(err, TPP_E_ARG, begin, -1, 0, "invalid value in rows %lld..%lld",
+                  (long long)begin + 1, (long long)end);
+}
+
+/* max that skips unknowns: NaN only when both are NaN */
+#define TPP_NANMAX_TAKE(cand, cur) (((cand) > (cur)) | (((cur) != (cur)) & ((cand) == (cand))))
+
+enum { BATCH_BLOCK = 2048 };
+
+/* The batch loops are written to vectorize; build them at -O3 for AVX-512,
+ * AVX2 and baseline x86-64, picked at load time (GCC function multiversioning). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define TPP_VECTORIZE __attribute__((optimize("O3"), target_clones("avx512f", "avx2", "default")))
+#elif defined(__GNUC__) && !defined(__clang__)
+#define TPP_VECTORIZE __attribute__((optimize("O3")))
+#else
+#define TPP_VECTORIZE
+#endif
+
+/* acc[j] = max(acc[j], x[j]) skipping unknowns; acc, x: f64[n] */
+TPP_VECTORIZE
+static void nanmax_into(double *restrict acc, const double *restrict x, int n) {
+  int j;
+  for (j = 0; j < n; j++) {
+    double v = x[j], cur = acc[j];
+    int take = TPP_NANMAX_TAKE(v, cur);
+    acc[j] = take ? v : cur;
+  }
+}
+
+/* Rows [begin, end) in blocks of BATCH_BLOCK. Inner loops run down one column
+ * at a time and are branch-free (NaN propagates as "unknown"), so random
+ * unknowns cost no mispredictions and the compiler can vectorize them.
+ * Columns: dense[p] f64[n] (NULL = all unknown), area/mem f64[n]; outputs f64[n], i8[n]. */
+TPP_VECTORIZE
 static int batch_range(void *vctx, int64_t begin, int64_t end, int worker) {
   batch_ctx *ctx = (batch_ctx *)vctx;
   const tpp_spec_columns *in = ctx->in;
   const tpp_metric_columns *out = ctx->out;
-  tpp_error *err = &ctx->errs[worker];
-  int64_t i;
-  for (i = begin; i < end; i++) {
-    double dense[TPP_PREC_COUNT], h[TPP_H100E_COUNT];
-    double tpp, pd, pp, mbd, area, bw, marea;
-    int p, prec, rc;
-    for (p = 0; p < TPP_PREC_COUNT; p++) {
-      dense[p] = col_at(in->dense[p], i);
-      if ((rc = check_value(dense[p], i, TPP_FIELD_DENSE + p, err)) != TPP_OK)
-        return rc;
+  double best[BATCH_BLOCK], pp[BATCH_BLOCK], b8[BATCH_BLOCK], b16[BATCH_BLOCK];
+  double precd[BATCH_BLOCK]; /* precision index as a double: same lane width as best */
+  int8_t prec[BATCH_BLOCK];
+  int64_t b0;
+  for (b0 = begin; b0 < end; b0 += BATCH_BLOCK) {
+    int n = (int)(end - b0 < BATCH_BLOCK ? end - b0 : BATCH_BLOCK);
+    int j, p, bad = 0;
+    for (j = 0; j < n; j++) {
+      best[j] = NAN;
+      pp[j] = NAN;
+      b8[j] = NAN;
+      b16[j] = NAN;
+      precd[j] = -1.0;
     }
-    area = col_at(in->area_mm2, i);
-    bw = col_at(in->mem_bw_gbs, i);
-    marea = col_at(in->mem_area_mm2, i);
-    if (!isnan(area) && !(area > 0 && !isinf(area)))
-      return tpp_fail(err, TPP_E_ARG, i, TPP_FIELD_AREA, area,
-                      "got %.17g, expected a finite area > 0 in mm2", area);
-    if ((rc = check_value(bw, i, TPP_FIELD_MEM_BW, err)) != TPP_OK) return rc;
-    if (!isnan(marea) && !(marea > 0 && !isinf(marea)))
-      return tpp_fail(err, TPP_E_ARG, i, TPP_FIELD_MEM_AREA, marea,
-                      "got %.17g, expected a finite area > 0 in mm2", marea);
-    metrics_from_totals(dense, area, bw, marea, ctx->tf32_bits, &tpp, &prec,
-                        &pd, &pp, &mbd, h);
-    if (out->tpp) out->tpp[i] = tpp;
-    if (out->tpp_precision) out->tpp_precision[i] = (int8_t)prec;
-    if (out->pd) out->pd[i] = pd;
-    if (out->pp) out->pp[i] = pp;
-    if (out->mbd) out->mbd[i] = mbd;
-    if (out->h100e_tpp) out->h100e_tpp[i] = h[TPP_H100E_TPP];
-    if (out->h100e_8bit) out->h100e_8bit[i] = h[TPP_H100E_8BIT];
-    if (out->h100e_fp16) out->h100e_fp16[i] = h[TPP_H100E_FP16];
+    for (p = 0; p < TPP_PREC_COUNT; p++) {
+      const double *x = in->dense[p];
+      double bits, pv = (double)p;
+      if (!x) continue;
+      x += b0;
+      bits = (double)(p == TPP_PREC_TF32 ? ctx->tf32_bits : precision_bits[p]);
+      for (j = 0; j < n; j++) bad |= (x[j] < 0) | (x[j] > DBL_MAX);
+      if (bits > 0) {
+        for (j = 0; j < n; j++) {
+          double t = x[j] * bits, cur = best[j];
+          int take = TPP_NANMAX_TAKE(t, cur);
+          best[j] = take ? t : cur;
+          precd[j] = take ? pv : precd[j];
+        }
+      }
+      /* the other maxima only when their outputs are wanted */
+      if (out->pp) nanmax_into(pp, x, n);
+      if (out->h100e_8bit && (p == TPP_PREC_FP8 || p == TPP_PREC_INT8)) nanmax_into(b8, x, n);
+      if (out->h100e_fp16 && (p == TPP_PREC_FP16 || p == TPP_PREC_BF16)) nanmax_into(b16, x, n);
+    }
+    for (j = 0; j < n; j++) prec[j] = (int8_t)precd[j];
+    if (in->area_mm2) {
+      const double *a = in->area_mm2 + b0;
+      for (j = 0; j < n; j++) bad |= (a[j] <= 0) | (a[j] > DBL_MAX);
+    }
+    if (in->mem_bw_gbs) {
+      const double *a = in->mem_bw_gbs + b0;
+      for (j = 0; j < n; j++) bad |= (a[j] < 0) | (a[j] > DBL_MAX);
+    }
+    if (in->mem_area_mm2) {
+      const double *a = in->mem_area_mm2 + b0;
+      for (j = 0; j < n; j++) bad |= (a[j] <= 0) | (a[j] > DBL_MAX);
+    }
+    if (bad) return batch_find_error(in, b0, b0 + n, &ctx->errs[worker]);
+    if (out->tpp) memcpy(out->tpp + b0, best, sizeof(double) * (size_t)n);
+    if (out->tpp_precision) memcpy(out->tpp_precision + b0, prec, (size_t)n);
+    if (out->pp) memcpy(out->pp + b0, pp, sizeof(double) * (size_t)n);
+    if (out->pd) {
+      double *o = out->pd + b0;
+      if (in->area_mm2)
+        for (j = 0; j < n; j++) o[j] = best[j] / in->area_mm2[b0 + j];
+      else
+        for (j = 0; j < n; j++) o[j] = NAN;
+    }
+    if (out->mbd) {
+      double *o = out->mbd + b0;
+      if (in->mem_bw_gbs && in->mem_area_mm2)
+        for (j = 0; j < n; j++) o[j] = in->mem_bw_gbs[b0 + j] / in->mem_area_mm2[b0 + j];
+      else
+        for (j = 0; j < n; j++) o[j] = NAN;
+    }
+    if (out->h100e_tpp)
+      for (j = 0; j < n; j++) out->h100e_tpp[b0 + j] = best[j] / h100e_reference[TPP_H100E_TPP];
+    if (out->h100e_8bit)
+      for (j = 0; j < n; j++) out->h100e_8bit[b0 + j] = b8[j] / h100e_reference[TPP_H100E_8BIT];
+    if (out->h100e_fp16)
+      for (j = 0; j < n; j++) out->h100e_fp16[b0 + j] = b16[j] / h100e_reference[TPP_H100E_FP16];
   }
   return TPP_OK;
 }

@@ -234,6 +234,256 @@ void tpp_fill_f64(double *dst, int64_t n, double value);
 
 /* TPP_FFI_END core */
 
+/* TPP_FFI_BEGIN infer */
+
+/* Analytic (roofline) inference model: how fast a chip could serve an LLM.
+ * Per step, time = max(bytes / (bandwidth x eff_mem), FLOPs / (peak x eff_compute))
+ * + tensor-parallel all-reduce time + a fixed per-step overhead. Every
+ * efficiency is an input, so the caller states (and reports) its assumptions. */
+
+typedef struct tpp_infer_hw {
+  double peak_tflops;   /* dense peak at the compute precision, TFLOPS */
+  double mem_bw_gbs;    /* memory bandwidth per chip, GB/s */
+  double mem_gb;        /* memory capacity per chip, GB */
+  double link_gbs;      /* per-direction chip-to-chip bandwidth for collectives, GB/s */
+} tpp_infer_hw;
+
+typedef struct tpp_infer_model {
+  double weight_bytes;         /* all weights at the serving precision, bytes */
+  double dense_weight_bytes;   /* weights every token reads (attention, shared, embeddings) */
+  double expert_bytes;         /* one routed expert of one layer, bytes (0 for dense models) */
+  double active_params;        /* parameters used per token (MoE: active only) */
+  double kv_bytes_per_token;   /* KV-cache bytes per token of context, all layers */
+  double attn_flops_per_ctx;   /* attention FLOPs per token per token of context (4 x layers x q_dim) */
+  double hidden_bytes;         /* activation vector per token for an all-reduce, bytes */
+  int32_t n_layers;
+  int32_t n_experts;           /* routed experts per MoE layer (0 = dense) */
+  int32_t experts_per_token;   /* routed experts each token uses */
+  int32_t moe_layers;          /* layers with routed experts */
+} tpp_infer_model;
+
+typedef struct tpp_infer_scenario {
+  int32_t batch;               /* concurrent sequences */
+  int32_t prompt_tokens;       /* input length */
+  int32_t output_tokens;       /* generated length */
+  int32_t tp;                  /* tensor-parallel degree (chips per replica) */
+  double eff_compute;          /* fraction of peak FLOPS achieved, (0, 1] */
+  double eff_mem;              /* fraction of peak bandwidth achieved, (0, 1] */
+  double allreduce_us;         /* fixed latency of one all-reduce, microseconds */
+  double step_overhead_us;     /* fixed host/launch cost per forward step, microseconds */
+  double mem_reserve;          /* fraction of memory not usable for weights + KV, [0, 1) */
+} tpp_infer_scenario;
+
+/* Bound of a phase. */
+enum {
+  TPP_BOUND_MEMORY = 0,
+  TPP_BOUND_COMPUTE = 1,
+  TPP_BOUND_COMM = 2
+};
+
+typedef struct tpp_infer_result {
+  double prefill_ms;           /* time to first token for the whole batch */
+  double decode_ms;            /* one decode step at the mean context length */
+  double decode_tokens_per_s;  /* batch / decode step, per replica */
+  double user_tokens_per_s;    /* 1 / decode step */
+  double prefill_tokens_per_s; /* prompt tokens per second per replica */
+  double decode_bytes;         /* bytes read per chip per decode step */
+  double decode_flops;         /* FLOPs per chip per decode step */
+  double prefill_flops;        /* FLOPs per chip for the prefill */
+  double weights_gb;           /* weights per chip, GB */
+  double kv_gb;                /* KV cache per chip at full length, GB */
+  double intensity;            /* decode FLOPs per byte */
+  double ridge;                /* chip FLOPs per byte at the stated efficiencies */
+  double comm_ms;              /* all-reduce time per decode step */
+  int32_t decode_bound;        /* TPP_BOUND_* */
+  int32_t prefill_bound;
+  int32_t fits;                /* 1 weights + KV fit in usable memory */
+  int32_t max_batch;           /* largest batch that fits at this length (0 if none) */
+} tpp_infer_result;
+
+void tpp_infer_scenario_init(tpp_infer_scenario *sc);
+
+/* One (chip, model, scenario) evaluation; errors name the field. */
+int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
+                   const tpp_infer_scenario *sc, tpp_infer_result *out,
+                   tpp_error *err);
+
+/* TPP_FFI_END infer */
+/* TPP_FFI_BEGIN rules */
+
+/*
+ * Compiled rule programs (csrc/rule.c). A rule version (one Lua file in
+ * lua/tpp/rules/) compiles to one tpp_rule_program: threshold tests on input columns,
+ * clauses that are conjunctions of tests, and notes that exclude clauses or
+ * change their outcome. Evaluation is three-valued: a NaN input makes its
+ * test unknown (unless the test says otherwise), and unknown propagates to
+ * "undetermined", never to "not controlled".
+ *
+ * Row semantics (tpp_rule_eval_one and tpp_rule_eval_batch agree exactly):
+ *   test    value OP threshold; NaN -> if_unknown (default unknown)
+ *   clause  true if every test is true, false if any is false, else unknown
+ *   note    the same over its own tests
+ *   exclude clause := clause AND NOT note, for every targeted clause
+ *   outcome targeted clause's outcome := note.outcome when the note is true;
+ *           undetermined when the note is unknown (a later true note wins)
+ *   status  controlled if a classification clause is true; undetermined if
+ *           none is true and one is unknown; otherwise not controlled
+ *   governing  the first true classification clause (clauses are stored in
+ *           precedence order); certain unless an earlier one is unknown
+ *   policy  the first true policy clause; -2 if an earlier or only one is unknown
+ *   near    a screening flag: a test (not EQ, not no_near) whose value is
+ *           within near * |threshold| of its line, in a clause or note where
+ *           no other test is false; a note counts only where a clause it
+ *           targets is not false before notes. (tpp.rules.classify then keeps
+ *           the lines whose crossing changes the answer.)
+ */
+
+/* Comparators: value OP threshold. EQ is for flags (1 true, 0 false). */
+enum {
+  TPP_OP_GE = 0,
+  TPP_OP_GT = 1,
+  TPP_OP_LE = 2,
+  TPP_OP_LT = 3,
+  TPP_OP_EQ = 4,
+  TPP_OP_COUNT = 5
+};
+
+/* Three-valued states in tpp_rule_detail. */
+enum { TPP_TRI_FALSE = 0, TPP_TRI_TRUE = 1, TPP_TRI_UNKNOWN = 2 };
+
+/* What a test answers when its input is unknown (NaN). */
+enum {
+  TPP_IF_UNKNOWN_UNDETERMINED = 0,
+  TPP_IF_UNKNOWN_TRUE = 1,  /* e.g. the foundry rule: a count that cannot be confirmed is presumed */
+  TPP_IF_UNKNOWN_FALSE = 2
+};
+
+/* An input is a column, or the sum of two columns (unknown if either is). */
+enum { TPP_RULE_INPUT_COLUMN = 0, TPP_RULE_INPUT_SUM = 1 };
+
+/* Clause roles: classification (decides status and ECCN) or review policy. */
+enum { TPP_ROLE_CLASSIFY = 0, TPP_ROLE_POLICY = 1 };
+
+enum { TPP_NOTE_EXCLUDE = 0, TPP_NOTE_OUTCOME = 1 };
+
+enum {
+  TPP_STATUS_NOT_CONTROLLED = 0,
+  TPP_STATUS_CONTROLLED = 1,
+  TPP_STATUS_UNDETERMINED = 2
+};
+
+/* Outcome codes are the caller's (>= 0); these two are reserved. */
+enum { TPP_OUTCOME_NONE = -1, TPP_OUTCOME_UNDETERMINED = -2 };
+
+enum {
+  TPP_RULE_MAX_COLUMNS = 32,
+  TPP_RULE_MAX_INPUTS = 32,
+  TPP_RULE_MAX_TESTS = 256,
+  TPP_RULE_MAX_CLAUSES = 64,
+  TPP_RULE_MAX_NOTES = 32
+};
+
+typedef struct tpp_rule_input {
+  int32_t kind;          /* TPP_RULE_INPUT_* */
+  int32_t a;             /* column index */
+  int32_t b;             /* second column (SUM only) */
+} tpp_rule_input;
+
+typedef struct tpp_rule_test {
+  int32_t input;         /* index into inputs */
+  int32_t op;            /* TPP_OP_* */
+  double threshold;      /* finite */
+  int32_t if_unknown;    /* TPP_IF_UNKNOWN_* */
+  int32_t no_near;       /* 1: never "near the line" (dates; EQ tests never are) */
+} tpp_rule_test;
+
+typedef struct tpp_rule_clause {
+  int32_t first_test;    /* tests [first_test, first_test + n_tests) */
+  int32_t n_tests;       /* 0 = always true */
+  int32_t role;          /* TPP_ROLE_* */
+  int32_t outcome;       /* caller's code >= 0 */
+} tpp_rule_clause;
+
+typedef struct tpp_rule_note {
+  int32_t first_test;
+  int32_t n_tests;
+  int32_t kind;          /* TPP_NOTE_* */
+  int32_t outcome;       /* TPP_NOTE_OUTCOME: the code it sets */
+  uint64_t targets;      /* bit c = clause c */
+} tpp_rule_note;
+
+/* A whole program, fixed size so both bindings can fill it in place. */
+typedef struct tpp_rule_program {
+  int32_t n_columns;
+  int32_t n_inputs;
+  tpp_rule_input inputs[32];     /* [TPP_RULE_MAX_INPUTS] */
+  int32_t n_tests;
+  tpp_rule_test tests[256];      /* [TPP_RULE_MAX_TESTS] */
+  int32_t n_clauses;
+  tpp_rule_clause clauses[64];   /* [TPP_RULE_MAX_CLAUSES], precedence order */
+  int32_t n_notes;
+  tpp_rule_note notes[32];       /* [TPP_RULE_MAX_NOTES], applied in order */
+  double near;                   /* relative margin of "near the line", >= 0 */
+} tpp_rule_program;
+
+/* Everything about one row: per test, clause and note. */
+typedef struct tpp_rule_detail {
+  double input_value[32];        /* [n_inputs], NaN unknown */
+  int8_t test_state[256];        /* [n_tests] TPP_TRI_*, after if_unknown */
+  int8_t test_near[256];         /* [n_tests] value within near of the line */
+  double test_margin[256];       /* [n_tests] value - threshold; NaN unknown */
+  double test_ratio[256];        /* [n_tests] value / threshold; NaN unknown or threshold 0 */
+  int8_t clause_raw[64];         /* [n_clauses] before notes */
+  int8_t clause_state[64];       /* [n_clauses] after exclusion notes */
+  int8_t clause_outcome[64];     /* [n_clauses] after outcome notes */
+  int8_t clause_near[64];        /* [n_clauses] */
+  int8_t note_state[32];         /* [n_notes] */
+  int8_t note_near[32];          /* [n_notes] */
+  int32_t status;                /* TPP_STATUS_* */
+  int32_t governing;             /* clause index or -1 */
+  int32_t governing_certain;     /* 0 when an earlier classification clause is unknown */
+  int32_t outcome;               /* outcome code, TPP_OUTCOME_NONE or _UNDETERMINED */
+  int32_t policy;                /* policy clause index, -1 none, -2 undetermined */
+  int32_t near;                  /* 1 near a deciding line */
+} tpp_rule_detail;
+
+/* Batch outputs, each [n]; a NULL pointer is not written. clause_state[c]
+ * holds 1 true, 0 false, -1 unknown (the batch convention for int8 nil). */
+typedef struct tpp_rule_outputs {
+  int8_t *status;                /* TPP_STATUS_* */
+  int8_t *governing;             /* clause index, -1 none */
+  int8_t *outcome;               /* outcome code, -1 none, -2 undetermined */
+  int8_t *policy;                /* policy clause, -1 none, -2 undetermined */
+  int8_t *near;                  /* 1 near a deciding line, else 0 */
+  int8_t *clause_state[64];      /* [TPP_RULE_MAX_CLAUSES] */
+} tpp_rule_outputs;
+
+/* Zero the program (no inputs, tests, clauses or notes; near = 0.05). */
+void tpp_rule_init(tpp_rule_program *p);
+
+/* Check every index, comparator and threshold; TPP_E_ARG names the fault. */
+int tpp_rule_check(const tpp_rule_program *p, tpp_error *err);
+
+/* One row. columns[c] is the value of column c (NaN unknown). */
+int tpp_rule_eval_one(const tpp_rule_program *p, const double *columns,
+                      tpp_rule_detail *out, tpp_error *err);
+
+/* n rows, structure of arrays: columns[c] points at n doubles, or is NULL
+ * (unknown for every row). n_threads 0 = tpp_get_threads(). */
+int tpp_rule_eval_batch(const tpp_rule_program *p, const double *const *columns,
+                        int64_t n, const tpp_rule_outputs *out, int n_threads,
+                        tpp_error *err);
+
+/* dst[0..n): 1 with probability p_true, else 0; a fraction `unknown` NaN.
+ * Deterministic for a seed (benchmarks and property tests). */
+void tpp_random_flags(double *dst, int64_t n, double p_true, double unknown,
+                      uint64_t seed);
+
+/* SHA-256 (FIPS 180-4) of len bytes: raw digest, or 64 hex digits + NUL. */
+void tpp_sha256(const void *data, size_t len, uint8_t *digest);
+void tpp_sha256_hex(const void *data, size_t len, char *hex);
+
+/* TPP_FFI_END rules */
 /* ---- tensors ---------------------------------------------------------------
  *
  * A tensor is a reference-counted header over 64-byte aligned memory outside

@@ -239,7 +239,7 @@ static int l_batch_randomize(lua_State *L) {
   return 0;
 }
 
-/* core.spec_eval(batch[, tf32_bits[, threads]]): reads the columns fp64 ..
+/* core.spec_eval(batch[, tf32_bits[, threads[, outputs]]]): reads the columns fp64 ..
  * int4, area_mm2, mem_bw_gbs, mem_area_mm2; writes tpp, tpp_precision, pd,
  * pp, mbd, h100e_tpp, h100e_8bit, h100e_fp16. */
 static int l_spec_eval(lua_State *L) {
@@ -265,14 +265,45 @@ static int l_spec_eval(lua_State *L) {
   in.mem_bw_gbs = c ? (const double *)c->data : NULL;
   c = tpp_frame_find(f, "mem_area_mm2");
   in.mem_area_mm2 = c ? (const double *)c->data : NULL;
-  out.tpp = (double *)tpp_frame_ensure(L, f, "tpp", TPP_COL_F64)->data;
-  out.tpp_precision = (int8_t *)tpp_frame_ensure(L, f, "tpp_precision", TPP_COL_I8)->data;
-  out.pd = (double *)tpp_frame_ensure(L, f, "pd", TPP_COL_F64)->data;
-  out.pp = (double *)tpp_frame_ensure(L, f, "pp", TPP_COL_F64)->data;
-  out.mbd = (double *)tpp_frame_ensure(L, f, "mbd", TPP_COL_F64)->data;
-  out.h100e_tpp = (double *)tpp_frame_ensure(L, f, "h100e_tpp", TPP_COL_F64)->data;
-  out.h100e_8bit = (double *)tpp_frame_ensure(L, f, "h100e_8bit", TPP_COL_F64)->data;
-  out.h100e_fp16 = (double *)tpp_frame_ensure(L, f, "h100e_fp16", TPP_COL_F64)->data;
+  memset(&out, 0, sizeof out);
+  if (lua_isnoneornil(L, 4)) {
+    out.tpp = (double *)tpp_frame_ensure(L, f, "tpp", TPP_COL_F64)->data;
+    out.tpp_precision = (int8_t *)tpp_frame_ensure(L, f, "tpp_precision", TPP_COL_I8)->data;
+    out.pd = (double *)tpp_frame_ensure(L, f, "pd", TPP_COL_F64)->data;
+    out.pp = (double *)tpp_frame_ensure(L, f, "pp", TPP_COL_F64)->data;
+    out.mbd = (double *)tpp_frame_ensure(L, f, "mbd", TPP_COL_F64)->data;
+    out.h100e_tpp = (double *)tpp_frame_ensure(L, f, "h100e_tpp", TPP_COL_F64)->data;
+    out.h100e_8bit = (double *)tpp_frame_ensure(L, f, "h100e_8bit", TPP_COL_F64)->data;
+    out.h100e_fp16 = (double *)tpp_frame_ensure(L, f, "h100e_fp16", TPP_COL_F64)->data;
+  } else {
+    /* only the outputs asked for, e.g. {"tpp", "pd"} */
+    int i, n;
+    luaL_checktype(L, 4, LUA_TTABLE);
+    n = (int)tpp_rawlen(L, 4);
+    for (i = 1; i <= n; i++) {
+      const char *name;
+      lua_rawgeti(L, 4, i);
+      name = lua_tostring(L, -1);
+      if (!name) return luaL_error(L, "tpp: outputs[%d]: string expected", i);
+      if (strcmp(name, "tpp_precision") == 0)
+        out.tpp_precision = (int8_t *)tpp_frame_ensure(L, f, name, TPP_COL_I8)->data;
+      else {
+        double **slot = strcmp(name, "tpp") == 0          ? &out.tpp
+                        : strcmp(name, "pd") == 0         ? &out.pd
+                        : strcmp(name, "pp") == 0         ? &out.pp
+                        : strcmp(name, "mbd") == 0        ? &out.mbd
+                        : strcmp(name, "h100e_tpp") == 0  ? &out.h100e_tpp
+                        : strcmp(name, "h100e_8bit") == 0 ? &out.h100e_8bit
+                        : strcmp(name, "h100e_fp16") == 0 ? &out.h100e_fp16
+                                                          : NULL;
+        if (!slot)
+          return luaL_error(L, "tpp: outputs[%d]: '%s' is not an output; expected tpp, "
+                               "tpp_precision, pd, pp, mbd, h100e_tpp, h100e_8bit or h100e_fp16", i, name);
+        *slot = (double *)tpp_frame_ensure(L, f, name, TPP_COL_F64)->data;
+      }
+      lua_pop(L, 1);
+    }
+  }
   if (tpp_spec_eval_batch(&in, &opt, &out, (int)threads, &err) != TPP_OK)
     return tpp_lua_raise(L, &err);
   return 0;

@@ -20,8 +20,8 @@ static int parse_die_kind(lua_State *L, int idx, int i) {
   }
   kind = lua_tostring(L, -1);
   if (!kind || lua_type(L, -1) != LUA_TSTRING)
-    luaL_error(L, "tpp: dies[%d].kind: string expected, got %s", i,
-               luaL_typename(L, -1));
+    return luaL_error(L, "tpp: dies[%d].kind: string expected, got %s", i,
+                      luaL_typename(L, -1));
   if (strcmp(kind, "logic") == 0)
     k = TPP_DIE_LOGIC;
   else if (strcmp(kind, "memory") == 0 || strcmp(kind, "hbm") == 0)

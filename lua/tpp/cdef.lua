@@ -144,6 +144,175 @@ void *tpp_alloc(size_t bytes);
 void tpp_free(void *ptr);
 void tpp_fill_f64(double *dst, int64_t n, double value);
 
+/* region infer */
+
+typedef struct tpp_infer_hw {
+  double peak_tflops;
+  double mem_bw_gbs;
+  double mem_gb;
+  double link_gbs;
+} tpp_infer_hw;
+typedef struct tpp_infer_model {
+  double weight_bytes;
+  double dense_weight_bytes;
+  double expert_bytes;
+  double active_params;
+  double kv_bytes_per_token;
+  double attn_flops_per_ctx;
+  double hidden_bytes;
+  int32_t n_layers;
+  int32_t n_experts;
+  int32_t experts_per_token;
+  int32_t moe_layers;
+} tpp_infer_model;
+typedef struct tpp_infer_scenario {
+  int32_t batch;
+  int32_t prompt_tokens;
+  int32_t output_tokens;
+  int32_t tp;
+  double eff_compute;
+  double eff_mem;
+  double allreduce_us;
+  double step_overhead_us;
+  double mem_reserve;
+} tpp_infer_scenario;
+enum {
+  TPP_BOUND_MEMORY = 0,
+  TPP_BOUND_COMPUTE = 1,
+  TPP_BOUND_COMM = 2
+};
+typedef struct tpp_infer_result {
+  double prefill_ms;
+  double decode_ms;
+  double decode_tokens_per_s;
+  double user_tokens_per_s;
+  double prefill_tokens_per_s;
+  double decode_bytes;
+  double decode_flops;
+  double prefill_flops;
+  double weights_gb;
+  double kv_gb;
+  double intensity;
+  double ridge;
+  double comm_ms;
+  int32_t decode_bound;
+  int32_t prefill_bound;
+  int32_t fits;
+  int32_t max_batch;
+} tpp_infer_result;
+void tpp_infer_scenario_init(tpp_infer_scenario *sc);
+int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
+                   const tpp_infer_scenario *sc, tpp_infer_result *out,
+                   tpp_error *err);
+
+/* region rules */
+
+enum {
+  TPP_OP_GE = 0,
+  TPP_OP_GT = 1,
+  TPP_OP_LE = 2,
+  TPP_OP_LT = 3,
+  TPP_OP_EQ = 4,
+  TPP_OP_COUNT = 5
+};
+enum { TPP_TRI_FALSE = 0, TPP_TRI_TRUE = 1, TPP_TRI_UNKNOWN = 2 };
+enum {
+  TPP_IF_UNKNOWN_UNDETERMINED = 0,
+  TPP_IF_UNKNOWN_TRUE = 1,
+  TPP_IF_UNKNOWN_FALSE = 2
+};
+enum { TPP_RULE_INPUT_COLUMN = 0, TPP_RULE_INPUT_SUM = 1 };
+enum { TPP_ROLE_CLASSIFY = 0, TPP_ROLE_POLICY = 1 };
+enum { TPP_NOTE_EXCLUDE = 0, TPP_NOTE_OUTCOME = 1 };
+enum {
+  TPP_STATUS_NOT_CONTROLLED = 0,
+  TPP_STATUS_CONTROLLED = 1,
+  TPP_STATUS_UNDETERMINED = 2
+};
+enum { TPP_OUTCOME_NONE = -1, TPP_OUTCOME_UNDETERMINED = -2 };
+enum {
+  TPP_RULE_MAX_COLUMNS = 32,
+  TPP_RULE_MAX_INPUTS = 32,
+  TPP_RULE_MAX_TESTS = 256,
+  TPP_RULE_MAX_CLAUSES = 64,
+  TPP_RULE_MAX_NOTES = 32
+};
+typedef struct tpp_rule_input {
+  int32_t kind;
+  int32_t a;
+  int32_t b;
+} tpp_rule_input;
+typedef struct tpp_rule_test {
+  int32_t input;
+  int32_t op;
+  double threshold;
+  int32_t if_unknown;
+  int32_t no_near;
+} tpp_rule_test;
+typedef struct tpp_rule_clause {
+  int32_t first_test;
+  int32_t n_tests;
+  int32_t role;
+  int32_t outcome;
+} tpp_rule_clause;
+typedef struct tpp_rule_note {
+  int32_t first_test;
+  int32_t n_tests;
+  int32_t kind;
+  int32_t outcome;
+  uint64_t targets;
+} tpp_rule_note;
+typedef struct tpp_rule_program {
+  int32_t n_columns;
+  int32_t n_inputs;
+  tpp_rule_input inputs[32];
+  int32_t n_tests;
+  tpp_rule_test tests[256];
+  int32_t n_clauses;
+  tpp_rule_clause clauses[64];
+  int32_t n_notes;
+  tpp_rule_note notes[32];
+  double near;
+} tpp_rule_program;
+typedef struct tpp_rule_detail {
+  double input_value[32];
+  int8_t test_state[256];
+  int8_t test_near[256];
+  double test_margin[256];
+  double test_ratio[256];
+  int8_t clause_raw[64];
+  int8_t clause_state[64];
+  int8_t clause_outcome[64];
+  int8_t clause_near[64];
+  int8_t note_state[32];
+  int8_t note_near[32];
+  int32_t status;
+  int32_t governing;
+  int32_t governing_certain;
+  int32_t outcome;
+  int32_t policy;
+  int32_t near;
+} tpp_rule_detail;
+typedef struct tpp_rule_outputs {
+  int8_t *status;
+  int8_t *governing;
+  int8_t *outcome;
+  int8_t *policy;
+  int8_t *near;
+  int8_t *clause_state[64];
+} tpp_rule_outputs;
+void tpp_rule_init(tpp_rule_program *p);
+int tpp_rule_check(const tpp_rule_program *p, tpp_error *err);
+int tpp_rule_eval_one(const tpp_rule_program *p, const double *columns,
+                      tpp_rule_detail *out, tpp_error *err);
+int tpp_rule_eval_batch(const tpp_rule_program *p, const double *const *columns,
+                        int64_t n, const tpp_rule_outputs *out, int n_threads,
+                        tpp_error *err);
+void tpp_random_flags(double *dst, int64_t n, double p_true, double unknown,
+                      uint64_t seed);
+void tpp_sha256(const void *data, size_t len, uint8_t *digest);
+void tpp_sha256_hex(const void *data, size_t len, char *hex);
+
 /* region tensor */
 
 enum {

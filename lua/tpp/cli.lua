@@ -5,7 +5,7 @@
 --     options = { name = { flag = true | arg = "VALUE", multi = true, help = "..." } },
 --     min_args = 0, max_args = n | nil,
 --     subcommands = "tpp.bench" (optional: dispatch `tpp x NAME` to module tpp.bench.NAME),
---     run = function(args) return data, text end }
+--     run = function(args) return data, text[, exit_status] end }
 -- Every command gets --json (print data as JSON: sorted keys, up to 17
 -- significant digits) and --help. Errors print "tpp: ..." and exit 1.
 local json = require "tpp.json"
@@ -17,6 +17,7 @@ local M = {}
 M.COMMANDS = {
   { "chips", "tpp.commands.chips" },
   { "show", "tpp.commands.show" },
+  { "compare", "tpp.commands.compare" },
   { "classify", "tpp.commands.classify" },
   { "explain", "tpp.commands.explain" },
   { "rules", "tpp.commands.rules" },
@@ -173,6 +174,7 @@ function M.main(argv)
     return 0
   end
   if name == "--version" then name = "version" end
+  local status = 0
   local ok, err = pcall(function()
     local mod = command_module(name)
     if not mod then
@@ -211,16 +213,19 @@ function M.main(argv)
       io.stdout:write(help_text(mod, cmdname))
       return
     end
-    local data, text = mod.run(args)
+    local data, text, code = mod.run(args)
     emit(args, data, text)
+    -- a command may return an exit status after printing its report
+    if type(code) == "number" then status = code end
   end)
   if not ok then
-    local msg = tostring(err)
+    -- a "tpp..." message is for the user: drop the Lua position in front of it
+    local msg = tostring(err):gsub("^[^\n]-:%d+: (tpp)", "%1")
     if not msg:match("^tpp") then msg = "tpp: " .. msg end
     io.stderr:write(msg, "\n")
     return 1
   end
-  return 0
+  return status
 end
 
 return M

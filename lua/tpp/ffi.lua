@@ -347,7 +347,11 @@ end
 
 M.Batch = Batch
 
-function M.spec_eval(b, tf32_bits, threads)
+local OUTPUTS = { tpp = "f64", tpp_precision = "i8", pd = "f64", pp = "f64", mbd = "f64",
+                  h100e_tpp = "f64", h100e_8bit = "f64", h100e_fp16 = "f64" }
+local OUTPUT_ORDER = { "tpp", "tpp_precision", "pd", "pp", "mbd", "h100e_tpp", "h100e_8bit", "h100e_fp16" }
+
+function M.spec_eval(b, tf32_bits, threads, outputs)
   if getmetatable(b) ~= Batch then
     error("bad argument #1 to 'spec_eval' (tpp.batch expected, got " .. type(b) .. ")", 2)
   end
@@ -364,14 +368,17 @@ function M.spec_eval(b, tf32_bits, threads)
   local function col(name) local c = b._cols[name]; return c and c.ptr or nil end
   cin.area_mm2, cin.mem_bw_gbs, cin.mem_area_mm2 = col("area_mm2"), col("mem_bw_gbs"), col("mem_area_mm2")
   local out = ffi.new("tpp_metric_columns")
-  out.tpp = ensure(b, "tpp", "f64").ptr
-  out.tpp_precision = ensure(b, "tpp_precision", "i8").ptr
-  out.pd = ensure(b, "pd", "f64").ptr
-  out.pp = ensure(b, "pp", "f64").ptr
-  out.mbd = ensure(b, "mbd", "f64").ptr
-  out.h100e_tpp = ensure(b, "h100e_tpp", "f64").ptr
-  out.h100e_8bit = ensure(b, "h100e_8bit", "f64").ptr
-  out.h100e_fp16 = ensure(b, "h100e_fp16", "f64").ptr
+  local wanted = outputs
+  if wanted == nil then wanted = OUTPUT_ORDER
+  elseif type(wanted) ~= "table" then error("bad argument #4 to 'spec_eval' (table expected)", 2) end
+  for i, name in ipairs(wanted) do
+    if type(name) ~= "string" then error(("tpp: outputs[%d]: string expected"):format(i), 0) end
+    if not OUTPUTS[name] then
+      error(("tpp: outputs[%d]: '%s' is not an output; expected tpp, tpp_precision, pd, pp, mbd, " ..
+        "h100e_tpp, h100e_8bit or h100e_fp16"):format(i, name), 0)
+    end
+    out[name] = ensure(b, name, OUTPUTS[name]).ptr
+  end
   local err = ffi.new("tpp_error")
   if C.tpp_spec_eval_batch(cin, opt, out, threads or 0, err) ~= C.TPP_OK then raise(err) end
 end
@@ -379,6 +386,9 @@ end
 M.C = C
 
 -- Further areas add their FFI functions to M: require("tpp.ffi_<area>")(M, C, ffi)
+M._raise = raise
+require("tpp.ffi_infer")(M, C, ffi)
+require("tpp.ffi_rules")(M, C, ffi)
 require("tpp.ffi_tensor")(M, C, ffi)
 require("tpp.ffi_model")(M, C, ffi)
 require("tpp.ffi_bench")(M, C, ffi)

@@ -6,8 +6,7 @@ local M = {}
 --- Render rows as an aligned text table.
 -- columns: list of { key = "tpp", title = "TPP", align = "right"|"left",
 --   fmt = function(value, row) -> string } ; nil values print as "-".
-function M.table(columns, rows, opts)
-  opts = opts or {}
+function M.table(columns, rows)
   local cells, widths = {}, {}
   for j, c in ipairs(columns) do widths[j] = #c.title end
   for i, r in ipairs(rows) do

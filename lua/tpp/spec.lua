@@ -316,9 +316,11 @@ function Chip:tpp(opts)
   return m.tpp, m.tpp_precision
 end
 
+--- PD, or nil and the reason it is unknown.
 function Chip:pd(opts)
   local m = self:metrics(opts)
-  return m.pd, m.unknown.pd
+  if m.pd then return m.pd end
+  return nil, m.unknown.pd
 end
 
 --- H100-equivalents on a declared basis; returns value, basis label.

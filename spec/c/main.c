@@ -36,7 +36,8 @@ static int by_name(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  int order[TAP_MAX], i;
+  static int order[TAP_MAX];
+  int i;
   for (i = 0; i < n_tests; i++) order[i] = i;
   qsort(order, (size_t)n_tests, sizeof order[0], by_name);
   for (i = 0; i < n_tests; i++) {

@@ -165,8 +165,11 @@ function M.row_to_chip(r, where)
   if fp64m then
     c.dense.fp64 = fp64m
   elseif fp64v then
+    -- no matrix rate: the vector FMA rate is the chip's FP64 MAC rate (one
+    -- figure, so one provenance entry)
     c.dense.fp64 = fp64v
     prov["dense.fp64"] = prov.fp64_vector
+    prov.fp64_vector = nil
   end
   c.fp64_vector = fp64v
   c.dense.fp32 = num("fp32", "dense.fp32")

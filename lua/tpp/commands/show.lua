@@ -41,7 +41,8 @@ function M.run(args)
     { "  = dense 8-bit TOPS", m.tpp and util.fmt(m.tpp / 8, 1) or "-" },
     { "applicable die area", m.area_mm2 and (util.fmt(m.area_mm2, 1) .. " mm2  [" .. tostring(prov.die_area_mm2) ..
       "]" .. (d.die_note and ("  " .. d.die_note) or "")) or "unknown" },
-    { "PD", m.pd and (util.fmt(m.pd, 3) .. "  [" .. tostring(m.provenance.pd) .. "]") or ("unknown: " .. m.unknown.pd) },
+    { "PD", m.pd and (util.fmt(m.pd, 3) .. "  [" .. tostring(m.provenance.pd) .. "]") or
+      ("unknown: " .. m.unknown.pd) },
     { "3A991.p perf. (TOPS)", m.pp and util.fmt(m.pp, 1) or "-" },
     { "memory", d.memory and d.memory.capacity_gb and (util.num(d.memory.capacity_gb) .. " GB " ..
       (d.memory.type or "")) or "-" },

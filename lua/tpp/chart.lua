@@ -1,0 +1,1679 @@
+--- tpp.chart: the charts of the field as deterministic SVG.
+--
+--   local chart = require "tpp.chart"
+--   local svg_text, info = chart.map { rules = "us-2023-10", as_of = "2026-01-01" }
+--
+-- map: the 3A090 threshold map, TPP x performance density on log-log axes,
+--   regions drawn from the rule engine's compiled boxes
+--   (v:boxes("tpp", "pd", {datacenter = true})), threshold guides, lines of
+--   constant die area, datasheet-unit ticks, labelled chip points (identical
+--   coordinates grouped), legend and a footnote with rule version, as-of
+--   date, sources and the disclaimer.
+-- bandwidth: DRAM x interconnect bandwidth under the April-2025 criteria
+--   (reported-only) that the bills put in numbers.
+-- timeline: release year x TPP with the rule lines and rule dates.
+local svg = require "tpp.svg"
+local util = require "tpp.util"
+local dest = require "tpp.dest"
+
+local M = {}
+
+M.DISCLAIMER = dest.DISCLAIMER
+
+-- China-specific SKUs in the database (CHIPS.md notes: designed to sit under
+-- a US line for the China market).
+M.CHINA_SKUS = {
+  nv_a800_sxm = true, nv_h800_sxm = true, nv_h20 = true, nv_b30a = true, nv_rtx6000d = true, nv_l20 = true,
+  nv_l2 = true, nv_rtx4090d = true, nv_rtx5090d = true, nv_rtx5090dv2 = true, amd_mi308x = true,
+  intel_gaudi3_cn = true,
+}
+
+-- Short labels for the database; other chips use a trimmed name.
+M.SHORT = {
+  nv_a100_sxm80 = "A100 SXM", nv_a100_pcie80 = "A100 PCIe", nv_a800_sxm = "A800", nv_h100_sxm = "H100 SXM",
+  nv_h100_pcie = "H100 PCIe", nv_h800_sxm = "H800", nv_h20 = "H20", nv_h200_sxm = "H200", nv_b200 = "B200",
+  nv_b300 = "B300", nv_gb300 = "GB300", nv_b30a = "B30A", nv_l20 = "L20", nv_l40s = "L40S", nv_l4 = "L4",
+  nv_l2 = "L2", nv_rtx4090 = "RTX 4090", nv_rtx4090d = "RTX 4090D", nv_rtx5090 = "RTX 5090",
+  nv_rtx5090d = "RTX 5090D", nv_rtx5090dv2 = "RTX 5090D V2", nv_rtx6000d = "RTX PRO 6000D",
+  amd_mi250x = "MI250X", amd_mi300x = "MI300X", amd_mi308x = "MI308X", amd_mi325x = "MI325X",
+  amd_mi355x = "MI355X", intel_gaudi2 = "Gaudi 2", intel_gaudi3 = "Gaudi 3", intel_gaudi3_cn = "Gaudi 3 China",
+  goog_tpuv4 = "TPU v4", goog_tpuv5e = "TPU v5e", goog_tpuv5p = "TPU v5p", goog_tpuv6e = "TPU v6e",
+  goog_tpuv7 = "TPU v7", aws_trn1 = "Trainium", aws_trn2 = "Trainium2", hw_910 = "Ascend 910",
+  hw_910b = "Ascend 910B", hw_910c = "Ascend 910C", hw_950pr = "Ascend 950PR", hw_950dt = "Ascend 950DT",
+  camb_mlu370x8 = "MLU370-X8", camb_mlu590 = "MLU590", biren_br100 = "BR100", biren_br104 = "BR104",
+  hygon_z100 = "DCU Z100", hygon_k100ai = "K100-AI", hygon_bw1000 = "BW1000", mt_s4000 = "MTT S4000",
+  metax_c500 = "C500", iluvatar_biv100 = "BI-V100", iluvatar_mrv100 = "MR-V100", enflame_t21 = "T21",
+  thead_ppu = "T-Head PPU",
+}
+
+function M.short_name(c)
+  local d = c.data or c
+  if d.id and M.SHORT[d.id] then return M.SHORT[d.id] end
+  local n = d.name or d.id or "chip"
+  n = n:gsub("%s*%b()", ""):gsub("^NVIDIA GeForce ", ""):gsub("^NVIDIA ", ""):gsub("^AMD Instinct ", "")
+  return util.trim(n)
+end
+
+-- Colours (Okabe-Ito, colour-blind safe) and the outcome classes.
+M.CLASSES = {
+  licence = { color = "#D55E00", label = "licence required (3A090.a for datacenter items: no NAC/ACA)" },
+  nac = { color = "#E69F00", label = "licence exception NAC/ACA possible (3A090.b; 3A090.a not datacenter)" },
+  none = { color = "#0072B2", label = "not controlled by 3A090" },
+  unknown = { color = "#8C8C8C", label = "undetermined" },
+}
+
+local CSS = [[
+.title{font-size:18px;font-weight:bold;fill:#1a1a1a}
+.subtitle{font-size:12px;fill:#444}
+.axis{stroke:#333;stroke-width:1;fill:none}
+.tick{stroke:#333;stroke-width:1}
+.grid{stroke:#d9d9d9;stroke-width:0.6}
+.grid-major{stroke:#bdbdbd;stroke-width:0.8}
+.ticklabel{font-size:10.5px;fill:#333}
+.ticklabel2{font-size:9.5px;fill:#555}
+.axistitle{font-size:12px;fill:#1a1a1a}
+.axisnote{font-size:10px;fill:#555}
+.region-licence{fill:#f7d9c6}
+.region-nac{fill:#f9e3b0}
+.region-none{fill:#e9f3fa}
+.region-other{fill:#e6e6e6}
+.hatch{stroke:#D55E00;stroke-width:1;stroke-opacity:0.35}
+.clause{font-size:10px;font-style:italic;fill:#6b3a1a;fill-opacity:0.85}
+.regionlabel{font-size:13px;font-weight:bold;fill-opacity:0.75}
+.guide{stroke:#222;stroke-width:1.1;stroke-dasharray:6 4;fill:none}
+.guide-2026{stroke:#7b3294;stroke-width:1.1;stroke-dasharray:2 3;fill:none}
+.guidelabel{font-size:10px;fill:#222;font-weight:bold}
+.guidelabel-2026{font-size:10px;fill:#7b3294;font-weight:bold}
+.iso{stroke:#6d6d6d;stroke-width:0.9;stroke-dasharray:1.5 3;fill:none}
+.isolabel{font-size:9.5px;fill:#555;font-style:italic}
+.pt{stroke:#1a1a1a;stroke-width:0.9}
+.pt-licence{fill:#D55E00}
+.pt-nac{fill:#E69F00}
+.pt-none{fill:#0072B2}
+.pt-unknown{fill:#8C8C8C}
+.pt-other{fill:#CC79A7}
+.count{font-size:9px;font-weight:bold;fill:#ffffff}
+.ptlabel{font-size:10.5px;fill:#1a1a1a;paint-order:stroke;stroke:#ffffff;stroke-width:3px;stroke-linejoin:round}
+.ptlabel .num{fill:#555}
+.leader{stroke:#777;stroke-width:0.7;fill:none}
+.legend-title{font-size:11.5px;font-weight:bold;fill:#1a1a1a}
+.legend{font-size:10.5px;fill:#1a1a1a}
+.legend-small{font-size:9.5px;fill:#444}
+.foot{font-size:9.5px;fill:#444}
+.frame{fill:none;stroke:#333;stroke-width:1}
+.panel{fill:#fafafa;stroke:#d0d0d0;stroke-width:1}
+.highlight{fill:#ffffff;stroke:#000;stroke-width:1.5}
+]]
+
+-- ------------------------------------------------------------- boxes ----
+
+-- The 3A090.a/.b thresholds of 88 FR 73458 (RULES.md §4.2), used only when
+-- the rule engine (tpp.rules) is not installed. Half-open boxes in TPP x PD,
+-- in the shape of v:boxes(); the specs compare them with the engine's.
+local INF = math.huge
+local function box(clause, eccn, outcome, xlo, xhi, ylo, yhi)
+  return { clause = clause, eccn = eccn, outcome = outcome,
+    x = { lo = xlo, hi = xhi, lo_incl = xlo ~= -INF, hi_incl = false },
+    y = { lo = ylo, hi = yhi, lo_incl = ylo ~= -INF, hi_incl = false } }
+end
+
+M.FALLBACK_FAMILY = {
+  ["us-2023-10"] = true, ["us-2024-04"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true,
+  ["us-2025-01-foundry"] = true,
+  ["us-2026-01-h200"] = true, ["us-2026-02-cambodia"] = true, ["us-2026-07-uae"] = true,
+}
+
+function M.fallback_boxes(facts)
+  if facts and facts.datacenter == false then
+    -- Note 2: not designed or marketed for datacenters and TPP < 4,800 -> outside 3A090;
+    -- TPP >= 4,800 stays 3A090.a/.b but NAC/ACA-eligible.
+    return {
+      box("3A090.a.1", "3A090.a", "nac-eligible", 4800, INF, -INF, INF),
+      box("Note 2", nil, "not-controlled", -INF, 4800, -INF, INF),
+    }
+  end
+  return {
+    box("3A090.a.1", "3A090.a", "controlled", 4800, INF, -INF, INF),
+    box("3A090.a.2", "3A090.a", "controlled", 1600, INF, 5.92, INF),
+    box("3A090.b.1", "3A090.b", "nac-eligible", 2400, 4800, 1.6, 5.92),
+    box("3A090.b.2", "3A090.b", "nac-eligible", 1600, INF, 3.2, 5.92),
+  }
+end
+
+local function engine()
+  local ok, rules = pcall(require, "tpp.rules")
+  if ok and type(rules) == "table" and type(rules.get) == "function" then return rules end
+  return nil
+end
+
+-- The rule id in force on a date: from the engine when it can say, else tpp.dest's registry.
+local function id_in_force(rules, as_of)
+  if rules then
+    for _, fname in ipairs({ "in_force", "at", "select" }) do
+      if type(rules[fname]) == "function" then
+        local ok, v = pcall(rules[fname], as_of)
+        if ok and type(v) == "table" and v.id then return v.id end
+        if ok and type(v) == "string" then return v end
+      end
+    end
+  end
+  local v = dest.version_in_force(as_of)
+  return v and v.id or nil
+end
+
+-- Classify a box's outcome into a drawing class.
+local function class_of_box(b)
+  local o = tostring(b.outcome or ""):lower()
+  if o:find("nac", 1, true) or o:find("exception", 1, true) then return "nac" end
+  if o:find("not", 1, true) or o:find("exclu", 1, true) then return "none" end
+  if o:find("undetermined", 1, true) then return "unknown" end
+  if o:find("control", 1, true) or o:find("licen", 1, true) or o:find("cover", 1, true) then
+    if b.eccn and tostring(b.eccn):find("%.b") then return "nac" end
+    return "licence"
+  end
+  return "other"
+end
+M.class_of_box = class_of_box
+
+local function inside(iv, v)
+  if iv.lo ~= nil and iv.lo ~= -INF then
+    if iv.lo_incl == false then
+      if v <= iv.lo then return false end
+    elseif v < iv.lo then return false end
+  end
+  if iv.hi ~= nil and iv.hi ~= INF then
+    if iv.hi_incl then
+      if v > iv.hi then return false end
+    elseif v >= iv.hi then return false end
+  end
+  return true
+end
+
+local PRIORITY = { licence = 4, nac = 3, other = 2, unknown = 1, none = 0 }
+
+--- Drawing class of a tpp.rules.classify result.
+function M.class_of_result(r)
+  if r.status == "not-controlled" then return "none" end
+  if r.status ~= "controlled" then return "unknown" end
+  local o = tostring(r.outcome or ""):lower()
+  if o:find("nac", 1, true) or o:find("exception", 1, true) then return "nac" end
+  return "licence"
+end
+
+--- The class of a point from boxes: the strongest box containing it;
+-- "none" when no box does. Returns class, box.
+function M.classify_point(boxes, x, y)
+  local best, best_box = "none", nil
+  for _, b in ipairs(boxes) do
+    if inside(b.x, x) and inside(b.y, y) then
+      local c = class_of_box(b)
+      if PRIORITY[c] > PRIORITY[best] or best_box == nil and c == "none" then best, best_box = c, b end
+    end
+  end
+  return best, best_box
+end
+
+--- Boxes for a map: from the engine (v:boxes) when installed, else the
+-- fallback for the 2023 family. Returns boxes_dc, boxes_non_dc, meta.
+function M.boxes(rules_id, as_of, x_metric, y_metric)
+  x_metric, y_metric = x_metric or "tpp", y_metric or "pd"
+  local rules = engine()
+  local id = rules_id or id_in_force(rules, as_of)
+  if not id then error("tpp chart: no rule version in force on " .. as_of, 0) end
+  if rules then
+    local ok, v = pcall(rules.get, id)
+    if not ok then error("tpp chart: " .. tostring(v):gsub("^tpp[%.%w]*: ", ""), 0) end
+    if type(v.boxes) == "function" then
+      local okb, dc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = true })
+      if not okb then error(("tpp chart: %s has no %s x %s projection: %s"):format(id, x_metric, y_metric,
+        tostring(dc)), 0) end
+      local okn, ndc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = false })
+      if not okn then ndc = dc end
+      -- classification paragraphs only: review-policy paragraphs (role "policy", e.g. the 91 FR 1684
+      -- case-by-case test) say how an application is reviewed, not whether the item is controlled
+      local function classify_only(list)
+        local out = {}
+        for _, b in ipairs(list) do
+          if b.role ~= "policy" then out[#out + 1] = b end
+        end
+        return out
+      end
+      return classify_only(dc), classify_only(ndc), { id = v.id or id, status = v.status, hash = v.hash, title = v.title,
+        source = ("regions from the rule engine: v:boxes(\"%s\", \"%s\", {datacenter = true})"):format(
+          x_metric, y_metric), engine = rules, version = v }
+    end
+  end
+  if x_metric == "tpp" and y_metric == "pd" and M.FALLBACK_FAMILY[id] then
+    local known = dest.VERSIONS
+    local status
+    for _, k in ipairs(known) do if k.id == id then status = k.status end end
+    return M.fallback_boxes { datacenter = true }, M.fallback_boxes { datacenter = false },
+      { id = id, status = status, source = "regions from tpp.chart's fallback boxes of the 3A090.a/.b " ..
+        "thresholds (88 FR 73458); the rule engine is not installed", fallback = true, engine = rules }
+  end
+  error(("tpp chart: %s has no TPP x performance-density regions to draw%s"):format(id,
+    rules and "" or " (the rule engine tpp.rules is not installed; built-in regions cover us-2023-10 and later)"), 0)
+end
+
+-- ------------------------------------------------------------ points ----
+
+local function market_of(c)
+  local d = c.data
+  if d.datacenter == false then return "consumer" end
+  if d.id and M.CHINA_SKUS[d.id] then return "china-sku" end
+  if d.country and tostring(d.country):find("^China") then return "prc" end
+  if d.datacenter == nil then return "unknown" end
+  return "global"
+end
+
+M.SHAPES = { global = "circle", ["china-sku"] = "diamond", prc = "square", consumer = "triangle",
+  unknown = "triangle-down" }
+M.MARKET_LABELS = {
+  global = "datacenter item", ["china-sku"] = "China-specific SKU (datacenter)",
+  prc = "PRC-designed (datacenter)", consumer = "not datacenter (consumer; 3A090 Note 2)",
+  unknown = "datacenter flag unknown",
+}
+
+local function resolve_chips(list)
+  local tpp = require "tpp"
+  if list == nil then return tpp.chips() end
+  local out = {}
+  for _, x in ipairs(list) do
+    if type(x) == "string" then
+      for name in x:gmatch("[^,]+") do
+        local n = util.trim(name)
+        if n ~= "" then out[#out + 1] = tpp.chip(n) end
+      end
+    else
+      out[#out + 1] = tpp.chip(x)
+    end
+  end
+  return out
+end
+
+-- ------------------------------------------------------ label placing ----
+
+-- Label placement: every label has candidate positions around its marker
+-- (8 directions, rings of growing distance) that stay inside the bounds and
+-- clear of fixed obstacles and other markers. Each label starts at its
+-- nearest candidate; sweeps then move labels that overlap others to the
+-- candidate with the lowest cost (distance + overlaps), until nothing moves.
+-- Deterministic: fixed candidate order, ties keep the earlier candidate.
+local DIRS = { { 1, 0, 0 }, { -1, 0, 1 }, { 1, -1, 2 }, { 1, 1, 2 }, { -1, -1, 3 }, { -1, 1, 3 },
+  { 0, -1, 4 }, { 0, 1, 4 } }
+local RINGS = { 3, 11, 21, 33, 48, 66, 88 }
+
+local function nearest_on(b, x, y)
+  return math.max(b[1], math.min(x, b[3])), math.max(b[2], math.min(y, b[4]))
+end
+
+-- Does the segment (x0,y0)-(x1,y1) pass through box b? (sampled; labels are small)
+local function segment_hits(x0, y0, x1, y1, b)
+  for k = 1, 15 do
+    local t = k / 16
+    local px, py = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+    if px > b[1] and px < b[3] and py > b[2] and py < b[4] then return true end
+  end
+  return false
+end
+
+-- segments: fixed lines labels should avoid (soft cost).
+local function place_labels(items, obstacles, bounds, segments)
+  segments = segments or {}
+  local function candidate(it, dir, dist)
+    local w, h = it.w, it.h
+    local x0, y0
+    if dir[1] > 0 then x0 = it.x + dist elseif dir[1] < 0 then x0 = it.x - dist - w else x0 = it.x - w / 2 end
+    if dir[2] > 0 then y0 = it.y + dist * 0.6 elseif dir[2] < 0 then y0 = it.y - dist * 0.6 - h
+    else y0 = it.y - h / 2 end
+    if dir[2] ~= 0 and dir[1] ~= 0 then
+      -- diagonal: start the text at the marker's edge, not a full box away
+      if dir[1] > 0 then x0 = it.x + dist * 0.5 else x0 = it.x - dist * 0.5 - w end
+    end
+    return { x0, y0, x0 + w, y0 + h }
+  end
+  local function blocked(b, owner)
+    if b[1] < bounds[1] or b[3] > bounds[3] or b[2] < bounds[2] or b[4] > bounds[4] then return true end
+    for _, o in ipairs(obstacles) do
+      if o.owner ~= owner and svg.overlaps(b, o.box, 1) then return true end
+    end
+    return false
+  end
+  for _, it in ipairs(items) do
+    it.cands = {}
+    for ring, d in ipairs(RINGS) do
+      for _, dir in ipairs(DIRS) do
+        local b = candidate(it, dir, it.r + d)
+        if not blocked(b, it.owner) then
+          local c = { box = b, cost = (ring - 1) * 10 + dir[3], dist = it.r + d }
+          if c.dist > it.r + 8 then
+            c.lx, c.ly = nearest_on(b, it.x, it.y)
+            -- a leader must not run through another marker
+            for _, o in ipairs(obstacles) do
+              if o.owner ~= it.owner and o.owner and segment_hits(it.x, it.y, c.lx, c.ly, o.box) then
+                c.cost = c.cost + 200
+              end
+            end
+          end
+          for _, sg in ipairs(segments) do
+            if segment_hits(sg[1], sg[2], sg[3], sg[4], b) then c.cost = c.cost + 40 end
+          end
+          it.cands[#it.cands + 1] = c
+        end
+      end
+    end
+    if #it.cands == 0 then
+      it.cands[1] = { box = candidate(it, DIRS[1], it.r + 3), cost = 1000, dist = it.r + 3, forced = true }
+    end
+    table.sort(it.cands, function(a, b)
+      if a.cost ~= b.cost then return a.cost < b.cost end
+      return a.dist < b.dist
+    end)
+    it.choice = 1
+  end
+  -- cost of item i at candidate c, given the others' current choices
+  local function conflicts(i, c)
+    local n = 0
+    for j, other in ipairs(items) do
+      if j ~= i then
+        local oc = other.cands[other.choice]
+        if svg.overlaps(c.box, oc.box, 2) then n = n + 500 end
+        if c.lx and segment_hits(items[i].x, items[i].y, c.lx, c.ly, oc.box) then n = n + 150 end
+        if oc.lx and segment_hits(other.x, other.y, oc.lx, oc.ly, c.box) then n = n + 150 end
+      end
+    end
+    return n
+  end
+  for _ = 1, 30 do
+    local moved = false
+    for i, it in ipairs(items) do
+      local cur = it.cands[it.choice]
+      local cur_cost = cur.cost + conflicts(i, cur)
+      if cur_cost > it.cands[1].cost then
+        local best, best_cost = it.choice, cur_cost
+        for k, c in ipairs(it.cands) do
+          if c.cost < best_cost then
+            local cost = c.cost + conflicts(i, c)
+            if cost < best_cost then best, best_cost = k, cost end
+          end
+        end
+        if best ~= it.choice then it.choice, moved = best, true end
+      end
+    end
+    if not moved then break end
+  end
+  for i, it in ipairs(items) do
+    local c = it.cands[it.choice]
+    it.box = c.box
+    it.leader = c.dist > it.r + 8
+    it.crowded = c.forced or conflicts(i, c) >= 500
+  end
+  return items
+end
+
+-- Nearest point of box b to (x, y), for leader lines.
+local function nearest_on_box(b, x, y)
+  local nx = math.max(b[1], math.min(x, b[3]))
+  local ny = math.max(b[2], math.min(y, b[4]))
+  return nx, ny
+end
+
+-- Wrap text into lines of at most width px at a font size.
+local function wrap_px(text, width, size)
+  local lines, line = {}, ""
+  for word in text:gmatch("%S+") do
+    local try = line == "" and word or (line .. " " .. word)
+    if svg.text_width(try, size) > width and line ~= "" then
+      lines[#lines + 1] = line
+      line = word
+    else
+      line = try
+    end
+  end
+  if line ~= "" then lines[#lines + 1] = line end
+  return lines
+end
+M.wrap_px = wrap_px
+
+-- ---------------------------------------------------------------- map ----
+
+local function fmt_tpp(v) return svg.label(math.floor(v + 0.5)) end
+
+-- Pixel rectangle of a box in a plot with scales xs, ys and bounds
+-- {X0, Y0, X1, Y1}; open or out-of-range sides reach past the bounds.
+local function px_box(b, xs, ys, B)
+  local xlo, xhi = math.min(xs.d0, xs.d1), math.max(xs.d0, xs.d1)
+  local ylo, yhi = math.min(ys.d0, ys.d1), math.max(ys.d0, ys.d1)
+  local function cx(v, lo_side)
+    if v == nil or v == -INF or v <= xlo then return lo_side and B[1] - 2 or B[1] - 2 end
+    if v == INF or v >= xhi then return B[3] + 2 end
+    return xs(v)
+  end
+  local function cy(v)
+    if v == nil or v == -INF or v <= ylo then return B[4] + 2 end
+    if v == INF or v >= yhi then return B[2] - 2 end
+    return ys(v)
+  end
+  local x0, x1 = cx(b.x.lo, true), cx(b.x.hi)
+  if b.x.hi == nil or b.x.hi == INF then x1 = B[3] + 2 end
+  return x0, cy(b.y.hi == nil and INF or b.y.hi), x1, cy(b.y.lo == nil and -INF or b.y.lo)
+end
+
+local function range_text(iv, name)
+  local lo = (iv.lo and iv.lo ~= -INF) and (svg.label(iv.lo) .. (iv.lo_incl == false and " < " or " <= ")) or ""
+  local hi = (iv.hi and iv.hi ~= INF) and ((iv.hi_incl and " <= " or " < ") .. svg.label(iv.hi)) or ""
+  if lo == "" and hi == "" then return nil end
+  return lo .. name .. hi
+end
+
+local DRAW_ORDER = { none = 1, unknown = 2, other = 2, nac = 3, licence = 4 }
+
+local function sorted_boxes(boxes)
+  local sorted = {}
+  for i, b in ipairs(boxes) do sorted[#sorted + 1] = { b = b, i = i, c = class_of_box(b) } end
+  table.sort(sorted, function(a, b)
+    if DRAW_ORDER[a.c] ~= DRAW_ORDER[b.c] then return DRAW_ORDER[a.c] < DRAW_ORDER[b.c] end
+    return a.i < b.i
+  end)
+  return sorted
+end
+
+-- Opaque fills, drawn weakest first, so where boxes overlap the strongest
+-- outcome is what shows (a.1 over b.2 above TPP 4,800).
+local function draw_regions(parent, sorted, xs, ys, B, with_titles)
+  parent:add(svg.el("rect", { x = B[1], y = B[2], width = B[3] - B[1], height = B[4] - B[2], class = "region-none" },
+    with_titles and { svg.el("title", nil, "not controlled by 3A090 (no paragraph matches)") } or nil))
+  for _, s in ipairs(sorted) do
+    local b, c = s.b, s.c
+    local x0, y0, x1, y1 = px_box(b, xs, ys, B)
+    if x1 > x0 and y1 > y0 then
+      local title
+      if with_titles then
+        local parts = { b.clause or "?" }
+        if b.eccn then parts[#parts + 1] = "(" .. b.eccn .. ")" end
+        parts[#parts + 1] = ":"
+        parts[#parts + 1] = range_text(b.x, "TPP")
+        local yr = range_text(b.y, "PD")
+        if yr then parts[#parts + 1] = "and " .. yr end
+        parts[#parts + 1] = "-> " .. (b.outcome or c)
+        title = svg.el("title", nil, table.concat(parts, " "))
+      end
+      parent:add(svg.el("rect", { x = x0, y = y0, width = x1 - x0, height = y1 - y0, class = "region-" .. c,
+        ["data-clause"] = b.clause }, title))
+      if c == "licence" then
+        parent:add(svg.el("rect", { x = x0, y = y0, width = x1 - x0, height = y1 - y0, fill = "url(#hatch-licence)" }))
+      end
+    end
+  end
+end
+
+--- A compact label for chips at one point: "A100 SXM", "A100 PCIe", "A800"
+-- -> "A100 SXM/PCIe, A800"; "RTX 5090D", "RTX 5090D V2" -> "RTX 5090D/V2".
+function M.group_label(names)
+  local out, chain = {}, nil
+  for _, n in ipairs(names) do
+    local toks = {}
+    for t in n:gmatch("%S+") do toks[#toks + 1] = t end
+    local common = 0
+    if chain then
+      while common < #chain and common < #toks and chain[common + 1] == toks[common + 1] do common = common + 1 end
+    end
+    if chain and common >= 1 and common < #toks then
+      out[#out] = out[#out] .. "/" .. table.concat(toks, " ", common + 1)
+    else
+      out[#out + 1] = n
+      chain = toks
+    end
+  end
+  return table.concat(out, ", ")
+end
+
+-- Marker geometry for groups in a plot; returns the list of groups inside.
+local function layout_points(groups, xs, ys, B, radius)
+  local out = {}
+  local xlo, xhi = math.min(xs.d0, xs.d1), math.max(xs.d0, xs.d1)
+  local ylo, yhi = math.min(ys.d0, ys.d1), math.max(ys.d0, ys.d1)
+  for _, g in ipairs(groups) do
+    local gx, gy = g.xv or g.tpp, g.yv or g.pd
+    if gx >= xlo and gx <= xhi and gy >= ylo and gy <= yhi then
+      out[#out + 1] = { g = g, px = xs(gx), py = ys(gy), r = #g.members > 1 and radius + 2.5 or radius }
+    end
+  end
+  -- keep them inside the frame
+  for _, p in ipairs(out) do
+    p.px = math.max(B[1] + p.r, math.min(B[3] - p.r, p.px))
+    p.py = math.max(B[2] + p.r, math.min(B[4] - p.r, p.py))
+  end
+  return out
+end
+
+local function point_title(g, rule_id)
+  local tips = {}
+  for _, mbr in ipairs(g.members) do
+    local m, d = mbr.m, mbr.chip.data
+    tips[#tips + 1] = ("%s: TPP %s (%s%s), PD %s (%s), applicable die area %s mm2; %s; %s under %s%s"):format(
+      d.name or mbr.name, fmt_tpp(m.tpp), m.tpp_precision or "?",
+      m.provenance.tpp and (", " .. m.provenance.tpp) or "", svg.num(m.pd, 2), m.provenance.pd or "?",
+      m.area_mm2 and svg.label(m.area_mm2) or "?", M.MARKET_LABELS[mbr.market],
+      mbr.result and ((mbr.result.governing and (mbr.result.governing .. ", ") or "") ..
+        tostring(mbr.result.outcome_text or mbr.result.status))
+      or (mbr.box and ((mbr.box.clause or mbr.box.eccn or "") .. " " .. (mbr.box.outcome or "")) or "not controlled"),
+      rule_id, mbr.highlight and " (highlighted)" or "")
+  end
+  return table.concat(tips, "\n")
+end
+
+-- Draw markers (and, where labelled, labels with leader lines) for laid-out points.
+-- style (optional): title(g) -> tooltip text, number(g) -> text after the
+-- name (default TPP), attrs(g) -> extra data attributes.
+local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, segments, style)
+  style = style or {}
+  local items = {}
+  for i, p in ipairs(pts) do
+    obstacles[#obstacles + 1] = { box = { p.px - p.r - 1, p.py - p.r - 1, p.px + p.r + 1, p.py + p.r + 1 }, owner = i }
+    for _, mbr in ipairs(p.g.members) do
+      if mbr.highlight then -- the star, which every label avoids, its own included
+        obstacles[#obstacles + 1] = { box = { p.px + p.r - 3, p.py - p.r - 10, p.px + p.r + 11, p.py - p.r + 4 } }
+      end
+    end
+  end
+  for i, p in ipairs(pts) do
+    local n = 0
+    for j, q in ipairs(pts) do
+      if i ~= j and math.abs(p.px - q.px) < 70 and math.abs(p.py - q.py) < 30 then n = n + 1 end
+    end
+    p.crowd, p.index = n, i
+  end
+  local placing = {}
+  for _, p in ipairs(pts) do if not p.no_label then placing[#placing + 1] = p end end
+  table.sort(placing, function(a, b)
+    if a.crowd ~= b.crowd then return a.crowd > b.crowd end
+    return a.index < b.index
+  end)
+  for _, p in ipairs(placing) do
+    local names = {}
+    for _, mbr in ipairs(p.g.members) do names[#names + 1] = mbr.name end
+    p.name_text = M.group_label(names)
+    if style.number then p.num_text = style.number(p.g) else p.num_text = fmt_tpp(p.g.tpp) end
+    local w = svg.text_width(p.name_text .. (p.num_text and (" " .. p.num_text) or ""), size)
+    items[#items + 1] = { x = p.px, y = p.py, r = p.r, w = w + 2, h = size + 1.5, p = p, owner = p.index }
+  end
+  place_labels(items, obstacles, { B[1] + 2, B[2] + 2, B[3] - 2, B[4] - 2 }, segments)
+
+  local leaders, markers, labels = svg.el("g", {}), svg.el("g", {}), svg.el("g", {})
+  parent:add(leaders)
+  parent:add(markers)
+  parent:add(labels)
+  -- bigger markers first so small ones stay visible on top
+  local draw = {}
+  for _, p in ipairs(pts) do draw[#draw + 1] = p end
+  table.sort(draw, function(a, b)
+    if a.r ~= b.r then return a.r > b.r end
+    return a.index < b.index
+  end)
+  for _, p in ipairs(draw) do
+    local g = p.g
+    local top_cls = "none"
+    for c in pairs(g.classes) do if PRIORITY[c] > PRIORITY[top_cls] then top_cls = c end end
+    local shape = #g.members > 1 and "circle" or M.SHAPES[g.members[1].market]
+    local pattrs = { id = id_prefix .. util.squash(g.members[1].id), class = "point", ["data-class"] = top_cls,
+      ["data-count"] = #g.members }
+    if style.attrs then
+      for k, v in pairs(style.attrs(g)) do pattrs[k] = v end
+    else
+      pattrs["data-tpp"], pattrs["data-pd"] = svg.num(g.tpp, 1), svg.num(g.pd, 3)
+    end
+    local pg = svg.el("g", pattrs)
+    pg:add(svg.el("title", nil, style.title and style.title(g) or point_title(g, rule_id)))
+    pg:add(svg.marker(shape, p.px, p.py, p.r, { class = "pt pt-" .. top_cls }))
+    if #g.members > 1 then
+      pg:add(svg.el("text", { x = p.px, y = p.py + 3.2, class = "count", ["text-anchor"] = "middle" },
+        tostring(#g.members)))
+    end
+    for _, mbr in ipairs(g.members) do
+      if mbr.highlight then
+        pg:add(svg.marker("star", p.px + p.r + 4, p.py - p.r - 3, 4, { class = "highlight" }))
+      end
+    end
+    markers:add(pg)
+  end
+  local crowded = 0
+  for _, it in ipairs(items) do
+    local p, b = it.p, it.box
+    if it.leader then
+      local nx, ny = nearest_on_box(b, p.px, p.py)
+      local dx, dy = nx - p.px, ny - p.py
+      local len = math.sqrt(dx * dx + dy * dy)
+      if len > p.r + 1 then
+        leaders:add(svg.el("line", { x1 = p.px + dx / len * (p.r + 1), y1 = p.py + dy / len * (p.r + 1),
+          x2 = nx, y2 = ny, class = "leader" }))
+      end
+    end
+    if it.crowded then crowded = crowded + 1 end
+    if p.num_text then
+      labels:add(svg.text({ x = b[1] + 1, y = b[4] - 2.5, class = "ptlabel", ["font-size"] = size },
+        { p.name_text .. " ", { p.num_text, { class = "num" } } }))
+    else
+      labels:add(svg.el("text", { x = b[1] + 1, y = b[4] - 2.5, class = "ptlabel", ["font-size"] = size },
+        p.name_text))
+    end
+  end
+  return crowded
+end
+
+-- The magnified window: the crowd of chips around TPP 4,800 / PD 6.
+M.DETAIL = { x0 = 3800, x1 = 7000, y0 = 3.8, y1 = 10.5 }
+
+--- tpp.chart.map(opts) -> svg text, info.
+-- opts: rules (id), as_of (YYYY-MM-DD, default today), chips (list of names,
+-- comma lists or chip tables; default the database), highlight (list of
+-- names drawn as stars), boxes = { dc, non_dc, meta } to draw given boxes,
+-- detail (false to leave out the magnified inset).
+function M.map(opts)
+  opts = opts or {}
+  local as_of = opts.as_of or dest.today()
+  local okd, msg = dest.check_date(as_of)
+  if not okd then error("tpp chart: --as-of: " .. msg, 0) end
+  local boxes_dc, boxes_ndc, meta
+  if opts.boxes then
+    boxes_dc, boxes_ndc, meta = opts.boxes[1], opts.boxes[2] or opts.boxes[1], opts.boxes[3] or {}
+  else
+    boxes_dc, boxes_ndc, meta = M.boxes(opts.rules, as_of, "tpp", "pd")
+  end
+  local rule_id = meta.id or opts.rules or "?"
+
+  -- canvas and main plot
+  local W, H = 1120, 770
+  local PL, PR, PT, PB = 84, 804, 122, 626
+  local B = { PL, PT, PR, PB }
+  local XMIN, XMAX, YMIN, YMAX = 100, 2e5, 0.1, 100
+  local x = svg.log_scale(XMIN, XMAX, PL, PR)
+  local y = svg.log_scale(YMIN, YMAX, PB, PT)
+
+  -- chips -> groups of identical coordinates
+  local chips = resolve_chips(opts.chips)
+  local highlight = {}
+  for _, c in ipairs(resolve_chips(opts.highlight or {})) do highlight[c.data.id or c.data.name] = true end
+  local groups, by_key, unknown_pd, unknown_tpp, outside, disagree = {}, {}, {}, {}, {}, {}
+  for _, c in ipairs(chips) do
+    local m = c:metrics()
+    local id = c.data.id or c.data.name or "chip"
+    if m.tpp == nil then
+      unknown_tpp[#unknown_tpp + 1] = M.short_name(c)
+    elseif m.pd == nil then
+      unknown_pd[#unknown_pd + 1] = ("%s (TPP %s)"):format(M.short_name(c), fmt_tpp(m.tpp))
+    else
+      local cls, bx = M.classify_point(c.data.datacenter == false and boxes_ndc or boxes_dc, m.tpp, m.pd)
+      local via
+      if meta.engine and meta.version and not opts.boxes then
+        -- the engine's own classification: it also sees tests off these axes (bandwidths, ...)
+        local okc, r = pcall(meta.engine.classify, c, { rules = rule_id, as_of = as_of })
+        if okc and type(r) == "table" then
+          local ec = M.class_of_result(r)
+          if ec ~= cls then disagree[#disagree + 1] = id end
+          cls, via = ec, r
+        end
+      end
+      local key = ("%.6g|%.6g"):format(m.tpp, m.pd)
+      local g = by_key[key]
+      if not g then
+        g = { tpp = m.tpp, pd = m.pd, members = {}, classes = {} }
+        by_key[key] = g
+        groups[#groups + 1] = g
+      end
+      g.members[#g.members + 1] = { chip = c, id = id, name = M.short_name(c), cls = cls, box = bx,
+        market = market_of(c), m = m, highlight = highlight[id], result = via }
+      g.classes[cls] = true
+      if m.tpp < XMIN or m.tpp > XMAX or m.pd < YMIN or m.pd > YMAX then
+        outside[#outside + 1] = ("%s (TPP %s, PD %s)"):format(M.short_name(c), fmt_tpp(m.tpp), svg.label(m.pd))
+      end
+    end
+  end
+  table.sort(unknown_pd)
+  table.sort(unknown_tpp)
+
+  local doc = svg.document {
+    width = W, height = H, css = CSS, background = "#ffffff",
+    title = ("3A090 threshold map: TPP x performance density under %s, as of %s"):format(rule_id, as_of),
+    desc = ("tpp chart map. Rule version: %s (%s)%s. As of %s. %s. Axes: x = TPP (log), y = performance " ..
+      "density = TPP / applicable die area in mm2 (log). H100e basis: TPP / 15,832 (H100 SXM). Chip figures: " ..
+      "tpp's chip database (vendor datasheets, reported and derived figures, each with provenance). Sources: " ..
+      "88 FR 73458 (3A090.a/.b thresholds), 91 FR 1684 (TPP 21,000 China review line). %s"):format(
+      rule_id, meta.status or "status unknown", meta.hash and (", hash " .. tostring(meta.hash)) or "", as_of,
+      meta.source or "", M.DISCLAIMER),
+  }
+  local clip = doc:clip_rect("plot-clip", PL, PT, PR - PL, PB - PT)
+  doc:def(svg.el("pattern", { id = "hatch-licence", width = 7, height = 7, patternUnits = "userSpaceOnUse",
+    patternTransform = "rotate(45)" }, { svg.el("line", { x1 = 0, y1 = 0, x2 = 0, y2 = 7, class = "hatch" }) }))
+
+  doc:add(svg.el("text", { x = PL, y = 30, class = "title" },
+    "Where AI chips sit on the TPP x performance-density thresholds"))
+  doc:add(svg.el("text", { x = PL, y = 49, class = "subtitle" },
+    ("Rules %s (%s), datacenter items; as of %s; log-log axes; regions from %s."):format(rule_id,
+      meta.status or "status unknown", as_of, meta.fallback and "built-in 3A090 boxes (rule engine not installed)"
+        or "the compiled rule boxes")))
+
+  -- regions
+  -- boxes whose test includes a metric off these axes (open conditions) are not regions of this map
+  local drawn, off_axis = {}, {}
+  for _, b in ipairs(boxes_dc) do
+    if type(b.conditions) == "table" and #b.conditions > 0 then
+      off_axis[#off_axis + 1] = ("%s (%s)"):format(tostring(b.clause or "?"), table.concat(b.conditions, ", "))
+    else
+      drawn[#drawn + 1] = b
+    end
+  end
+  local sorted = sorted_boxes(drawn)
+  local plot = svg.el("g", { ["clip-path"] = clip, class = "regions" })
+  doc:add(plot)
+  draw_regions(plot, sorted, x, y, B, true)
+  local fixed = {} -- label obstacles: boxes of text already placed
+  local pts = layout_points(groups, x, y, B, 5)
+  -- the detail window and its inset (lower right, an empty part of the plot)
+  local D = M.DETAIL
+  local detail = opts.detail ~= false
+  local IB = { 466, 382, PR - 8, PB - 8 }
+  if detail then
+    local n = 0
+    for _, g in ipairs(groups) do
+      if g.tpp >= D.x0 and g.tpp <= D.x1 and g.pd >= D.y0 and g.pd <= D.y1 then n = n + 1 end
+    end
+    detail = n > 1
+  end
+  if detail then fixed[#fixed + 1] = { IB[1] - 4, IB[2] - 4, IB[3] + 4, IB[4] + 4 } end
+  -- clause names in a corner of each box's visible part that no marker covers
+  for si, s in ipairs(sorted) do
+    local b = s.b
+    local x0, y0, x1, y1 = px_box(b, x, y, B)
+    x0, y0, x1, y1 = math.max(x0, PL), math.max(y0, PT), math.min(x1, PR), math.min(y1, PB)
+    if b.clause and s.c ~= "none" and x1 - x0 > 18 and y1 - y0 > 14 then
+      local label = tostring(b.clause):gsub("^3A090%.", "")
+      local w = svg.text_width(label, 10)
+      local corners = {}
+      for _, dx in ipairs({ 3, 16, 30, 46 }) do
+        corners[#corners + 1] = { x0 + dx, y1 - 4 }
+        corners[#corners + 1] = { x0 + dx, y0 + 12 }
+      end
+      for _, corner in ipairs(corners) do
+        local bb = { corner[1] - 1, corner[2] - 9, corner[1] + w + 1, corner[2] + 2 }
+        local free = bb[3] < x1 - 1
+        for _, p in ipairs(pts) do
+          if svg.overlaps(bb, { p.px - p.r, p.py - p.r, p.px + p.r, p.py + p.r }, 2) then free = false end
+        end
+        for _, f in ipairs(fixed) do if svg.overlaps(bb, f, 1) then free = false end end
+        -- not where a box drawn later (another outcome) covers this one
+        for k = si + 1, #sorted do
+          if sorted[k].c ~= s.c then
+            local a0, b0, a1, b1 = px_box(sorted[k].b, x, y, B)
+            if svg.overlaps(bb, { a0, b0, a1, b1 }, 0) then free = false end
+          end
+        end
+        if free then
+          doc:add(svg.el("text", { x = corner[1], y = corner[2], class = "clause" }, label))
+          fixed[#fixed + 1] = bb
+          break
+        end
+      end
+    end
+  end
+
+  -- grid
+  local grid = svg.el("g", { class = "grid-lines" })
+  doc:add(grid)
+  for _, t in ipairs(x.ticks({ 1, 2, 3, 4, 5, 6, 7, 8, 9 })) do
+    grid:add(svg.el("line", { x1 = x(t.value), y1 = PT, x2 = x(t.value), y2 = PB,
+      class = t.major and "grid-major" or "grid" }))
+  end
+  for _, t in ipairs(y.ticks({ 1, 2, 3, 4, 5, 6, 7, 8, 9 })) do
+    grid:add(svg.el("line", { x1 = PL, y1 = y(t.value), x2 = PR, y2 = y(t.value),
+      class = t.major and "grid-major" or "grid" }))
+  end
+
+  -- lines of constant die area: PD = TPP / area, 45-degree-like diagonals on log-log
+  local iso = svg.el("g", { ["clip-path"] = clip, class = "iso-area" })
+  doc:add(iso)
+  local angle = math.deg(math.atan((y(10) - y(1)) / (x(10) - x(1))))
+  for _, area in ipairs({ 100, 400, 800, 1600 }) do
+    iso:add(svg.el("line", { x1 = x(XMIN), y1 = y(XMIN / area), x2 = x(XMAX), y2 = y(XMAX / area), class = "iso" },
+      { svg.el("title", nil, ("constant die area %s mm2: PD = TPP / %s"):format(svg.label(area), svg.label(area))) }))
+    local pd_at = math.min(62, XMAX * 0.6 / area)
+    local lx, ly = x(pd_at * area), y(pd_at)
+    local text = svg.label(area) .. " mm²"
+    doc:add(svg.el("text", { x = lx, y = ly - 3, class = "isolabel", ["text-anchor"] = "middle",
+      transform = ("rotate(%s %s %s)"):format(svg.num(angle), svg.num(lx), svg.num(ly)) }, text))
+    local half = svg.text_width(text, 9.5) / 2
+    fixed[#fixed + 1] = { lx - half * 0.8 - 4, ly - half * 0.62 - 9, lx + half * 0.8 + 4, ly + half * 0.62 }
+  end
+
+  -- threshold guides
+  local guides = svg.el("g", { class = "guides" })
+  doc:add(guides)
+  for _, g in ipairs({ { 1600, "TPP 1,600" }, { 2400, "TPP 2,400" }, { 4800, "TPP 4,800" } }) do
+    local px = x(g[1])
+    guides:add(svg.el("line", { x1 = px, y1 = PT, x2 = px, y2 = PB, class = "guide" }, { svg.el("title", nil, g[2]) }))
+    local ty = PB - 44
+    doc:add(svg.el("text", { x = px - 3, y = ty, class = "guidelabel",
+      transform = ("rotate(-90 %s %s)"):format(svg.num(px - 3), svg.num(ty)) }, g[2]))
+    fixed[#fixed + 1] = { px - 14, ty - svg.text_width(g[2], 10, true), px - 2, ty }
+  end
+  do -- the January-2026 China review line, labelled at the top
+    local px = x(21000)
+    guides:add(svg.el("line", { x1 = px, y1 = PT, x2 = px, y2 = PB, class = "guide-2026" },
+      { svg.el("title", nil, "TPP 21,000: with total DRAM bandwidth < 6,500 GB/s, case-by-case review for " ..
+        "exports from the US to China/Macau (91 FR 1684, 2026-01-15)") }))
+    local text = "TPP 21,000"
+    doc:add(svg.el("text", { x = px + 4, y = PT + 13, class = "guidelabel-2026" }, text))
+    fixed[#fixed + 1] = { px + 3, PT + 3, px + 5 + svg.text_width(text, 10, true), PT + 15 }
+  end
+  for _, g in ipairs({ { 1.6, "PD 1.6" }, { 3.2, "PD 3.2" }, { 5.92, "PD 5.92" } }) do
+    local py = y(g[1])
+    guides:add(svg.el("line", { x1 = PL, y1 = py, x2 = PR, y2 = py, class = "guide" }, { svg.el("title", nil, g[2]) }))
+    doc:add(svg.el("text", { x = PL + 6, y = py - 4, class = "guidelabel" }, g[2]))
+    fixed[#fixed + 1] = { PL + 5, py - 14, PL + 7 + svg.text_width(g[2], 10, true), py - 1 }
+  end
+
+  -- region names in open space
+  local function region_label(text, tx, ty, anchor, cls)
+    local w = svg.text_width(text, 13, true)
+    local x0 = anchor == "end" and tx - w or tx
+    doc:add(svg.el("text", { x = tx, y = ty, class = "regionlabel", fill = M.CLASSES[cls].color,
+      ["text-anchor"] = anchor }, text))
+    fixed[#fixed + 1] = { x0, ty - 12, x0 + w, ty + 3 }
+  end
+  region_label("not controlled", PL + 8, PB - 14, "start", "none")
+
+  doc:add(svg.el("rect", { x = PL, y = PT, width = PR - PL, height = PB - PT, class = "frame" }))
+
+  -- axes: TPP (bottom), PD (left), datasheet units (top)
+  local axes = svg.el("g", { class = "axes" })
+  doc:add(axes)
+  for _, t in ipairs(x.ticks()) do
+    local px = x(t.value)
+    axes:add(svg.el("line", { x1 = px, y1 = PB, x2 = px, y2 = PB + (t.major and 6 or 4), class = "tick" }))
+    axes:add(svg.el("text", { x = px, y = PB + 18, class = "ticklabel", ["text-anchor"] = "middle" },
+      svg.label(t.value)))
+  end
+  axes:add(svg.el("text", { x = (PL + PR) / 2, y = PB + 40, class = "axistitle", ["text-anchor"] = "middle" },
+    "TPP: total processing performance = 2 x dense MacTOPS x bit length (max over precisions)"))
+  for _, t in ipairs(y.ticks()) do
+    local py = y(t.value)
+    axes:add(svg.el("line", { x1 = PL - (t.major and 6 or 4), y1 = py, x2 = PL, y2 = py, class = "tick" }))
+    axes:add(svg.el("text", { x = PL - 9, y = py + 3.5, class = "ticklabel", ["text-anchor"] = "end" },
+      svg.label(t.value)))
+  end
+  local ymid = (PT + PB) / 2
+  axes:add(svg.el("text", { x = 22, y = ymid, class = "axistitle", ["text-anchor"] = "middle",
+    transform = ("rotate(-90 22 %s)"):format(svg.num(ymid)) },
+    "performance density PD = TPP / applicable die area (mm²)"))
+  local fp16 = svg.log_scale(XMIN / 16, XMAX / 16, PL, PR)
+  for _, t in ipairs(fp16.ticks()) do
+    local px = fp16(t.value)
+    axes:add(svg.el("line", { x1 = px, y1 = PT - 5, x2 = px, y2 = PT, class = "tick" }))
+    axes:add(svg.el("text", { x = px, y = PT - 8, class = "ticklabel2", ["text-anchor"] = "middle" },
+      svg.label(t.value)))
+    axes:add(svg.el("text", { x = px, y = PT - 21, class = "ticklabel2", ["text-anchor"] = "middle" },
+      svg.label(t.value * 2)))
+  end
+  axes:add(svg.el("text", { x = PL - 9, y = PT - 8, class = "ticklabel2", ["text-anchor"] = "end" }, "FP16 TFLOPS"))
+  axes:add(svg.el("text", { x = PL - 9, y = PT - 21, class = "ticklabel2", ["text-anchor"] = "end" }, "8-bit TOPS"))
+  axes:add(svg.el("text", { x = (PL + PR) / 2, y = PT - 38, class = "axisnote", ["text-anchor"] = "middle" },
+    "datasheet units (dense): TPP / 16 = FP16 TFLOPS, TPP / 8 = 8-bit TOPS (BIS example: 4,800 = 300 FP16 " ..
+    "TFLOPS = 600 INT8 TOPS)"))
+
+  local wx0, wy0, wx1, wy1 = x(D.x0), y(D.y1), x(D.x1), y(D.y0)
+  local lic_name = "licence required"
+  for _, srt in ipairs(sorted) do
+    if srt.c == "licence" then
+      lic_name = (srt.b.eccn and (tostring(srt.b.eccn) .. ": ") or "") .. "licence required"
+      break
+    end
+  end
+  if detail then
+    region_label(lic_name, PR - 8, IB[2] - 30, "end", "licence")
+    fixed[#fixed + 1] = { wx0 - 1, wy0 - 1, wx1 + 1, wy1 + 1 }
+  else
+    region_label(lic_name, PR - 8, PB - 14, "end", "licence")
+  end
+
+  -- main points (those in the detail window are labelled in the inset)
+  if detail then
+    for _, p in ipairs(pts) do
+      if p.g.tpp >= D.x0 and p.g.tpp <= D.x1 and p.g.pd >= D.y0 and p.g.pd <= D.y1 then p.no_label = true end
+    end
+  end
+  local obstacles = {}
+  for _, b in ipairs(fixed) do obstacles[#obstacles + 1] = { box = b } end
+  local layer = svg.el("g", { class = "points" })
+  doc:add(layer)
+  local connector = detail and { wx1, wy1, IB[1], IB[2] } or nil
+  local crowded = draw_points(layer, pts, obstacles, B, rule_id, "pt-", 10.5, { connector })
+
+  if detail then
+    local ix = svg.log_scale(D.x0, D.x1, IB[1], IB[3])
+    local iy = svg.log_scale(D.y0, D.y1, IB[4], IB[2])
+    local inset = svg.el("g", { class = "detail" })
+    doc:add(inset)
+    -- window in the main plot, connectors to the inset
+    inset:add(svg.el("rect", { x = wx0, y = wy0, width = wx1 - wx0, height = wy1 - wy0, fill = "none",
+      stroke = "#333", ["stroke-width"] = 1, ["stroke-dasharray"] = "3 2" }))
+    inset:add(svg.el("line", { x1 = wx1, y1 = wy1, x2 = IB[1], y2 = IB[2], class = "leader" }))
+    local iclip = doc:clip_rect("detail-clip", IB[1], IB[2], IB[3] - IB[1], IB[4] - IB[2])
+    local ireg = svg.el("g", { ["clip-path"] = iclip })
+    inset:add(svg.el("rect", { x = IB[1] - 3, y = IB[2] - 3, width = IB[3] - IB[1] + 6, height = IB[4] - IB[2] + 6,
+      fill = "#ffffff", stroke = "#333", ["stroke-width"] = 1 }))
+    inset:add(ireg)
+    draw_regions(ireg, sorted, ix, iy, IB, false)
+    local igrid = svg.el("g", { ["clip-path"] = iclip })
+    inset:add(igrid)
+    local iobst = {}
+    for _, v in ipairs({ 4000, 5000, 6000, 7000 }) do
+      igrid:add(svg.el("line", { x1 = ix(v), y1 = IB[2], x2 = ix(v), y2 = IB[4], class = "grid" }))
+      if v < D.x1 then
+        inset:add(svg.el("text", { x = ix(v) + 2, y = IB[4] - 3, class = "ticklabel2" }, svg.label(v)))
+        iobst[#iobst + 1] = { ix(v) + 1, IB[4] - 12, ix(v) + 3 + svg.text_width(svg.label(v), 9.5), IB[4] }
+      end
+    end
+    for _, v in ipairs({ 4, 5, 6, 8, 10 }) do
+      igrid:add(svg.el("line", { x1 = IB[1], y1 = iy(v), x2 = IB[3], y2 = iy(v), class = "grid" }))
+      inset:add(svg.el("text", { x = IB[1] + 3, y = iy(v) - 2, class = "ticklabel2" }, svg.label(v)))
+      iobst[#iobst + 1] = { IB[1] + 2, iy(v) - 11, IB[1] + 4 + svg.text_width(svg.label(v), 9.5), iy(v) }
+    end
+    igrid:add(svg.el("line", { x1 = ix(4800), y1 = IB[2], x2 = ix(4800), y2 = IB[4], class = "guide" }))
+    igrid:add(svg.el("line", { x1 = IB[1], y1 = iy(5.92), x2 = IB[3], y2 = iy(5.92), class = "guide" }))
+    local cap = ("detail: TPP %s-%s, PD %s-%s"):format(svg.label(D.x0), svg.label(D.x1), svg.label(D.y0),
+      svg.label(D.y1))
+    inset:add(svg.el("text", { x = IB[3] - 4, y = IB[2] + 12, class = "legend-small", ["text-anchor"] = "end",
+      ["font-weight"] = "bold" }, cap))
+    local cw = svg.text_width(cap, 9.5, true)
+    iobst[#iobst + 1] = { IB[3] - 6 - cw, IB[2] + 1, IB[3], IB[2] + 15 }
+    local ipts = layout_points(groups, ix, iy, IB, 5)
+    local iobstacles = {}
+    for _, b in ipairs(iobst) do iobstacles[#iobstacles + 1] = { box = b } end
+    crowded = crowded + draw_points(inset, ipts, iobstacles, IB, rule_id, "detail-", 10)
+  end
+
+  -- legend panel
+  local LX, LY, LW = 834, PT - 2, W - 834 - 10
+  local legend = svg.el("g", { class = "legend-panel" })
+  doc:add(legend)
+  local ly = LY + 18
+  local panel = svg.el("rect", { x = LX, y = LY, width = LW, height = 10, rx = 4, class = "panel" })
+  legend:add(panel)
+  local function ltitle(t)
+    legend:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, t))
+    ly = ly + 16
+  end
+  local function lrow(draw, text)
+    draw(LX + 18, ly - 4)
+    local lines = wrap_px(text, LW - 44, 10.5)
+    for i, line in ipairs(lines) do
+      legend:add(svg.el("text", { x = LX + 34, y = ly + (i - 1) * 12, class = "legend" }, line))
+    end
+    ly = ly + 12 * #lines + 5
+  end
+  ltitle("Regions (datacenter items)")
+  local is_3a090 = false
+  for _, srt in ipairs(sorted) do
+    if srt.b.eccn and tostring(srt.b.eccn):find("^[34]A090") then is_3a090 = true end
+  end
+  local GENERIC = { licence = "licence required under this version", nac = "licence exception possible",
+    none = "not covered by this version's TPP/PD tests" }
+  for _, c in ipairs({ "licence", "nac", "none" }) do
+    lrow(function(px, py)
+      legend:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, class = "region-" .. c,
+        stroke = "#888", ["stroke-width"] = 0.5 }))
+      if c == "licence" then
+        legend:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, fill = "url(#hatch-licence)" }))
+      end
+    end, is_3a090 and M.CLASSES[c].label or GENERIC[c])
+  end
+  ly = ly + 4
+  ltitle("Chips: colour = outcome")
+  for _, c in ipairs({ "licence", "nac", "none" }) do
+    lrow(function(px, py) legend:add(svg.marker("circle", px, py, 5, { class = "pt pt-" .. c })) end,
+      ({ licence = "licence required", nac = "NAC/ACA-eligible", none = "not controlled" })[c])
+  end
+  ly = ly + 4
+  ltitle("Chips: shape = market")
+  for _, mk in ipairs({ "global", "china-sku", "prc", "consumer" }) do
+    lrow(function(px, py) legend:add(svg.marker(M.SHAPES[mk], px, py, 5, { class = "pt", fill = "#ffffff" })) end,
+      M.MARKET_LABELS[mk])
+  end
+  lrow(function(px, py)
+    legend:add(svg.marker("circle", px, py, 7.5, { class = "pt", fill = "#777777" }))
+    legend:add(svg.el("text", { x = px, y = py + 3.2, class = "count", ["text-anchor"] = "middle" }, "3"))
+  end, "identical TPP and PD: one marker, count inside")
+  if next(highlight) then
+    lrow(function(px, py) legend:add(svg.marker("star", px, py, 4, { class = "highlight" })) end, "highlighted chip")
+  end
+  ly = ly + 4
+  ltitle("Lines")
+  lrow(function(px, py)
+    legend:add(svg.el("line", { x1 = px - 10, y1 = py, x2 = px + 10, y2 = py, class = "guide" }))
+  end,
+    "3A090 thresholds (TPP, PD)")
+  lrow(function(px, py)
+    legend:add(svg.el("line", { x1 = px - 10, y1 = py, x2 = px + 10, y2 = py, class = "guide-2026" }))
+  end, "TPP 21,000: China/Macau review line of 91 FR 1684 (with DRAM < 6,500 GB/s)")
+  lrow(function(px, py)
+    legend:add(svg.el("line", { x1 = px - 10, y1 = py + 5, x2 = px + 10, y2 = py - 5, class = "iso" }))
+  end, "constant die area: PD = TPP / area")
+  -- entries do not break across lines: spaces inside an entry are no-break spaces
+  local function keep(list)
+    local out = {}
+    for i, e in ipairs(list) do out[i] = e:gsub(" ", "\194\160") end
+    return out
+  end
+  local notes = {}
+  if #unknown_pd > 0 then
+    notes[#notes + 1] = "PD unknown (no applicable die area), not plotted: " .. table.concat(keep(unknown_pd), ", ") .. "."
+  end
+  if #unknown_tpp > 0 then
+    notes[#notes + 1] = "TPP unknown, not plotted: " .. table.concat(keep(unknown_tpp), ", ") .. "."
+  end
+  if #outside > 0 then notes[#notes + 1] = "Outside the axes: " .. table.concat(keep(outside), ", ") .. "." end
+  if #notes > 0 then
+    ly = ly + 4
+    ltitle("Not on the chart")
+    for _, n in ipairs(notes) do
+      for _, line in ipairs(wrap_px(n, LW - 20, 9.5)) do
+        legend:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-small" }, line))
+        ly = ly + 11.5
+      end
+      ly = ly + 4
+    end
+  end
+  panel.attrs.height = ly - LY
+
+  -- footnote
+  local foot = {
+    ("Rule version %s (%s)%s; as of %s; %s."):format(rule_id, meta.status or "status unknown",
+      meta.hash and (", rule-file hash " .. tostring(meta.hash):sub(1, 12)) or "", as_of, meta.source or ""),
+    "Sources: 3A090.a/.b thresholds of 88 FR 73458 (in force; unchanged in the eCFR of 2026-07-23) [secondary]; " ..
+      "TPP 21,000 line of 91 FR 1684 [primary]; chip figures from tpp's database with provenance (vendor " ..
+      "datasheets, reported and derived figures: 'tpp show CHIP'). " ..
+      (meta.engine and meta.version and not opts.boxes and "Points are coloured by the rule engine's " ..
+        "classification of each chip; " or "Points are coloured by the boxes they fall in; ") ..
+      "not-datacenter chips follow Note 2 (outside 3A090 below TPP 4,800, NAC/ACA-eligible above). " ..
+      "Labels: short name and TPP.",
+  }
+  if #off_axis > 0 then
+    foot[#foot + 1] = "Not drawn as regions (they test metrics off these axes, so a chip anywhere on the map may " ..
+      "meet them): " .. table.concat(off_axis, "; ") .. "."
+  end
+  foot[#foot + 1] = M.DISCLAIMER
+  local fy = math.max(PB + 66, ly + 16)
+  for _, para in ipairs(foot) do
+    for _, line in ipairs(wrap_px(para, W - PL - 20, 9.5)) do
+      doc:add(svg.el("text", { x = PL, y = fy, class = "foot" }, line))
+      fy = fy + 12
+    end
+  end
+  doc:resize(W, math.ceil(fy + 6))
+
+  local json = require "tpp.json"
+  local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, fallback = meta.fallback or false,
+    plotted = json.array {}, unknown_pd = json.array(unknown_pd), unknown_tpp = json.array(unknown_tpp),
+    outside = json.array(outside),
+    crowded_labels = crowded, source = meta.source, detail = detail, off_axis = json.array(off_axis),
+    engine_vs_boxes_disagree = json.array(disagree) }
+  for _, g in ipairs(groups) do
+    for _, mbr in ipairs(g.members) do
+      info.plotted[#info.plotted + 1] = { id = mbr.id, name = mbr.name, tpp = g.tpp, pd = g.pd, class = mbr.cls,
+        clause = mbr.box and mbr.box.clause or nil, market = mbr.market, group_size = #g.members }
+    end
+  end
+  return doc:render(), info
+end
+
+-- ------------------------------------------------- shared chart pieces ----
+
+-- 3A090 class of a chip under the boxes; with PD unknown the class is used
+-- only when every PD gives the same answer (TPP >= 4,800 or < 1,600).
+local function class_3a090(c, boxes_dc, boxes_ndc)
+  local m = c:metrics()
+  if m.tpp == nil then return "unknown" end
+  local boxes = c.data.datacenter == false and boxes_ndc or boxes_dc
+  if m.pd then return (M.classify_point(boxes, m.tpp, m.pd)) end
+  local lo = M.classify_point(boxes, m.tpp, 1e-9)
+  local hi = M.classify_point(boxes, m.tpp, 1e9)
+  if lo == hi then return lo end
+  return "unknown"
+end
+M.class_3a090 = class_3a090
+
+local function new_doc(W, H, title, desc)
+  local doc = svg.document { width = W, height = H, css = CSS, background = "#ffffff", title = title, desc = desc }
+  doc:def(svg.el("pattern", { id = "hatch-licence", width = 7, height = 7, patternUnits = "userSpaceOnUse",
+    patternTransform = "rotate(45)" }, { svg.el("line", { x1 = 0, y1 = 0, x2 = 0, y2 = 7, class = "hatch" }) }))
+  return doc
+end
+
+-- Axis ticks, labels and titles for a plot box B with scales xs, ys.
+local function draw_axes(doc, B, xs, ys, xticks, yticks, xtitle, ytitle, xfmt, yfmt)
+  local axes = svg.el("g", { class = "axes" })
+  doc:add(axes)
+  local grid = svg.el("g", { class = "grid-lines" })
+  doc:add(grid)
+  for _, t in ipairs(xticks) do
+    local px = xs(t.value)
+    grid:add(svg.el("line", { x1 = px, y1 = B[2], x2 = px, y2 = B[4], class = t.major and "grid-major" or "grid" }))
+    axes:add(svg.el("line", { x1 = px, y1 = B[4], x2 = px, y2 = B[4] + 5, class = "tick" }))
+    axes:add(svg.el("text", { x = px, y = B[4] + 17, class = "ticklabel", ["text-anchor"] = "middle" },
+      (xfmt or svg.label)(t.value)))
+  end
+  for _, t in ipairs(yticks) do
+    local py = ys(t.value)
+    grid:add(svg.el("line", { x1 = B[1], y1 = py, x2 = B[3], y2 = py, class = t.major and "grid-major" or "grid" }))
+    axes:add(svg.el("line", { x1 = B[1] - 5, y1 = py, x2 = B[1], y2 = py, class = "tick" }))
+    axes:add(svg.el("text", { x = B[1] - 8, y = py + 3.5, class = "ticklabel", ["text-anchor"] = "end" },
+      (yfmt or svg.label)(t.value)))
+  end
+  axes:add(svg.el("text", { x = (B[1] + B[3]) / 2, y = B[4] + 38, class = "axistitle", ["text-anchor"] = "middle" },
+    xtitle))
+  local ymid = (B[2] + B[4]) / 2
+  local yx = B[1] - 52
+  axes:add(svg.el("text", { x = yx, y = ymid, class = "axistitle", ["text-anchor"] = "middle",
+    transform = ("rotate(-90 %s %s)"):format(svg.num(yx), svg.num(ymid)) }, ytitle))
+  return grid
+end
+
+local function add_footnote(doc, x0, y0, width, paras)
+  local fy = y0
+  for _, para in ipairs(paras) do
+    for _, line in ipairs(wrap_px(para, width, 9.5)) do
+      doc:add(svg.el("text", { x = x0, y = fy, class = "foot" }, line))
+      fy = fy + 12
+    end
+  end
+  return fy
+end
+
+-- A one-line legend: items { draw = function(x, y), text = "..." } laid left to right, wrapping.
+local function legend_row(doc, x0, y0, width, items)
+  local x, y = x0, y0
+  for _, it in ipairs(items) do
+    local w = 26 + svg.text_width(it.text, 10.5) + 16
+    if x + w > x0 + width and x > x0 then x, y = x0, y + 18 end
+    it.draw(x + 10, y - 4)
+    doc:add(svg.el("text", { x = x + 24, y = y, class = "legend" }, it.text))
+    x = x + w
+  end
+  return y + 18
+end
+
+local function swatch(doc, cls)
+  return function(px, py)
+    doc:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, class = "region-" .. cls,
+      stroke = "#888", ["stroke-width"] = 0.5 }))
+    if cls == "licence" then
+      doc:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, fill = "url(#hatch-licence)" }))
+    end
+  end
+end
+
+local function dot(doc, cls, shape)
+  return function(px, py) doc:add(svg.marker(shape or "circle", px, py, 5, { class = "pt pt-" .. cls })) end
+end
+
+local function shape_items(doc)
+  local items = {}
+  for _, mk in ipairs({ "global", "china-sku", "prc", "consumer" }) do
+    items[#items + 1] = { draw = function(px, py)
+      doc:add(svg.marker(M.SHAPES[mk], px, py, 5, { class = "pt", fill = "#ffffff" }))
+    end, text = M.MARKET_LABELS[mk] }
+  end
+  items[#items + 1] = { draw = function(px, py)
+    doc:add(svg.marker("circle", px, py, 7.5, { class = "pt", fill = "#777777" }))
+    doc:add(svg.el("text", { x = px, y = py + 3.2, class = "count", ["text-anchor"] = "middle" }, "2"))
+  end, text = "identical coordinates grouped" }
+  return items
+end
+
+-- Group chips at identical (xv, yv).
+local function group_by(list)
+  local groups, by_key = {}, {}
+  for _, e in ipairs(list) do
+    local key = ("%.6g|%.6g"):format(e.xv, e.yv)
+    local g = by_key[key]
+    if not g then
+      g = { xv = e.xv, yv = e.yv, members = {}, classes = {}, tpp = e.m.tpp, pd = e.m.pd }
+      by_key[key] = g
+      groups[#groups + 1] = g
+    end
+    g.members[#g.members + 1] = e
+    g.classes[e.cls] = true
+  end
+  return groups
+end
+
+-- ---------------------------------------------------------- bandwidth ----
+
+-- April-2025 letter criteria as written in the GAIN AI Act and AI OVERWATCH
+-- Act texts (RULES.md §7.1, §12 item 3): numbers confirmed only in the bills.
+M.LETTER = { dram = 1400, interconnect = 1100, sum = 1700 }
+-- 91 FR 1684 China/Macau review line (RULES.md §7.3).
+M.REVIEW = { tpp = 21000, dram = 6500 }
+-- Proclamation 11002 tariff bands (RULES.md §7.3): first [secondary], second [reported].
+M.TARIFF_BANDS = {
+  { tpp = { 14000, 17500 }, dram = { 4500, 5000 }, tag = "secondary" },
+  { tpp = { 20800, 21100 }, dram = { 5800, 6200 }, tag = "reported" },
+}
+
+--- Class of a point under the letter criteria: "licence" (criteria met),
+-- "none" (inside the no-licence polygon) or "unknown".
+function M.letter_class(dram, ic)
+  local L = M.LETTER
+  if (dram and dram >= L.dram) or (ic and ic >= L.interconnect) or (dram and ic and dram + ic >= L.sum) then
+    return "licence"
+  end
+  if dram and ic then return "none" end
+  return "unknown"
+end
+
+--- tpp.chart.bandwidth(opts) -> svg text, info. Two panels: the April-2025
+-- letter criteria (DRAM x interconnect bandwidth, reported-only) and the
+-- January-2026 China/Macau review line (TPP x DRAM bandwidth, 91 FR 1684).
+-- opts: as_of, rules (for the 3A090 status in panel B), chips, highlight.
+function M.bandwidth(opts)
+  opts = opts or {}
+  local as_of = opts.as_of or dest.today()
+  local okd, msg = dest.check_date(as_of)
+  if not okd then error("tpp chart: --as-of: " .. msg, 0) end
+  local boxes_dc, boxes_ndc, meta = M.boxes(opts.rules, as_of, "tpp", "pd")
+  local rule_id = meta.id
+  local W = 1200
+  local A = { 96, 112, 560, 552 }   -- panel A plot box
+  local Bp = { 700, 112, 1164, 552 } -- panel B plot box
+  local doc = new_doc(W, 800,
+    ("Bandwidth rule maps: April-2025 letter criteria and the January-2026 China review line, as of %s"):format(as_of),
+    ("tpp chart bandwidth. Panel A: DRAM x interconnect bandwidth (GB/s, linear) with the criteria attributed to " ..
+     "the April-2025 'is informed' letters (H20, MI308): licence for China incl. Hong Kong/Macau, D:5 and entities " ..
+     "headquartered there if DRAM >= 1,400, interconnect >= 1,100 or their sum >= 1,700 GB/s; numbers from the " ..
+     "GAIN AI Act / AI OVERWATCH Act texts; reported-only, not confirmed as the letters' criteria. Panel B: TPP " ..
+     "(log) x total DRAM bandwidth (TB/s) with the 91 FR 1684 box (TPP < 21,000 and < 6.5 TB/s: case-by-case " ..
+     "for exports from the US to China/Macau) and the Proclamation 11002 tariff bands. 3A090 status under %s. " ..
+     "As of %s. %s"):format(rule_id, as_of, M.DISCLAIMER))
+  doc:add(svg.el("text", { x = A[1] - 56, y = 30, class = "title" },
+    "Bandwidth lines: the April-2025 letters and the January-2026 China review policy"))
+  doc:add(svg.el("text", { x = A[1] - 56, y = 49, class = "subtitle" },
+    ("Chips from tpp's database; 3A090 status under %s (%s); as of %s."):format(rule_id, meta.status or "?", as_of)))
+
+  local chips = resolve_chips(opts.chips)
+  local highlight = {}
+  for _, c in ipairs(resolve_chips(opts.highlight or {})) do highlight[c.data.id or c.data.name] = true end
+  local ea, eb, missing_a, missing_b = {}, {}, {}, {}
+  for _, c in ipairs(chips) do
+    local m = c:metrics()
+    local id = c.data.id or c.data.name or "chip"
+    local base = { chip = c, id = id, name = M.short_name(c), market = market_of(c), m = m, highlight = highlight[id] }
+    local dram, ic = m.mem_bw_gbs, m.interconnect_gbs
+    if dram and ic then
+      local e = {}
+      for k, v in pairs(base) do e[k] = v end
+      e.xv, e.yv, e.cls = dram, ic, M.letter_class(dram, ic)
+      ea[#ea + 1] = e
+    else
+      missing_a[#missing_a + 1] = base.name
+    end
+    if m.tpp and dram then
+      local e = {}
+      for k, v in pairs(base) do e[k] = v end
+      local c3 = class_3a090(c, boxes_dc, boxes_ndc)
+      e.xv, e.yv = m.tpp, dram / 1000
+      if c3 == "none" then e.cls = "none"
+      elseif c3 == "unknown" then e.cls = "unknown"
+      elseif m.tpp < M.REVIEW.tpp and dram < M.REVIEW.dram then e.cls = "nac"
+      else e.cls = "licence" end
+      e.c3 = c3
+      eb[#eb + 1] = e
+    else
+      missing_b[#missing_b + 1] = base.name
+    end
+  end
+  table.sort(missing_a)
+  table.sort(missing_b)
+
+  -- panel A
+  -- log-log, so the many small parts near the origin stay apart
+  local ax = svg.log_scale(200, 10000, A[1], A[3])
+  local ay = svg.log_scale(40, 3000, A[4], A[2])
+  local clipA = doc:clip_rect("clip-a", A[1], A[2], A[3] - A[1], A[4] - A[2])
+  local regA = svg.el("g", { ["clip-path"] = clipA })
+  doc:add(regA)
+  regA:add(svg.el("rect", { x = A[1], y = A[2], width = A[3] - A[1], height = A[4] - A[2], class = "region-licence" },
+    { svg.el("title", nil, "licence per the letter criteria (reported-only) for China/D:5 destinations " ..
+      "and entities headquartered there") }))
+  regA:add(svg.el("rect", { x = A[1], y = A[2], width = A[3] - A[1], height = A[4] - A[2],
+    fill = "url(#hatch-licence)" }))
+  local L = M.LETTER
+  -- the no-licence polygon; its sum edge (DRAM + interconnect = 1,700) is a curve on log axes
+  local poly = { { ax(200), ay(40) }, { ax(L.dram), ay(40) } }
+  local sum_edge = {}
+  for k = 0, 40 do
+    local d = L.dram - (L.dram - (L.sum - L.interconnect)) * k / 40
+    sum_edge[#sum_edge + 1] = { ax(d), ay(L.sum - d) }
+    poly[#poly + 1] = { ax(d), ay(L.sum - d) }
+  end
+  poly[#poly + 1] = { ax(200), ay(L.interconnect) }
+  regA:add(svg.el("path", { d = svg.path(poly, true), class = "region-none", stroke = "#0072B2",
+    ["stroke-width"] = 1.2 }, { svg.el("title", nil, "no licence under the letter criteria: DRAM < 1,400 and " ..
+      "interconnect < 1,100 and DRAM + interconnect < 1,700 GB/s") }))
+  draw_axes(doc, A, ax, ay, ax.ticks(), ay.ticks(), "DRAM (memory) bandwidth, GB/s (log)",
+    "interconnect (I/O) bandwidth, GB/s (log)")
+  local gA = svg.el("g", { class = "guides" })
+  doc:add(gA)
+  gA:add(svg.el("line", { x1 = ax(L.dram), y1 = A[2], x2 = ax(L.dram), y2 = A[4], class = "guide" }))
+  gA:add(svg.el("line", { x1 = A[1], y1 = ay(L.interconnect), x2 = A[3], y2 = ay(L.interconnect), class = "guide" }))
+  gA:add(svg.el("path", { d = svg.path(sum_edge), class = "guide" }))
+  local fixedA = {}
+  local function glabel(text, x, y, rot, anchor)
+    local attrs = { x = x, y = y, class = "guidelabel", ["text-anchor"] = anchor }
+    if rot then attrs.transform = ("rotate(%s %s %s)"):format(svg.num(rot), svg.num(x), svg.num(y)) end
+    doc:add(svg.el("text", attrs, text))
+    local w = svg.text_width(text, 10, true)
+    if rot then fixedA[#fixedA + 1] = { x - 12, y - w, x + 2, y + 2 }
+    else fixedA[#fixedA + 1] = { anchor == "end" and x - w or x, y - 11, anchor == "end" and x or x + w, y + 2 } end
+  end
+  glabel("DRAM 1,400 GB/s", ax(L.dram) - 4, A[2] + 8 + svg.text_width("DRAM 1,400 GB/s", 10, true), -90)
+  glabel("interconnect 1,100 GB/s", A[1] + 6, ay(L.interconnect) - 5, nil, "start")
+  glabel("DRAM + interconnect", A[1] + 6, ay(L.interconnect) + 14, nil, "start")
+  glabel("< 1,700 GB/s: no licence", A[1] + 6, ay(L.interconnect) + 27, nil, "start")
+  doc:add(svg.el("text", { x = A[1], y = A[2] - 10, class = "legend-title" },
+    "A. April-2025 'is informed' letters (reported-only criteria)"))
+  doc:add(svg.el("rect", { x = A[1], y = A[2], width = A[3] - A[1], height = A[4] - A[2], class = "frame" }))
+  local groupsA = group_by(ea)
+  local ptsA = layout_points(groupsA, ax, ay, A, 5)
+  local obstA = {}
+  for _, b in ipairs(fixedA) do obstA[#obstA + 1] = { box = b } end
+  local layerA = svg.el("g", { class = "points" })
+  doc:add(layerA)
+  local styleA = {
+    number = function() return nil end,
+    attrs = function(g) return { ["data-dram"] = svg.num(g.xv, 1), ["data-interconnect"] = svg.num(g.yv, 1) } end,
+    title = function(g)
+      local t = {}
+      for _, e in ipairs(g.members) do
+        t[#t + 1] = ("%s: DRAM %s GB/s, interconnect %s GB/s (sum %s): %s"):format(e.chip.data.name or e.name,
+          svg.label(e.xv), svg.label(e.yv), svg.label(e.xv + e.yv),
+          e.cls == "licence" and "meets the letter criteria" or "below the letter criteria")
+      end
+      return table.concat(t, "\n")
+    end,
+  }
+  local crowded = draw_points(layerA, ptsA, obstA, A, rule_id, "a-", 10, nil, styleA)
+
+  -- panel B
+  local bx = svg.log_scale(1000, 100000, Bp[1], Bp[3])
+  local by = svg.log_scale(0.2, 10, Bp[4], Bp[2])
+  local clipB = doc:clip_rect("clip-b", Bp[1], Bp[2], Bp[3] - Bp[1], Bp[4] - Bp[2])
+  local regB = svg.el("g", { ["clip-path"] = clipB })
+  doc:add(regB)
+  regB:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2],
+    class = "region-licence" }, { svg.el("title", nil, "presumption of denial (91 FR 1684)") }))
+  regB:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2],
+    fill = "url(#hatch-licence)" }))
+  local R = M.REVIEW
+  regB:add(svg.el("rect", { x = Bp[1], y = by(R.dram / 1000), width = bx(R.tpp) - Bp[1],
+    height = Bp[4] - by(R.dram / 1000), class = "region-nac" },
+    { svg.el("title", nil, "case-by-case review for exports from the US to China/Macau: TPP < 21,000 and total " ..
+      "DRAM bandwidth < 6,500 GB/s, with conditions (91 FR 1684)") }))
+  for i, band in ipairs(M.TARIFF_BANDS) do
+    local x0, x1 = bx(band.tpp[1]), bx(band.tpp[2])
+    local y0, y1 = by(band.dram[2] / 1000), by(band.dram[1] / 1000)
+    regB:add(svg.el("rect", { x = x0, y = y0, width = math.max(x1 - x0, 1.5), height = y1 - y0, fill = "none",
+      stroke = "#7b3294", ["stroke-width"] = 1.4 }, { svg.el("title", nil, ("Proclamation 11002 25 %% import " ..
+      "duty band %d: TPP %s-%s and DRAM %s-%s GB/s [%s]"):format(i, svg.label(band.tpp[1]), svg.label(band.tpp[2]),
+      svg.label(band.dram[1]), svg.label(band.dram[2]), band.tag)) }))
+  end
+  draw_axes(doc, Bp, bx, by, bx.ticks(), by.ticks(), "TPP (log)", "total DRAM bandwidth, TB/s (log)")
+  local gB = svg.el("g", { class = "guides" })
+  doc:add(gB)
+  gB:add(svg.el("line", { x1 = bx(R.tpp), y1 = Bp[2], x2 = bx(R.tpp), y2 = Bp[4], class = "guide-2026" }))
+  gB:add(svg.el("line", { x1 = Bp[1], y1 = by(R.dram / 1000), x2 = Bp[3], y2 = by(R.dram / 1000),
+    class = "guide-2026" }))
+  local fixedB = {}
+  local t1 = "TPP 21,000"
+  doc:add(svg.el("text", { x = bx(R.tpp) + 4, y = Bp[4] - 8, class = "guidelabel-2026" }, t1))
+  fixedB[#fixedB + 1] = { bx(R.tpp) + 3, Bp[4] - 19, bx(R.tpp) + 6 + svg.text_width(t1, 10, true), Bp[4] - 5 }
+  local t2 = "6.5 TB/s"
+  doc:add(svg.el("text", { x = Bp[3] - 6, y = by(R.dram / 1000) - 5, class = "guidelabel-2026",
+    ["text-anchor"] = "end" }, t2))
+  fixedB[#fixedB + 1] = { Bp[3] - 8 - svg.text_width(t2, 10, true), by(R.dram / 1000) - 16, Bp[3] - 4,
+    by(R.dram / 1000) - 2 }
+  doc:add(svg.el("text", { x = Bp[1], y = Bp[2] - 10, class = "legend-title" },
+    "B. China/Macau licence review from 2026-01-15 (91 FR 1684)"))
+  doc:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2], class = "frame" }))
+  local groupsB = group_by(eb)
+  local ptsB = layout_points(groupsB, bx, by, Bp, 5)
+  local obstB = {}
+  for _, b in ipairs(fixedB) do obstB[#obstB + 1] = { box = b } end
+  local layerB = svg.el("g", { class = "points" })
+  doc:add(layerB)
+  local styleB = {
+    number = function() return nil end,
+    attrs = function(g) return { ["data-tpp"] = svg.num(g.xv, 1), ["data-dram-tbs"] = svg.num(g.yv, 3) } end,
+    title = function(g)
+      local t = {}
+      for _, e in ipairs(g.members) do
+        local status = ({ none = "not 3A090 under " .. rule_id .. ": no 3A090 licence needed",
+          unknown = "3A090 status undetermined (PD unknown)",
+          nac = "3A090; from the US to China/Macau: case-by-case (with conditions)",
+          licence = "3A090; China/Macau: presumption of denial" })[e.cls]
+        t[#t + 1] = ("%s: TPP %s, DRAM %s GB/s; %s"):format(e.chip.data.name or e.name, fmt_tpp(e.xv),
+          svg.label(e.m.mem_bw_gbs), status)
+      end
+      return table.concat(t, "\n")
+    end,
+  }
+  crowded = crowded + draw_points(layerB, ptsB, obstB, Bp, rule_id, "b-", 10, nil, styleB)
+
+  -- legend and footnote
+  local ly = legend_row(doc, A[1] - 56, A[4] + 66, W - A[1], {
+    { draw = swatch(doc, "licence"), text = "A: licence per the letter criteria; B: presumption of denial" },
+    { draw = swatch(doc, "nac"), text = "B: case-by-case (exports from the US)" },
+    { draw = swatch(doc, "none"), text = "A: below the letter criteria" },
+    { draw = function(px, py)
+      doc:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, fill = "none", stroke = "#7b3294",
+        ["stroke-width"] = 1.4 }))
+    end, text = "B: 25 % import-duty bands (Proclamation 11002)" },
+  })
+  ly = legend_row(doc, A[1] - 56, ly, W - A[1], {
+    { draw = dot(doc, "licence"), text = "A: meets the criteria / B: denial" },
+    { draw = dot(doc, "nac"), text = "B: case-by-case" },
+    { draw = dot(doc, "none"), text = "A: below / B: not 3A090" },
+    { draw = dot(doc, "unknown"), text = "undetermined" },
+  })
+  ly = legend_row(doc, A[1] - 56, ly, W - A[1], shape_items(doc))
+  local notes = {}
+  if #missing_a > 0 then
+    notes[#notes + 1] = "Not in panel A (DRAM or interconnect bandwidth unknown): " .. table.concat(missing_a, ", ") .. "."
+  end
+  if #missing_b > 0 then
+    notes[#notes + 1] = "Not in panel B (TPP or DRAM bandwidth unknown): " .. table.concat(missing_b, ", ") .. "."
+  end
+  notes[#notes + 1] = "Panel A numbers are the GAIN AI Act / AI OVERWATCH Act criteria; that they match the " ..
+    "April-2025 letters is unconfirmed (reported-only); the letters name the H20 and chips reaching its memory " ..
+    "bandwidth, interconnect bandwidth or a combination. Panel B: status under " .. rule_id .. " from the 3A090 " ..
+    "boxes; the review policy applies to licence applications for exports from the United States to China and " ..
+    "Macau (reexports and D:5/Macau-headquartered buyers elsewhere stay presumption of denial) [primary summary; " ..
+    "details secondary/reported]. Tariff bands: the first [secondary], the second [reported]."
+  notes[#notes + 1] = M.DISCLAIMER
+  local fy = add_footnote(doc, A[1] - 56, ly + 4, W - A[1] + 40, notes)
+  doc:resize(W, math.ceil(fy + 6))
+  local info = { chart = "bandwidth", rules = rule_id, as_of = as_of, crowded_labels = crowded,
+    panel_a = {}, panel_b = {}, missing_a = missing_a, missing_b = missing_b }
+  for _, e in ipairs(ea) do
+    info.panel_a[#info.panel_a + 1] = { id = e.id, dram_gbs = e.xv, interconnect_gbs = e.yv, class = e.cls }
+  end
+  for _, e in ipairs(eb) do
+    info.panel_b[#info.panel_b + 1] = { id = e.id, tpp = e.xv, dram_tbs = e.yv, class = e.cls }
+  end
+  info.plotted = info.panel_a
+  return doc:render(), info
+end
+
+-- ----------------------------------------------------------- timeline ----
+
+M.RULE_DATES = {
+  { date = "2022-10-07", label = "Oct-2022 rule (87 FR 62186)" },
+  { date = "2023-11-17", label = "Oct-2023 rule in force (88 FR 73458)" },
+  { date = "2025-01-13", label = "AI Diffusion (not enforced)" },
+  { date = "2025-04-09", label = "H20 letters (reported-only)" },
+  { date = "2026-01-15", label = "China review line (91 FR 1684)" },
+}
+
+local function year_frac(date)
+  local y, m, d = date:match("^(%d+)-(%d+)-(%d+)$")
+  return tonumber(y) + (tonumber(m) - 1) / 12 + (tonumber(d) - 1) / 365
+end
+
+--- tpp.chart.timeline(opts) -> svg text, info: release year x TPP (log)
+-- with the 1,600 / 4,800 / 21,000 lines and the rule dates; chips coloured
+-- by their 3A090 status under the rules in force on the as-of date.
+function M.timeline(opts)
+  opts = opts or {}
+  local as_of = opts.as_of or dest.today()
+  local okd, msg = dest.check_date(as_of)
+  if not okd then error("tpp chart: --as-of: " .. msg, 0) end
+  local boxes_dc, boxes_ndc, meta = M.boxes(opts.rules, as_of, "tpp", "pd")
+  local rule_id = meta.id
+  local W = 1120
+  local B = { 96, 136, 840, 620 }
+  local doc = new_doc(W, 800, ("Design-to-threshold timeline: release year x TPP, status under %s as of %s"):format(
+    rule_id, as_of), ("tpp chart timeline. x = release year (the database's year; points spread within the " ..
+    "year to stay apart), y = TPP (log). Lines: TPP 1,600, 4,800 (3A090) and 21,000 (91 FR 1684). Rule dates: " ..
+    "2022-10-07, 2023-11-17, 2025-01-13, 2025-04-09, 2026-01-15. Status under %s (%s) as of %s. %s"):format(
+    rule_id, meta.status or "?", as_of, M.DISCLAIMER))
+  doc:add(svg.el("text", { x = B[1] - 40, y = 30, class = "title" },
+    "Design to the threshold: AI chips by release year and TPP"))
+  doc:add(svg.el("text", { x = B[1] - 40, y = 49, class = "subtitle" },
+    ("Colour = 3A090 status under %s (%s) for datacenter items, Note 2 for consumer parts; as of %s."):format(
+      rule_id, meta.status or "?", as_of)))
+  local chips = resolve_chips(opts.chips)
+  local highlight = {}
+  for _, c in ipairs(resolve_chips(opts.highlight or {})) do highlight[c.data.id or c.data.name] = true end
+  local entries, missing = {}, {}
+  local by_year = {}
+  for _, c in ipairs(chips) do
+    local m = c:metrics()
+    local id = c.data.id or c.data.name or "chip"
+    if m.tpp and c.data.year then
+      local e = { chip = c, id = id, name = M.short_name(c), market = market_of(c), m = m, highlight = highlight[id],
+        cls = class_3a090(c, boxes_dc, boxes_ndc), year = c.data.year }
+      entries[#entries + 1] = e
+      by_year[e.year] = by_year[e.year] or {}
+      table.insert(by_year[e.year], e)
+    else
+      missing[#missing + 1] = M.short_name(c) .. (m.tpp and " (year unknown)" or " (TPP unknown)")
+    end
+  end
+  table.sort(missing)
+  -- spread each year's chips across the year by TPP order (deterministic)
+  for _, list in pairs(by_year) do
+    table.sort(list, function(a, b)
+      if a.m.tpp ~= b.m.tpp then return a.m.tpp < b.m.tpp end
+      return a.id < b.id
+    end)
+    for i, e in ipairs(list) do
+      e.xv = e.year + (i - 0.5) / #list * 0.8 + 0.1
+      e.yv = e.m.tpp
+    end
+  end
+  local x = svg.linear_scale(2018.5, 2027, B[1], B[3])
+  local y = svg.log_scale(200, 100000, B[4], B[2])
+  local clip = doc:clip_rect("plot-clip", B[1], B[2], B[3] - B[1], B[4] - B[2])
+  local bg = svg.el("g", { ["clip-path"] = clip })
+  doc:add(bg)
+  bg:add(svg.el("rect", { x = B[1], y = B[2], width = B[3] - B[1], height = B[4] - B[2], class = "region-none" }))
+  local xt = {}
+  for yr = 2019, 2027 do xt[#xt + 1] = { value = yr, major = true } end
+  draw_axes(doc, B, x, y, xt, y.ticks(), "release year (points spread within their year)", "TPP (log)",
+    function(v) return tostring(math.floor(v)) end)
+  local fixed = {}
+  local guides = svg.el("g", { class = "guides" })
+  doc:add(guides)
+  for _, g in ipairs({ { 1600, "TPP 1,600", "guide" }, { 4800, "TPP 4,800", "guide" },
+    { 21000, "TPP 21,000 (China review line)", "guide-2026" } }) do
+    local py = y(g[1])
+    guides:add(svg.el("line", { x1 = B[1], y1 = py, x2 = B[3], y2 = py, class = g[3] }))
+    doc:add(svg.el("text", { x = B[1] + 6, y = py - 4, class = g[3] == "guide" and "guidelabel" or "guidelabel-2026" },
+      g[2]))
+    fixed[#fixed + 1] = { B[1] + 5, py - 14, B[1] + 7 + svg.text_width(g[2], 10, true), py - 1 }
+  end
+  -- rule dates: lines through the plot, labels in rows above it (no row holds two that touch)
+  local rows = {}
+  for _, r in ipairs(M.RULE_DATES) do
+    local px = x(year_frac(r.date))
+    guides:add(svg.el("line", { x1 = px, y1 = B[2] - 4, x2 = px, y2 = B[4], class = "iso" },
+      { svg.el("title", nil, r.date .. ": " .. r.label) }))
+    local text = r.date .. " " .. r.label
+    local w = svg.text_width(text, 9.5)
+    local row = 1
+    while rows[row] and rows[row] > px - 4 do row = row + 1 end
+    rows[row] = px + w
+    local ty = B[2] - 8 - (row - 1) * 13
+    doc:add(svg.el("text", { x = px - 2, y = ty, class = "isolabel" }, text))
+    guides:add(svg.el("line", { x1 = px, y1 = ty + 2, x2 = px, y2 = B[2], class = "iso" }))
+  end
+  doc:add(svg.el("rect", { x = B[1], y = B[2], width = B[3] - B[1], height = B[4] - B[2], class = "frame" }))
+  local groups = group_by(entries)
+  local pts = layout_points(groups, x, y, B, 5)
+  local obst = {}
+  for _, b in ipairs(fixed) do obst[#obst + 1] = { box = b } end
+  local layer = svg.el("g", { class = "points" })
+  doc:add(layer)
+  local crowded = draw_points(layer, pts, obst, B, rule_id, "pt-", 10, nil, {
+    number = function() return nil end,
+    attrs = function(g) return { ["data-tpp"] = svg.num(g.yv, 1), ["data-year"] = g.members[1].year } end,
+    title = function(g)
+      local t = {}
+      for _, e in ipairs(g.members) do
+        t[#t + 1] = ("%s (%d): TPP %s; %s under %s"):format(e.chip.data.name or e.name, e.year, fmt_tpp(e.m.tpp),
+          ({ licence = "licence required", nac = "NAC/ACA-eligible", none = "not controlled",
+            unknown = "undetermined (PD unknown)" })[e.cls] or e.cls, rule_id)
+      end
+      return table.concat(t, "\n")
+    end,
+  })
+  -- legend panel at the right
+  local LX, LY, LW = 856, B[2], W - 856 - 10
+  local ly = LY + 18
+  local panel = svg.el("rect", { x = LX, y = LY, width = LW, height = 10, rx = 4, class = "panel" })
+  doc:add(panel)
+  local function lrow(draw, text)
+    draw(LX + 18, ly - 4)
+    local lines = wrap_px(text, LW - 44, 10.5)
+    for i, line in ipairs(lines) do
+      doc:add(svg.el("text", { x = LX + 34, y = ly + (i - 1) * 12, class = "legend" }, line))
+    end
+    ly = ly + 12 * #lines + 5
+  end
+  doc:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, "Status (colour)"))
+  ly = ly + 16
+  for _, c in ipairs({ "licence", "nac", "none", "unknown" }) do
+    lrow(dot(doc, c), ({ licence = "licence required", nac = "NAC/ACA-eligible", none = "not controlled",
+      unknown = "undetermined (PD unknown)" })[c])
+  end
+  ly = ly + 4
+  doc:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, "Market (shape)"))
+  ly = ly + 16
+  for _, it in ipairs(shape_items(doc)) do lrow(it.draw, it.text) end
+  panel.attrs.height = ly - LY
+  local notes = {}
+  if #missing > 0 then notes[#notes + 1] = "Not plotted: " .. table.concat(missing, ", ") .. "." end
+  notes[#notes + 1] = ("Status from the %s boxes (%s); chips with unknown PD between TPP 1,600 and 4,800 are " ..
+    "undetermined. Release years from tpp's chip database. China-specific SKUs (diamonds) sit just under the " ..
+    "line of the rule they were designed for."):format(rule_id, meta.fallback and "built-in fallback" or "rule engine")
+  notes[#notes + 1] = M.DISCLAIMER
+  local fy = add_footnote(doc, B[1] - 40, math.max(B[4] + 62, ly + 16), W - B[1], notes)
+  doc:resize(W, math.ceil(fy + 6))
+  local info = { chart = "timeline", rules = rule_id, as_of = as_of, crowded_labels = crowded, plotted = {},
+    missing = missing }
+  for _, e in ipairs(entries) do
+    info.plotted[#info.plotted + 1] = { id = e.id, year = e.year, tpp = e.m.tpp, class = e.cls }
+  end
+  return doc:render(), info
+end
+
+return M

@@ -1,0 +1,135 @@
+--- tpp compare A B ...: chips side by side: the regulated metrics, the rule
+-- outcome, and how fast each would serve an LLM. One table shows the gap the
+-- rules do not measure (TPP versus memory bandwidth).
+local tpp = require "tpp"
+local util = require "tpp.util"
+local cli = require "tpp.cli"
+
+local M = {
+  summary = "chips side by side: TPP, PD, bandwidth, H100e, rule outcome, LLM prefill and decode speed",
+  usage = "tpp compare CHIP CHIP [...] [--model NAME] [--precision P] [--batch B] [--rules ID] [--as-of DATE] [--json]",
+  help = "Ratios are relative to the first chip. The inference rows come from tpp's analytic\n" ..
+    "roofline model (see 'tpp infer --help'); the rule row from 'tpp classify'.",
+  options = {
+    model = { arg = "NAME", help = "LLM for the inference rows (default llama-3.1-8b)" },
+    precision = { arg = "P", help = "weight precision for the inference rows (default fp8)" },
+    batch = { arg = "B", help = "concurrent sequences (default 1)" },
+    rules = { arg = "ID", help = "rule version for the outcome row (default: in force on --as-of)" },
+    ["as-of"] = { arg = "DATE", help = "date for the rule version (default today)" },
+  },
+  min_args = 2,
+}
+
+local function fmt(v, decimals)
+  if v == nil then return "-" end
+  return util.fmt(v, decimals or 0)
+end
+
+local function ratio(v, base)
+  if v == nil or base == nil or base == 0 then return "" end
+  return (" (%.2fx)"):format(v / base)
+end
+
+function M.run(args)
+  local infer = require "tpp.infer"
+  local ok_rules, rules = pcall(require, "tpp.rules")
+  local model = args.model or "llama-3.1-8b"
+  local iopts = { precision = args.precision or "fp8", batch = cli.number(args, "batch", nil, "compare") }
+  local cols = {}
+  for i, name in ipairs(args) do
+    local c = tpp.chip(name)
+    local m = c:metrics()
+    local d = c.data
+    local col = {
+      id = d.id, name = d.name, vendor = d.vendor, year = d.year, datacenter = d.datacenter,
+      tpp = m.tpp, tpp_precision = m.tpp_precision, pd = m.pd,
+      fp16_tflops = m.h100e.fp16 and m.h100e.fp16 * tpp.H100E_BASES.fp16.reference,
+      int8_tops = m.h100e["8bit"] and m.h100e["8bit"] * tpp.H100E_BASES["8bit"].reference,
+      mem_bw_gbs = m.mem_bw_gbs, mem_gb = m.mem_gb, interconnect_gbs = m.interconnect_gbs,
+      h100e = { tpp = m.h100e.tpp, ["8bit"] = m.h100e["8bit"], fp16 = m.h100e.fp16 },
+    }
+    if ok_rules then
+      local r = rules.classify(c, { rules = args.rules, as_of = args["as-of"] })
+      col.rules = r.rules
+      col.status = r.status
+      col.eccn = r.eccn
+      col.outcome = r.outcome
+    end
+    local e = infer.estimate(c, model, iopts)
+    col.inference = { status = e.status, missing = e.missing, prefill_ms = e.prefill_ms, decode_ms = e.decode_ms,
+                      user_tokens_per_s = e.user_tokens_per_s, fits = e.fits, max_batch = e.max_batch }
+    cols[i] = col
+  end
+  local b = cols[1]
+  local rows = {
+    { "vendor", function(c) return c.vendor end },
+    { "year", function(c) return c.year and tostring(c.year) end },
+    { "designed for datacenters", function(c)
+      return c.datacenter == nil and "not stated" or (c.datacenter and "yes" or "no")
+    end },
+    { "TPP", function(c) return fmt(c.tpp) .. ratio(c.tpp, b.tpp) end },
+    { "  set by", function(c) return c.tpp_precision end },
+    { "performance density", function(c) return c.pd and fmt(c.pd, 2) or "-" end },
+    { "dense FP16 TFLOPS", function(c) return fmt(c.fp16_tflops, 1) .. ratio(c.fp16_tflops, b.fp16_tflops) end },
+    { "dense 8-bit TOPS", function(c) return fmt(c.int8_tops, 1) .. ratio(c.int8_tops, b.int8_tops) end },
+    { "memory bandwidth GB/s", function(c) return fmt(c.mem_bw_gbs) .. ratio(c.mem_bw_gbs, b.mem_bw_gbs) end },
+    { "memory GB", function(c) return fmt(c.mem_gb) end },
+    { "interconnect GB/s", function(c) return fmt(c.interconnect_gbs) end },
+    { "H100e (TPP)", function(c) return c.h100e.tpp and ("%.2f"):format(c.h100e.tpp) or "-" end },
+    { "H100e (8-bit OP/s)", function(c) return c.h100e["8bit"] and ("%.2f"):format(c.h100e["8bit"]) or "-" end },
+  }
+  if ok_rules then
+    rows[#rows + 1] = { "3A090 (" .. (b.rules or "?") .. ")", function(c)
+      return c.status == "controlled" and (c.eccn or "controlled") .. (c.outcome and c.outcome ~= "controlled" and
+        (" " .. c.outcome) or "") or c.status
+    end }
+  end
+  -- speed ratios: prefill time inverted, so that (2.00x) always means "twice as fast"
+  local function inf(key, decimals, faster_is_smaller)
+    return function(c)
+      local i, bi = c.inference, b.inference
+      if i.status ~= "estimated" then return "unknown" end
+      local r = ""
+      if bi.status == "estimated" then
+        r = faster_is_smaller and ratio(bi[key], i[key]) or ratio(i[key], bi[key])
+      end
+      return fmt(i[key], decimals) .. r
+    end
+  end
+  rows[#rows + 1] = { model .. " prefill ms (1,024 tok)", inf("prefill_ms", 1, true) }
+  rows[#rows + 1] = { model .. " decode tok/s per user", inf("user_tokens_per_s", 1) }
+  rows[#rows + 1] = { "  fits in memory", function(c)
+    local i = c.inference
+    if i.status ~= "estimated" then return "-" end
+    return i.fits and "yes" or (i.max_batch > 0 and ("batch <= " .. i.max_batch) or "no")
+  end }
+
+  local w0 = 0
+  for _, r in ipairs(rows) do w0 = math.max(w0, #r[1]) end
+  local widths, cells = {}, {}
+  for j, c in ipairs(cols) do
+    widths[j] = #c.id
+    cells[j] = {}
+    for i, r in ipairs(rows) do
+      local s = r[2](c) or "-"
+      cells[j][i] = s
+      widths[j] = math.max(widths[j], #s)
+    end
+  end
+  local lines = {}
+  local head = { ("%-" .. w0 .. "s"):format("") }
+  for j, c in ipairs(cols) do head[#head + 1] = ("%" .. widths[j] .. "s"):format(c.id) end
+  lines[1] = table.concat(head, "  ")
+  for i, r in ipairs(rows) do
+    local parts = { ("%-" .. w0 .. "s"):format(r[1]) }
+    for j in ipairs(cols) do parts[#parts + 1] = ("%" .. widths[j] .. "s"):format(cells[j][i]) end
+    lines[#lines + 1] = table.concat(parts, "  ")
+  end
+  local text = table.concat(lines, "\n") .. "\n\n" ..
+    "(x) = relative to the first chip; for speeds, 2.00x = twice as fast. Inference rows: analytic roofline " ..
+    "estimate,\n" .. iopts.precision .. " weights, batch " .. (iopts.batch or 1) ..
+    ", default efficiencies ('tpp infer --help'). " .. tpp.DISCLAIMER .. "\n"
+  return { chips = cols, model = model, precision = iopts.precision, disclaimer = tpp.DISCLAIMER }, text
+end
+
+return M
