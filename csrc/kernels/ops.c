@@ -123,7 +123,7 @@ void tpp_swiglu_f32(float *out, const float *gate, const float *up, int64_t n) {
 }
 
 /* first index of the maximum of x[n]; NaN never wins */
-int64_t tpp_argmax_f32(const float *x, int64_t n) {
+static int64_t argmax_scalar(const float *x, int64_t n) {
   int64_t i, best = 0;
   float mx = x[0];
   for (i = 1; i < n; i++)
@@ -132,6 +132,35 @@ int64_t tpp_argmax_f32(const float *x, int64_t n) {
       best = i;
     }
   return best;
+}
+
+#ifdef TPP_X86
+/* The maximum by lanes, then the first index holding it (NaN-free input;
+ * with a NaN anywhere the scalar rule decides). */
+__attribute__((target("avx512f"))) static int64_t argmax_avx512(const float *x, int64_t n) {
+  __m512 vmax = _mm512_set1_ps(-INFINITY);
+  __mmask16 nan = 0;
+  float mx;
+  int64_t i;
+  for (i = 0; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+    __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+    nan |= _mm512_mask_cmp_ps_mask(m, v, v, _CMP_UNORD_Q);
+    vmax = _mm512_mask_max_ps(vmax, m, vmax, v);
+  }
+  if (nan) return argmax_scalar(x, n);
+  mx = _mm512_reduce_max_ps(vmax);
+  for (i = 0; i < n; i++)
+    if (x[i] == mx) return i;
+  return 0;
+}
+#endif
+
+int64_t tpp_argmax_f32(const float *x, int64_t n) {
+#ifdef TPP_X86
+  if (tpp_isa_level() >= TPP_ISA_AVX512 && n >= 16) return argmax_avx512(x, n);
+#endif
+  return argmax_scalar(x, n);
 }
 
 /* cs[hs/2][2]: cos and sin of pos * theta^(-2i/hs), computed in double */

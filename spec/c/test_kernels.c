@@ -419,7 +419,17 @@ TAP_TEST(kernels_row_ops) {
 
   x[40] = 9.0f;
   x[60] = 9.0f;
-  TAP_INT(tpp_argmax_f32(x, N), 40, "argmax takes the first of equal maxima");
+  {
+    int levels[3], nl = isa_levels(levels), l;
+    for (l = 0; l < nl; l++) {
+      tpp_isa_set(levels[l]);
+      TAP_INT(tpp_argmax_f32(x, N), 40, "argmax on %s takes the first of equal maxima", tpp_isa_name(levels[l]));
+      x[70] = NAN;
+      TAP_INT(tpp_argmax_f32(x, N), 40, "  and never a NaN");
+      x[70] = 0.0f;
+    }
+    tpp_isa_set(-1);
+  }
 }
 
 TAP_TEST(kernels_rope) {
