@@ -131,6 +131,7 @@ enum { TPP_MAX_THREADS = 256, CHUNKS_PER_THREAD = 4 };
 enum { OFFERED = 0, CLAIMED = 1, WITHDRAWN = 2 }; /* ticket = generation * 4 + state */
 #define TPP_SPIN_SECONDS 2e-5   /* pure spinning after a job */
 #define TPP_YIELD_SECONDS 2e-4  /* then spinning with sched_yield, then sleep */
+#define TPP_CALLER_WAIT_SECONDS 2e-3 /* the caller waits for running chunks */
 
 typedef struct tpp_ticket {
   uint64_t value;
@@ -337,13 +338,20 @@ int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
       __atomic_sub_fetch(&p->active, 1, __ATOMIC_ACQ_REL);
   }
   if (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0) {
-    double start = tpp_now();
+    /* the workers left have claimed chunks and are running them: they finish
+     * within microseconds, and a futex wake-up costs more than that (tens of
+     * microseconds in a VM), so spin, and yield, well before sleeping */
+    double start = tpp_now(), now = start;
     int spins = 0;
     while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0) {
-      cpu_relax();
+      if (now - start < TPP_SPIN_SECONDS)
+        cpu_relax();
+      else
+        sched_yield();
       if (++spins == 32) {
         spins = 0;
-        if (tpp_now() - start > TPP_SPIN_SECONDS) {
+        now = tpp_now();
+        if (now - start > TPP_CALLER_WAIT_SECONDS) {
           pthread_mutex_lock(&p->mu);
           p->caller_waiting = 1;
           while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0)
