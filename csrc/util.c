@@ -128,11 +128,12 @@ double tpp_now(void) {
 
 #include <sched.h>
 
-enum { TPP_MAX_THREADS = 256, CHUNKS_PER_THREAD = 4 };
+enum { TPP_MAX_THREADS = 256, CHUNKS_PER_THREAD = 8 };
 enum { OFFERED = 0, CLAIMED = 1, WITHDRAWN = 2 }; /* ticket = generation * 4 + state */
 #define TPP_SPIN_SECONDS 2e-5   /* pure spinning after a job */
 #define TPP_YIELD_SECONDS 2e-4  /* then spinning with sched_yield, then sleep */
-#define TPP_CALLER_WAIT_SECONDS 2e-3 /* the caller waits for running chunks */
+#define TPP_CALLER_SPIN_SECONDS 2e-4 /* the caller spins for running chunks, */
+#define TPP_CALLER_WAIT_SECONDS 2e-3 /* then yields, then sleeps */
 
 typedef struct tpp_ticket {
   uint64_t value;
@@ -345,7 +346,7 @@ int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
     double start = tpp_now(), now = start;
     int spins = 0;
     while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0) {
-      if (now - start < TPP_SPIN_SECONDS)
+      if (now - start < TPP_CALLER_SPIN_SECONDS)
         cpu_relax();
       else
         sched_yield();
