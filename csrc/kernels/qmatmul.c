@@ -233,14 +233,23 @@ AVX512_TARGET static void qmv_avx512(const qmm_job *j, int64_t b0, int64_t b1) {
                        xp + 4 * s + 12);
         }
       } else {
+        /* high nibbles stay in place (r ^ lo = 16 * hi): one op instead of a
+         * shift and a mask; their sums are 16x and scaled back in float */
         for (s = 0; s < G / 8; s += 2) {
           __m512i r0 = _mm512_load_si512((const void *)(wp + s * 64));
           __m512i r1 = _mm512_load_si512((const void *)(wp + s * 64 + 64));
-          DPBUSD_BCAST(a0, _mm512_and_si512(r0, low4), xp + 8 * s);
-          DPBUSD_BCAST(a1, _mm512_and_si512(_mm512_srli_epi16(r0, 4), low4), xp + 8 * s + 4);
-          DPBUSD_BCAST(a2, _mm512_and_si512(r1, low4), xp + 8 * s + 8);
-          DPBUSD_BCAST(a3, _mm512_and_si512(_mm512_srli_epi16(r1, 4), low4), xp + 8 * s + 12);
+          __m512i l0 = _mm512_and_si512(r0, low4), l1 = _mm512_and_si512(r1, low4);
+          DPBUSD_BCAST(a0, l0, xp + 8 * s);
+          DPBUSD_BCAST(a1, _mm512_xor_si512(r0, l0), xp + 8 * s + 4);
+          DPBUSD_BCAST(a2, l1, xp + 8 * s + 8);
+          DPBUSD_BCAST(a3, _mm512_xor_si512(r1, l1), xp + 8 * s + 12);
         }
+        a0 = _mm512_add_epi32(a0, a2);
+        a1 = _mm512_add_epi32(a1, a3);
+        accf = _mm512_fmadd_ps(
+            _mm512_fmadd_ps(_mm512_cvtepi32_ps(a1), _mm512_set1_ps(1.0f / 16.0f), _mm512_cvtepi32_ps(a0)),
+            _mm512_mul_ps(_mm512_load_ps(sp), _mm512_set1_ps(x->scale[grp])), accf);
+        continue;
       }
       a0 = _mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3));
       accf = _mm512_fmadd_ps(_mm512_cvtepi32_ps(a0),
