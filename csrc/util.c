@@ -149,6 +149,14 @@ typedef struct tpp_ticket {
   char pad[56]; /* one cache line each: spinning workers do not share lines */
 } tpp_ticket;
 
+/* Worker w owns chunks [next, end) of each job and takes them in order;
+ * others take from its range only once their own is done. */
+typedef struct tpp_share {
+  int64_t next; /* atomic */
+  int64_t end;
+  char pad[48];
+} tpp_share;
+
 typedef struct tpp_pool {
   pthread_mutex_t mu;
   pthread_cond_t wake;      /* workers wait here for an offer */
@@ -162,15 +170,17 @@ typedef struct tpp_pool {
   tpp_range_fn fn;
   void *ctx;
   int64_t n, chunk, n_chunks;
-  int64_t next_chunk;       /* atomic */
+  int n_threads;            /* participants of the job */
+  int status_pad;
   int active;               /* offers not yet finished or withdrawn (atomic) */
   int status;               /* first failure (atomic) */
   tpp_ticket ticket[TPP_MAX_THREADS];
+  tpp_share share[TPP_MAX_THREADS];
 } tpp_pool;
 
 static tpp_pool g_pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-                          PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0,
-                          {{0, {0}}}};
+                          PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0,
+                          {{0, {0}}}, {{0, 0, {0}}}};
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -180,18 +190,27 @@ static inline void cpu_relax(void) {
 #endif
 }
 
+static void run_one(tpp_pool *p, int64_t c, int worker) {
+  int64_t begin = c * p->chunk;
+  int64_t end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
+  int st = p->fn(p->ctx, begin, end, worker);
+  if (st != TPP_OK) {
+    int ok = TPP_OK;
+    __atomic_compare_exchange_n(&p->status, &ok, st, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+  }
+}
+
+/* Own share first, in order (the same rows every time a region of this
+ * size runs, so a core's cache keeps its rows between decode steps), then
+ * whatever the others have not started. */
 static void run_chunks(tpp_pool *p, int worker) {
-  for (;;) {
-    int64_t c = __atomic_fetch_add(&p->next_chunk, 1, __ATOMIC_RELAXED);
-    int64_t begin, end;
-    int st;
-    if (c >= p->n_chunks) return;
-    begin = c * p->chunk;
-    end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
-    st = p->fn(p->ctx, begin, end, worker);
-    if (st != TPP_OK) {
-      int ok = TPP_OK;
-      __atomic_compare_exchange_n(&p->status, &ok, st, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+  int k;
+  for (k = 0; k < p->n_threads; k++) {
+    tpp_share *sh = &p->share[(worker + k) % p->n_threads];
+    for (;;) {
+      int64_t c = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
+      if (c >= sh->end) break;
+      run_one(p, c, worker);
     }
   }
 }
@@ -330,7 +349,11 @@ int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
   p->n = n;
   p->chunk = chunk;
   p->n_chunks = (n + chunk - 1) / chunk;
-  p->next_chunk = 0;
+  p->n_threads = nt;
+  for (t = 0; t < nt; t++) {
+    p->share[t].next = p->n_chunks * t / nt;
+    p->share[t].end = p->n_chunks * (t + 1) / nt;
+  }
   p->status = TPP_OK;
   p->active = nt - 1;
   p->generation++;
