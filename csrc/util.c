@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -339,4 +340,16 @@ void tpp_fill_f64(double *dst, int64_t n, double value) {
   int64_t i;
   if (!dst) return;
   for (i = 0; i < n; i++) dst[i] = value;
+}
+
+void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double unknown,
+                           uint64_t seed) {
+  uint64_t x = tpp_rng_from_seed(seed);
+  double llo = log(lo), lhi = log(hi);
+  int64_t i;
+  if (!dst) return;
+  for (i = 0; i < n; i++) {
+    double u1 = tpp_rng_f64(&x), u2 = tpp_rng_f64(&x);
+    dst[i] = u2 < unknown ? NAN : exp(llo + (lhi - llo) * u1);
+  }
 }
