@@ -25,7 +25,7 @@ WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS    ?= -O2 -g
 ALLCFLAGS = $(CFLAGS) -std=c99 -fPIC -pthread $(WARN) -Iinclude -Icsrc -I$(OPENBLAS_INCDIR)
 LIBFLAG   ?= -shared
-LDLIBS    = -L$(OPENBLAS_LIBDIR) -lopenblas -lpthread -lm
+LDLIBS    = -L$(OPENBLAS_LIBDIR) -lopenblas -lpthread -ldl -lm
 
 # Every core and glue source; the rockspec lists the same files (a spec checks).
 CORE_SRC  = $(sort $(wildcard csrc/*.c) $(wildcard csrc/kernels/*.c))

@@ -173,6 +173,46 @@ int tpp_bench_sgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gfl
   return TPP_OK;
 }
 
+int tpp_bench_sgemv(int64_t m, int64_t n, int64_t bytes, double seconds, double *gbs,
+                    tpp_error *err) {
+  float *a, *x, *y;
+  int64_t per = m * n, count, i, total;
+  double best = 0.0, t_end;
+  int reps = 0;
+  if (gemm_check(m, n, 1, err)) return TPP_E_ARG;
+  if (bytes < 0 || bytes > (INT64_C(1) << 40))
+    return tpp_fail(err, TPP_E_ARG, -1, -1, (double)bytes, "sgemv: %lld bytes: expected 0 .. 1 TiB",
+                    (long long)bytes);
+  count = bytes / (per * 4) + 1;
+  total = count * per;
+  a = (float *)tpp_alloc((size_t)total * 4);
+  x = (float *)tpp_alloc((size_t)n * 4);
+  y = (float *)tpp_alloc((size_t)m * 4);
+  if (!a || !x || !y) {
+    tpp_free(a);
+    tpp_free(x);
+    tpp_free(y);
+    return tpp_fail(err, TPP_E_NOMEM, -1, -1, NAN, "sgemv: out of memory");
+  }
+  for (i = 0; i < total; i++) a[i] = (float)((i % 11) - 5) * 0.01f;
+  for (i = 0; i < n; i++) x[i] = 1.0f;
+  t_end = tpp_now() + seconds;
+  do {
+    double t0 = tpp_now(), dt;
+    for (i = 0; i < count; i++)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)n, 1.0f, a + i * per, (int)n, x, 1, 0.0f,
+                  y, 1);
+    dt = tpp_now() - t0;
+    if (dt > 0 && (double)total * 4.0 / dt > best) best = (double)total * 4.0 / dt;
+    reps++;
+  } while (tpp_now() < t_end || reps < 2);
+  *gbs = best / 1e9;
+  tpp_free(a);
+  tpp_free(x);
+  tpp_free(y);
+  return TPP_OK;
+}
+
 int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
                     tpp_error *err) {
   double *a, *b, *c;

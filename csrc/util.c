@@ -1,9 +1,10 @@
 /*
  * util.c - errors, names, version, threads and the clock.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* dladdr, RTLD_NODELETE */
 #include "internal.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -235,8 +236,44 @@ static void *pool_worker(void *arg) {
   return NULL;
 }
 
+/* The workers run code of this shared object for the life of the process,
+ * so it must never be unmapped: Lua dlcloses C modules in lua_close, and a
+ * worker still spinning there would jump into freed memory. Re-opening the
+ * object with RTLD_NODELETE pins it (once, before the first worker). */
+static void pin_library(void) {
+#if defined(RTLD_NODELETE)
+  static int pinned = 0;
+  Dl_info info;
+  if (pinned) return;
+  pinned = 1;
+  if (dladdr((void *)(intptr_t)&pin_library, &info) && info.dli_fname)
+    (void)dlopen(info.dli_fname, RTLD_LAZY | RTLD_NODELETE);
+#endif
+}
+
+/* A forked child has none of the parent's workers: start from an empty pool. */
+static void pool_after_fork(void) {
+  pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+  int t;
+  g_pool.mu = mu;
+  g_pool.wake = cv;
+  g_pool.done = cv;
+  g_pool.n_workers = 0;
+  g_pool.sleepers = 0;
+  g_pool.caller_waiting = 0;
+  g_pool.busy = 0;
+  for (t = 0; t < TPP_MAX_THREADS; t++) g_pool.ticket[t].value = 0;
+}
+
 /* Start workers up to id want-1 (called under mu); returns the thread count. */
 static int pool_grow(tpp_pool *p, int want) {
+  static int registered = 0;
+  if (p->n_workers + 1 < want && !registered) {
+    registered = 1;
+    pin_library();
+    pthread_atfork(NULL, NULL, pool_after_fork);
+  }
   while (p->n_workers + 1 < want) {
     pthread_t tid;
     pthread_attr_t attr;

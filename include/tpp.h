@@ -773,6 +773,11 @@ int tpp_bench_membw(int64_t bytes, int32_t n_threads, double seconds, double *gb
  * GFLOP/s over repetitions lasting at least seconds. */
 int tpp_bench_sgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
                     tpp_error *err);
+/* Raw cblas_sgemv (row-major y = A x, A m x n), timed in C over a set of
+ * matrices totalling at least bytes (large: they stream from memory): best
+ * GB/s of matrix bytes read. */
+int tpp_bench_sgemv(int64_t m, int64_t n, int64_t bytes, double seconds, double *gbs,
+                    tpp_error *err);
 /* Raw cblas_dgemm, the same way. */
 int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
                     tpp_error *err);

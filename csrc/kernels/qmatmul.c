@@ -43,7 +43,7 @@ static inline int32_t load_i32(const int8_t *p) {
 
 /* ---- portable scalar path ---- */
 
-static void qmm_block_scalar(const qmm_job *j, int64_t b) {
+static void qmm_block_scalar(const qmm_job *j, int64_t b, int64_t t_begin, int64_t t_end) {
   const tpp_qgeom *g = j->g;
   const tpp_qact *x = j->x;
   const int64_t ng = g->n_groups, G = g->group;
@@ -53,7 +53,7 @@ static void qmm_block_scalar(const qmm_job *j, int64_t b) {
   const float *sb = j->scales + b * ng * QB;
   int64_t rows = g->rows - b * QB < QB ? g->rows - b * QB : QB;
   int64_t t, r, grp, c;
-  for (t = 0; t < x->m; t++) {
+  for (t = t_begin; t < t_end; t++) {
     const int8_t *xq = x->q + t * x->cols_padded;
     float out[QB];
     for (r = 0; r < QB; r++) out[r] = 0.0f;
@@ -119,16 +119,48 @@ static inline __attribute__((always_inline)) AVX512_TARGET void tile512(
   for (t = 0; t < NT; t++) accf[t] = _mm512_setzero_ps();
   for (grp = 0; grp < ng; grp++) {
     __m512i acc[TILE512];
+    const int8_t *xt[TILE512];
     const int8_t *xp = x->q + t0 * kp + grp * G;
     __m512 ws = _mm512_load_ps(sb + grp * QB);
 #pragma GCC unroll 8
     for (t = 0; t < NT; t++) acc[t] = _mm512_set1_epi32(offset * x->sum[(t0 + t) * ng + grp]);
-    if (!q4) {
+    /* one base pointer per token: addresses are base + 4s, with no chain
+     * of dependent adds between the broadcasts of one step */
+#pragma GCC unroll 8
+    for (t = 0; t < NT; t++) xt[t] = xp + t * kp;
+    if (NT == 1 && !q4 && G % 16 == 0) {
+      /* decode: one token, so four accumulators break the dpbusd chain */
+      const uint8_t *wp = wb + (size_t)(grp * G * 16);
+      __m512i b1 = _mm512_setzero_si512(), b2 = _mm512_setzero_si512(), b3 = _mm512_setzero_si512();
+      for (s = 0; s < G / 4; s += 4) {
+        __m512i w0 = _mm512_xor_si512(_mm512_load_si512((const void *)(wp + s * 64)), flip);
+        __m512i w1 = _mm512_xor_si512(_mm512_load_si512((const void *)(wp + s * 64 + 64)), flip);
+        __m512i w2 = _mm512_xor_si512(_mm512_load_si512((const void *)(wp + s * 64 + 128)), flip);
+        __m512i w3 = _mm512_xor_si512(_mm512_load_si512((const void *)(wp + s * 64 + 192)), flip);
+        DPBUSD_BCAST(acc[0], w0, xt[0] + 4 * s);
+        DPBUSD_BCAST(b1, w1, xt[0] + 4 * s + 4);
+        DPBUSD_BCAST(b2, w2, xt[0] + 4 * s + 8);
+        DPBUSD_BCAST(b3, w3, xt[0] + 4 * s + 12);
+      }
+      acc[0] = _mm512_add_epi32(_mm512_add_epi32(acc[0], b1), _mm512_add_epi32(b2, b3));
+    } else if (NT == 1 && q4 && G % 16 == 0) {
+      const uint8_t *wp = wb + (size_t)(grp * G * 8);
+      __m512i b1 = _mm512_setzero_si512(), b2 = _mm512_setzero_si512(), b3 = _mm512_setzero_si512();
+      for (s = 0; s < G / 8; s += 2) {
+        __m512i r0 = _mm512_load_si512((const void *)(wp + s * 64));
+        __m512i r1 = _mm512_load_si512((const void *)(wp + s * 64 + 64));
+        DPBUSD_BCAST(acc[0], _mm512_and_si512(r0, low4), xt[0] + 8 * s);
+        DPBUSD_BCAST(b1, _mm512_and_si512(_mm512_srli_epi16(r0, 4), low4), xt[0] + 8 * s + 4);
+        DPBUSD_BCAST(b2, _mm512_and_si512(r1, low4), xt[0] + 8 * s + 8);
+        DPBUSD_BCAST(b3, _mm512_and_si512(_mm512_srli_epi16(r1, 4), low4), xt[0] + 8 * s + 12);
+      }
+      acc[0] = _mm512_add_epi32(_mm512_add_epi32(acc[0], b1), _mm512_add_epi32(b2, b3));
+    } else if (!q4) {
       const uint8_t *wp = wb + (size_t)(grp * G * 16);
       for (s = 0; s < G / 4; s++) {
         __m512i w = _mm512_xor_si512(_mm512_load_si512((const void *)(wp + s * 64)), flip);
 #pragma GCC unroll 8
-        for (t = 0; t < NT; t++) DPBUSD_BCAST(acc[t], w, xp + t * kp + 4 * s);
+        for (t = 0; t < NT; t++) DPBUSD_BCAST(acc[t], w, xt[t] + 4 * s);
       }
     } else {
       const uint8_t *wp = wb + (size_t)(grp * G * 8);
@@ -138,8 +170,8 @@ static inline __attribute__((always_inline)) AVX512_TARGET void tile512(
         __m512i hi = _mm512_and_si512(_mm512_srli_epi16(raw, 4), low4);
 #pragma GCC unroll 8
         for (t = 0; t < NT; t++) {
-          DPBUSD_BCAST(acc[t], lo, xp + t * kp + 8 * s);
-          DPBUSD_BCAST(acc[t], hi, xp + t * kp + 8 * s + 4);
+          DPBUSD_BCAST(acc[t], lo, xt[t] + 8 * s);
+          DPBUSD_BCAST(acc[t], hi, xt[t] + 8 * s + 4);
         }
       }
     }
@@ -153,8 +185,7 @@ static inline __attribute__((always_inline)) AVX512_TARGET void tile512(
   for (t = 0; t < NT; t++) _mm512_mask_storeu_ps(j->y + (t0 + t) * j->ldy + b * QB, mask, accf[t]);
 }
 
-AVX512_TARGET static void qmm_block_avx512(const qmm_job *j, int64_t b) {
-  int64_t t0 = 0, m = j->x->m;
+AVX512_TARGET static void qmm_block_avx512(const qmm_job *j, int64_t b, int64_t t0, int64_t m) {
   for (; t0 + TILE512 <= m; t0 += TILE512) tile512(j, b, t0, TILE512);
   switch (m - t0) {
     case 7: tile512(j, b, t0, 7); break;
@@ -250,8 +281,7 @@ static inline __attribute__((always_inline)) AVX2_TARGET void tile256(
   }
 }
 
-AVX2_TARGET static void qmm_block_avx2(const qmm_job *j, int64_t b) {
-  int64_t t0 = 0, m = j->x->m;
+AVX2_TARGET static void qmm_block_avx2(const qmm_job *j, int64_t b, int64_t t0, int64_t m) {
   for (; t0 + TILE256 <= m; t0 += TILE256) tile256(j, b, t0, TILE256);
   switch (m - t0) {
     case 3: tile256(j, b, t0, 3); break;
@@ -263,18 +293,26 @@ AVX2_TARGET static void qmm_block_avx2(const qmm_job *j, int64_t b) {
 
 #endif /* TPP_X86 */
 
-typedef void (*qmm_block_fn)(const qmm_job *j, int64_t b);
+/* Rows t_begin..t_end-1 of x against row block b of W. */
+typedef void (*qmm_block_fn)(const qmm_job *j, int64_t b, int64_t t_begin, int64_t t_end);
 
 typedef struct qmm_ctx {
   qmm_job job;
   qmm_block_fn fn;
+  int64_t panel; /* tokens whose activations stay in L2 while the blocks pass */
 } qmm_ctx;
 
+/* Row blocks begin..end-1 for every token: token panels outside, row blocks
+ * inside, so a panel's activations stay in L2 and a block's weights in L1
+ * across the panel's tiles. */
 static int qmm_range(void *ctx, int64_t begin, int64_t end, int worker) {
   const qmm_ctx *c = (const qmm_ctx *)ctx;
-  int64_t b;
+  int64_t b, t0, m = c->job.x->m;
   (void)worker;
-  for (b = begin; b < end; b++) c->fn(&c->job, b);
+  for (t0 = 0; t0 < m; t0 += c->panel) {
+    int64_t t1 = t0 + c->panel < m ? t0 + c->panel : m;
+    for (b = begin; b < end; b++) c->fn(&c->job, b, t0, t1);
+  }
   return TPP_OK;
 }
 
@@ -291,6 +329,9 @@ void tpp_qmatmul(float *y, int64_t ldy, const tpp_qact *x, const tpp_qgeom *g,
   c.job.data = data;
   c.job.scales = scales;
   c.fn = qmm_block_scalar;
+  /* about 256 KiB of int8 activations per panel, a multiple of the tile */
+  c.panel = ((int64_t)(256 * 1024) / (x->cols_padded > 0 ? x->cols_padded : 1)) / 8 * 8;
+  if (c.panel < 8) c.panel = 8;
 #ifdef TPP_X86
   switch (tpp_isa_level()) {
     case TPP_ISA_AVX512: c.fn = qmm_block_avx512; break;

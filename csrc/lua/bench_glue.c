@@ -44,7 +44,18 @@ static int l_cpu_name(lua_State *L) {
   return 1;
 }
 
+static int l_bench_sgemv(lua_State *L) {
+  lua_Number m = tpp_checkint(L, 1), n = tpp_checkint(L, 2), bytes = tpp_checkint(L, 3);
+  double seconds = (double)luaL_optnumber(L, 4, 0.5), gbs = 0;
+  tpp_error err;
+  if (tpp_bench_sgemv((int64_t)m, (int64_t)n, (int64_t)bytes, seconds, &gbs, &err))
+    return tpp_lua_raise(L, &err);
+  lua_pushnumber(L, (lua_Number)gbs);
+  return 1;
+}
+
 static const luaL_Reg bench_funcs[] = {
+    {"bench_sgemv", l_bench_sgemv},
     {"bench_membw", l_bench_membw},
     {"bench_sgemm", l_bench_sgemm},
     {"bench_dgemm", l_bench_dgemm},

@@ -468,6 +468,8 @@ int tpp_bench_membw(int64_t bytes, int32_t n_threads, double seconds, double *gb
                     tpp_error *err);
 int tpp_bench_sgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
                     tpp_error *err);
+int tpp_bench_sgemv(int64_t m, int64_t n, int64_t bytes, double seconds, double *gbs,
+                    tpp_error *err);
 int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
                     tpp_error *err);
 const char *tpp_blas_info(void);

@@ -33,6 +33,15 @@ return function(M, C, ffi)
 
   function M.bench_sgemm(m, n, k, seconds) return gemm(C.tpp_bench_sgemm, "bench_sgemm", m, n, k, seconds) end
   function M.bench_dgemm(m, n, k, seconds) return gemm(C.tpp_bench_dgemm, "bench_dgemm", m, n, k, seconds) end
+  function M.bench_sgemv(m, n, bytes, seconds)
+    checkint(m, 1, "bench_sgemv")
+    checkint(n, 2, "bench_sgemv")
+    checkint(bytes, 3, "bench_sgemv")
+    local err = ffi.new("tpp_error")
+    if C.tpp_bench_sgemv(m, n, bytes, seconds or 0.5, out, err) ~= 0 then raise(err) end
+    return out[0]
+  end
+
   function M.blas_info() return ffi.string(C.tpp_blas_info()) end
   function M.cpu_name() return ffi.string(C.tpp_cpu_name()) end
 end

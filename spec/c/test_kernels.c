@@ -177,6 +177,7 @@ TAP_TEST(kernels_quantize_round_trip) {
   check_quant_round_trip(TPP_DT_Q4, 37, 83, 32);
   check_quant_round_trip(TPP_DT_Q4, 19, 71, 8);
   check_quant_round_trip(TPP_DT_Q4, 3, 200, 64);
+  check_quant_round_trip(TPP_DT_Q8, 3, 1500, 1024); /* groups past 512 take the slow path */
 }
 
 TAP_TEST(kernels_quantize_errors) {
@@ -273,6 +274,10 @@ TAP_TEST(kernels_qlinear_all_paths) {
     }
     check_qlinear(TPP_DT_Q8, 20, 40, 192, 64, levels[i]);
     check_qlinear(TPP_DT_Q4, 20, 40, 192, 64, levels[i]);
+    /* decode (1 token) with groups that are not multiples of 16 */
+    check_qlinear(TPP_DT_Q8, 1, 5, 10, 4, levels[i]);
+    check_qlinear(TPP_DT_Q4, 1, 9, 24, 8, levels[i]);
+    check_qlinear(TPP_DT_Q8, 2, 7, 1500, 1024, levels[i]);
   }
 }
 
