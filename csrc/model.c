@@ -906,9 +906,11 @@ static void random_row(const write_ctx *w, const tdesc *d, uint64_t *state, int6
     return;
   }
   {
-    /* embeddings U(-1, 1); projections U(-a, a) with a = 1/sqrt(fan_in) keep
-     * activations of order one through the layers */
-    double a = d->kind == T_EMB ? 1.0 : 1.0 / sqrt((double)d->cols);
+    /* projections U(-a, a) with a = 1/sqrt(fan_in) keep activations of order
+     * one through the layers; small embeddings U(-0.05, 0.05) keep a token's
+     * own embedding from dominating the tied classifier, so a random model
+     * wanders over the vocabulary instead of repeating its input */
+    double a = d->kind == T_EMB ? 0.05 : 1.0 / sqrt((double)d->cols);
     for (j = 0; j < d->cols; j++) row[j] = (float)(a * (2.0 * tpp_rng_f64(state) - 1.0));
   }
 }

@@ -24,7 +24,7 @@ void tpp_rmsnorm_f32(float *out, const float *x, const float *w, int64_t n, floa
 }
 
 /* x[n] = exp(x - max) / sum, in place */
-void tpp_softmax_f32(float *x, int64_t n) {
+static void softmax_scalar(float *x, int64_t n) {
   float mx;
   double sum = 0.0;
   float inv;
@@ -39,6 +39,72 @@ void tpp_softmax_f32(float *x, int64_t n) {
   }
   inv = (float)(1.0 / sum);
   for (i = 0; i < n; i++) x[i] *= inv;
+}
+
+#ifdef TPP_X86
+/* exp(x) for x <= 0 (softmax arguments) by Cephes' expf: x = n ln2 + r,
+ * |r| <= ln2 / 2, exp(r) by a degree-6 polynomial (relative error about
+ * 1e-7), times 2^n; below -87.3 the result is 0 as in expf. */
+__attribute__((target("avx512f,fma"))) static inline __m512 exp512(__m512 x) {
+  const __m512 lo = _mm512_set1_ps(-87.33654f);
+  __m512 fx, r, z, y;
+  __mmask16 tiny = _mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ);
+  x = _mm512_max_ps(x, lo);
+  fx = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  r = _mm512_fnmadd_ps(fx, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(fx, _mm512_set1_ps(-2.12194440e-4f), r);
+  z = _mm512_mul_ps(r, r);
+  y = _mm512_set1_ps(1.9875691500e-4f);
+  y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(1.3981999507e-3f));
+  y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(8.3334519073e-3f));
+  y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(4.1665795894e-2f));
+  y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(1.6666665459e-1f));
+  y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(5.0000001201e-1f));
+  y = _mm512_fmadd_ps(y, z, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  return _mm512_maskz_mov_ps((__mmask16)~tiny, _mm512_scalef_ps(y, fx));
+}
+
+__attribute__((target("avx512f,fma"))) static void softmax_avx512(float *x, int64_t n) {
+  __m512 vmax = _mm512_set1_ps(-INFINITY), vmx;
+  double sum = 0.0;
+  float inv;
+  int64_t i, block;
+  for (i = 0; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+    vmax = _mm512_mask_max_ps(vmax, m, vmax, _mm512_maskz_loadu_ps(m, x + i));
+  }
+  vmx = _mm512_set1_ps(_mm512_reduce_max_ps(vmax));
+  /* f32 lanes per block of 1024, blocks summed in double */
+  for (block = 0; block < n; block += 1024) {
+    int64_t end = block + 1024 < n ? block + 1024 : n;
+    __m512 acc = _mm512_setzero_ps();
+    for (i = block; i < end; i += 16) {
+      __mmask16 m = end - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (end - i)) - 1);
+      __m512 e = exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), vmx));
+      e = _mm512_maskz_mov_ps(m, e);
+      _mm512_mask_storeu_ps(x + i, m, e);
+      acc = _mm512_add_ps(acc, e);
+    }
+    sum += (double)_mm512_reduce_add_ps(acc);
+  }
+  inv = (float)(1.0 / sum);
+  for (i = 0; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), _mm512_set1_ps(inv)));
+  }
+}
+#endif
+
+void tpp_softmax_f32(float *x, int64_t n) {
+  if (n <= 0) return;
+#ifdef TPP_X86
+  if (tpp_isa_level() >= TPP_ISA_AVX512) {
+    softmax_avx512(x, n);
+    return;
+  }
+#endif
+  softmax_scalar(x, n);
 }
 
 /* x[n] = x / (1 + exp(-x)), in place */
@@ -57,7 +123,7 @@ void tpp_swiglu_f32(float *out, const float *gate, const float *up, int64_t n) {
 }
 
 /* first index of the maximum of x[n]; NaN never wins */
-int64_t tpp_argmax_f32(const float *x, int64_t n) {
+static int64_t argmax_scalar(const float *x, int64_t n) {
   int64_t i, best = 0;
   float mx = x[0];
   for (i = 1; i < n; i++)
@@ -66,6 +132,35 @@ int64_t tpp_argmax_f32(const float *x, int64_t n) {
       best = i;
     }
   return best;
+}
+
+#ifdef TPP_X86
+/* The maximum by lanes, then the first index holding it (NaN-free input;
+ * with a NaN anywhere the scalar rule decides). */
+__attribute__((target("avx512f"))) static int64_t argmax_avx512(const float *x, int64_t n) {
+  __m512 vmax = _mm512_set1_ps(-INFINITY);
+  __mmask16 nan = 0;
+  float mx;
+  int64_t i;
+  for (i = 0; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+    __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+    nan |= _mm512_mask_cmp_ps_mask(m, v, v, _CMP_UNORD_Q);
+    vmax = _mm512_mask_max_ps(vmax, m, vmax, v);
+  }
+  if (nan) return argmax_scalar(x, n);
+  mx = _mm512_reduce_max_ps(vmax);
+  for (i = 0; i < n; i++)
+    if (x[i] == mx) return i;
+  return 0;
+}
+#endif
+
+int64_t tpp_argmax_f32(const float *x, int64_t n) {
+#ifdef TPP_X86
+  if (tpp_isa_level() >= TPP_ISA_AVX512 && n >= 16) return argmax_avx512(x, n);
+#endif
+  return argmax_scalar(x, n);
 }
 
 /* cs[hs/2][2]: cos and sin of pos * theta^(-2i/hs), computed in double */

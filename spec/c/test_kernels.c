@@ -379,21 +379,29 @@ TAP_TEST(kernels_row_ops) {
   }
   TAP_OK(worst < 1e-5, "rmsnorm relative error %.2g < 1e-5", worst);
 
-  memcpy(out, x, sizeof x);
-  tpp_softmax_f32(out, N);
   mx = x[0];
   for (i = 1; i < N; i++) mx = x[i] > mx ? x[i] : mx;
   for (i = 0; i < N; i++) sum += exp(x[i] - mx);
-  worst = 0;
-  for (i = 0; i < N; i++) {
-    double ref = exp(x[i] - mx) / sum;
-    if (fabs(out[i] - ref) / ref > worst) worst = fabs(out[i] - ref) / ref;
-  }
-  TAP_OK(worst < 1e-5, "softmax relative error %.2g < 1e-5", worst);
   {
-    float big[3] = {1000.0f, 1000.0f, -1000.0f};
-    tpp_softmax_f32(big, 3);
-    TAP_NEAR(big[0], 0.5, 1e-7, "softmax subtracts the max (no overflow at 1000)");
+    int levels[3], nl = isa_levels(levels), l;
+    for (l = 0; l < nl; l++) {
+      float big[3] = {1000.0f, 1000.0f, -1000.0f}, masked[4] = {-INFINITY, 2.0f, -INFINITY, 2.0f};
+      tpp_isa_set(levels[l]);
+      memcpy(out, x, sizeof x);
+      tpp_softmax_f32(out, N);
+      worst = 0;
+      for (i = 0; i < N; i++) {
+        double ref = exp(x[i] - mx) / sum;
+        if (fabs(out[i] - ref) / ref > worst) worst = fabs(out[i] - ref) / ref;
+      }
+      TAP_OK(worst < 1e-6, "softmax on %s: relative error %.2g < 1e-6", tpp_isa_name(levels[l]), worst);
+      tpp_softmax_f32(big, 3);
+      TAP_NEAR(big[0], 0.5, 1e-7, "  subtracts the max (no overflow at 1000)");
+      TAP_NEAR(big[2], 0.0, 0, "  exp(-2000) is exactly 0");
+      tpp_softmax_f32(masked, 4);
+      TAP_OK(masked[0] == 0 && masked[1] == 0.5f, "  -inf scores get probability 0");
+    }
+    tpp_isa_set(-1);
   }
 
   fill(g, N, 5, -6, 6);
@@ -411,7 +419,17 @@ TAP_TEST(kernels_row_ops) {
 
   x[40] = 9.0f;
   x[60] = 9.0f;
-  TAP_INT(tpp_argmax_f32(x, N), 40, "argmax takes the first of equal maxima");
+  {
+    int levels[3], nl = isa_levels(levels), l;
+    for (l = 0; l < nl; l++) {
+      tpp_isa_set(levels[l]);
+      TAP_INT(tpp_argmax_f32(x, N), 40, "argmax on %s takes the first of equal maxima", tpp_isa_name(levels[l]));
+      x[70] = NAN;
+      TAP_INT(tpp_argmax_f32(x, N), 40, "  and never a NaN");
+      x[70] = 0.0f;
+    }
+    tpp_isa_set(-1);
+  }
 }
 
 TAP_TEST(kernels_rope) {

@@ -30,18 +30,19 @@ M.REFERENCE = "llama2.c run.c (-Ofast -fopenmp -march=native), random stories110
 
 local PROMPT = { 1, 403, 2501, 263, 931, 29892, 727, 471 }
 
---- Decode tokens/s of one loaded model: best of three segments.
+--- Decode tokens/s of one loaded model (greedy): best of three segments.
 function M.decode_rate(m, steps)
   local raw = m.raw
   local vocab = m.cfg.vocab_size
+  local greedy = core.sampler_new(vocab, 0, 0, 1)
   local prompt = {}
   for i, t in ipairs(PROMPT) do prompt[i] = t % vocab end
   raw:forward(prompt, 0)
   local pos = #prompt
-  local tok = raw:argmax()
+  local tok = raw:sample(greedy)
   for _ = 1, 2 do -- warm up
     raw:forward({ tok }, pos)
-    pos, tok = pos + 1, raw:argmax()
+    pos, tok = pos + 1, raw:sample(greedy)
   end
   local seg = math.max(1, math.floor(steps / 3))
   local best = 0
@@ -49,10 +50,11 @@ function M.decode_rate(m, steps)
     local t0 = core.now()
     for _ = 1, seg do
       raw:forward({ tok }, pos)
-      pos, tok = pos + 1, raw:argmax()
+      pos, tok = pos + 1, raw:sample(greedy)
     end
     best = math.max(best, seg / (core.now() - t0))
   end
+  greedy:free()
   return best, pos
 end
 
