@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <math.h>
+#include <sys/mman.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -127,10 +128,12 @@ double tpp_now(void) {
 
 #include <sched.h>
 
-enum { TPP_MAX_THREADS = 256, CHUNKS_PER_THREAD = 4 };
+enum { TPP_MAX_THREADS = 256, CHUNKS_PER_THREAD = 8 };
 enum { OFFERED = 0, CLAIMED = 1, WITHDRAWN = 2 }; /* ticket = generation * 4 + state */
 #define TPP_SPIN_SECONDS 2e-5   /* pure spinning after a job */
 #define TPP_YIELD_SECONDS 2e-4  /* then spinning with sched_yield, then sleep */
+#define TPP_CALLER_SPIN_SECONDS 2e-4 /* the caller spins for running chunks, */
+#define TPP_CALLER_WAIT_SECONDS 2e-3 /* then yields, then sleeps */
 
 typedef struct tpp_ticket {
   uint64_t value;
@@ -337,13 +340,20 @@ int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
       __atomic_sub_fetch(&p->active, 1, __ATOMIC_ACQ_REL);
   }
   if (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0) {
-    double start = tpp_now();
+    /* the workers left have claimed chunks and are running them: they finish
+     * within microseconds, and a futex wake-up costs more than that (tens of
+     * microseconds in a VM), so spin, and yield, well before sleeping */
+    double start = tpp_now(), now = start;
     int spins = 0;
     while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0) {
-      cpu_relax();
+      if (now - start < TPP_CALLER_SPIN_SECONDS)
+        cpu_relax();
+      else
+        sched_yield();
       if (++spins == 32) {
         spins = 0;
-        if (tpp_now() - start > TPP_SPIN_SECONDS) {
+        now = tpp_now();
+        if (now - start > TPP_CALLER_WAIT_SECONDS) {
           pthread_mutex_lock(&p->mu);
           p->caller_waiting = 1;
           while (__atomic_load_n(&p->active, __ATOMIC_ACQUIRE) > 0)
@@ -362,9 +372,23 @@ int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
   return status;
 }
 
+/* Large buffers (model weights, KV caches, benchmark buffers) are aligned to
+ * 2 MiB and offered to the kernel for transparent huge pages: streaming
+ * hundreds of MB per decoded token then costs hundreds of TLB misses instead
+ * of a hundred thousand, and first-touch is faster. */
+#define TPP_HUGE_MIN ((size_t)4 << 20)
+#define TPP_HUGE_ALIGN ((size_t)2 << 20)
+
 void *tpp_alloc(size_t bytes) {
   void *p = NULL;
   if (bytes == 0) return NULL;
+  if (bytes >= TPP_HUGE_MIN) {
+    if (posix_memalign(&p, TPP_HUGE_ALIGN, bytes) != 0) return NULL;
+#if defined(MADV_HUGEPAGE)
+    (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+  }
   if (posix_memalign(&p, 64, bytes) != 0) return NULL;
   return p;
 }

@@ -40,5 +40,8 @@ static int attn_range(void *ctx, int64_t begin, int64_t end, int worker) {
 void tpp_attention_f32(const tpp_attn *a) {
   int64_t items = (int64_t)a->n_heads * a->T;
   int n_threads = tpp_get_threads();
-  tpp_parallel_for(items, 1, n_threads, attn_range, (void *)a);
+  /* about 64K multiply-adds per chunk at least: short contexts run inline */
+  int64_t per_item = (a->pos + (a->T + 1) / 2) * (int64_t)a->head_size * 2 + 1;
+  int64_t min_items = (1 << 16) / per_item + 1;
+  tpp_parallel_for(items, min_items, n_threads, attn_range, (void *)a);
 }

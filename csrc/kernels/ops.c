@@ -107,15 +107,45 @@ void tpp_softmax_f32(float *x, int64_t n) {
   softmax_scalar(x, n);
 }
 
+#ifdef TPP_X86
+__attribute__((target("avx512f,fma"))) static inline __m512 exp512(__m512 x);
+/* out = g / (1 + exp(-g)) * up, 16 lanes at a time (exp512 saturates to
+ * inf for large -g, which gives 0 as expf does) */
+__attribute__((target("avx512f,fma"))) static void swiglu_avx512(float *out, const float *gate,
+                                                                   const float *up, int64_t n) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  int64_t i;
+  for (i = 0; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+    __m512 g = _mm512_maskz_loadu_ps(m, gate + i);
+    __m512 u = up ? _mm512_maskz_loadu_ps(m, up + i) : one;
+    __m512 e = exp512(_mm512_sub_ps(_mm512_setzero_ps(), g));
+    _mm512_mask_storeu_ps(out + i, m, _mm512_mul_ps(_mm512_div_ps(g, _mm512_add_ps(one, e)), u));
+  }
+}
+#endif
+
 /* x[n] = x / (1 + exp(-x)), in place */
 void tpp_silu_f32(float *x, int64_t n) {
   int64_t i;
+#ifdef TPP_X86
+  if (tpp_isa_level() >= TPP_ISA_AVX512) {
+    swiglu_avx512(x, x, NULL, n);
+    return;
+  }
+#endif
   for (i = 0; i < n; i++) x[i] = x[i] / (1.0f + expf(-x[i]));
 }
 
 /* out[n] = silu(gate[n]) * up[n]; out may alias gate or up */
 void tpp_swiglu_f32(float *out, const float *gate, const float *up, int64_t n) {
   int64_t i;
+#ifdef TPP_X86
+  if (tpp_isa_level() >= TPP_ISA_AVX512) {
+    swiglu_avx512(out, gate, up, n);
+    return;
+  }
+#endif
   for (i = 0; i < n; i++) {
     float g = gate[i];
     out[i] = g / (1.0f + expf(-g)) * up[i];

@@ -5,7 +5,8 @@
 -- Roofline: decode reads every weight once per token, so tokens/s <=
 -- bandwidth / (weight bytes + KV-cache bytes). The bandwidth is measured on a
 -- buffer as large as the weights (small models partly fit in cache, and the
--- roofline then says so).
+-- roofline then says so), alternating with the timed decode segments; each
+-- figure is the best of three.
 local core = require "tpp.backend"
 local lib = require "tpp.benchlib"
 local model = require "tpp.model"
@@ -30,8 +31,10 @@ M.REFERENCE = "llama2.c run.c (-Ofast -fopenmp -march=native), random stories110
 
 local PROMPT = { 1, 403, 2501, 263, 931, 29892, 727, 471 }
 
---- Decode tokens/s of one loaded model (greedy): best of three segments.
-function M.decode_rate(m, steps)
+--- Decode tokens/s of one loaded model (greedy), best of three segments;
+-- between segments `between()` runs (the bandwidth probe), so decode and
+-- roofline sample the same moments of a machine whose load may change.
+function M.decode_rate(m, steps, between)
   local raw = m.raw
   local vocab = m.cfg.vocab_size
   local greedy = core.sampler_new(vocab, 0, 0, 1)
@@ -53,6 +56,7 @@ function M.decode_rate(m, steps)
       pos, tok = pos + 1, raw:sample(greedy)
     end
     best = math.max(best, seg / (core.now() - t0))
+    if between then between() end
   end
   greedy:free()
   return best, pos
@@ -61,10 +65,12 @@ end
 function M.measure(shape, weights, steps)
   local path = lib.model_file(shape)
   local m = model.load(path, { weights = weights ~= "f32" and weights or nil, tokenizer = false })
-  local tok_s, end_pos = M.decode_rate(m, steps)
   local wbytes = m:weight_bytes()
+  local bw = 0
+  local tok_s, end_pos = M.decode_rate(m, steps, function()
+    bw = math.max(bw, core.bench_membw(math.max(wbytes, 4 * 1048576), core.threads(), 0.15))
+  end)
   local bytes = wbytes + m:kv_bytes(math.floor(end_pos / 2))
-  local bw = core.bench_membw(math.max(wbytes, 4 * 1048576), core.threads(), 0.4)
   m:free()
   local roof = bw * 1e9 / bytes
   return {
