@@ -78,9 +78,18 @@ size_t tpp_error_format(const tpp_error *err, char *buf, size_t size) {
 
 static int g_threads = 0; /* 0 = not set: use all cores */
 
+/* sysconf(_SC_NPROCESSORS_ONLN) reads /sys on every call (three system
+ * calls); parallel regions ask for the thread count a hundred times per
+ * decoded token, so the count is read once. */
 int tpp_cpu_count(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (int)n : 1;
+  static int cached = 0;
+  int n = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (n == 0) {
+    long v = sysconf(_SC_NPROCESSORS_ONLN);
+    n = v > 0 ? (int)v : 1;
+    __atomic_store_n(&cached, n, __ATOMIC_RELAXED);
+  }
+  return n;
 }
 
 int tpp_get_threads(void) {

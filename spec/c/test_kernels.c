@@ -353,6 +353,24 @@ TAP_TEST(kernels_matmul_transposed_views) {
         worst = fabs(cp[i * 11 + j] - s) / ((13 + 4) * U * abs_s);
     }
   TAP_OK(worst <= 1.0, "  within (k+4)u sum|ab| (worst %.3f)", worst);
+  {
+    /* a column-major destination: c^T is computed as b^T^T . a^T^T */
+    int64_t cs2[2] = {11, 7}, ct_shape[2] = {7, 11}, ct_stride[2] = {1, 7};
+    tpp_tensor *c2 = tpp_tensor_new(TPP_DT_F32, 2, cs2, 0, &err);
+    tpp_tensor *ct = tpp_tensor_view(c2, 2, ct_shape, ct_stride, 0, &err);
+    double diff = 0;
+    TAP_INT(tpp_matmul(ct, at, bt, &err), TPP_OK, "into a transposed (column-major) destination");
+    for (i = 0; i < 7; i++)
+      for (j = 0; j < 11; j++) {
+        int64_t ij[2] = {i, j};
+        double v;
+        tpp_tensor_get(ct, ij, &v, &err);
+        if (fabs(v - cp[i * 11 + j]) > diff) diff = fabs(v - cp[i * 11 + j]);
+      }
+    TAP_OK(diff < 1e-6, "  same values as the row-major result (max diff %.2g)", diff);
+    tpp_tensor_release(ct);
+    tpp_tensor_release(c2);
+  }
   TAP_INT(tpp_matmul(c, a, b, &err), TPP_E_SHAPE, "13x7 . 11x13 is a shape error");
   TAP_OK(strstr(err.message, "a has shape 13x7 but b has shape 11x13") != NULL, "%s", err.message);
   tpp_tensor_release(at);

@@ -25,6 +25,30 @@ local M = {
   max_args = 1,
 }
 
+--- Valid UTF-8 for JSON: byte pieces can split a character, so invalid
+-- sequences become U+FFFD.
+function M.utf8_clean(s)
+  local out, i, n = {}, 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    local len = c < 0x80 and 1 or (c >= 0xC2 and c <= 0xDF) and 2 or (c >= 0xE0 and c <= 0xEF) and 3 or
+      (c >= 0xF0 and c <= 0xF4) and 4 or 0
+    local ok = len > 0 and i + len - 1 <= n
+    for k = 1, len - 1 do
+      local b = ok and s:byte(i + k)
+      if not b or b < 0x80 or b > 0xBF then ok = false end
+    end
+    if ok then
+      out[#out + 1] = s:sub(i, i + len - 1)
+      i = i + len
+    else
+      out[#out + 1] = "\239\191\189"
+      i = i + 1
+    end
+  end
+  return table.concat(out)
+end
+
 function M.run(args)
   local model = require "tpp.model"
   local name = "run"
@@ -46,6 +70,10 @@ function M.run(args)
       "tpp.model.write_random)", 0)
   end
   local stream = not args.json and not args.quiet
+  if stream and args.prompt then
+    io.stdout:write(args.prompt) -- as llama2.c's run does: the prompt, then what follows
+    io.stdout:flush()
+  end
   local text, st = m:generate {
     prompt = args.prompt or "", steps = steps, temperature = temperature, top_p = top_p, seed = seed,
     on_token = stream and function(piece)
@@ -57,7 +85,7 @@ function M.run(args)
   m:free()
   local isa = core.isa()
   local data = {
-    model = args[1], weights = cfg.weights, prompt = args.prompt or "", text = text, seed = seed,
+    model = args[1], weights = cfg.weights, prompt = args.prompt or "", text = M.utf8_clean(text), seed = seed,
     temperature = temperature, top_p = top_p, prompt_tokens = st.prompt_tokens,
     generated_tokens = st.generated_tokens, stopped_at_bos = st.stopped_at_bos,
     prefill_s = st.prefill_s, decode_s = st.decode_s, prefill_tok_s = st.prefill_tok_s,
