@@ -25,4 +25,22 @@ typedef int (*tpp_range_fn)(void *ctx, int64_t begin, int64_t end, int worker);
 int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
                      tpp_range_fn fn, void *ctx);
 
+/* xorshift64* (the generator of llama2.c's sampler): the next 64 bits. */
+static inline uint64_t tpp_rng_u64(uint64_t *state) {
+  *state ^= *state >> 12;
+  *state ^= *state << 25;
+  *state ^= *state >> 27;
+  return *state * 0x2545F4914F6CDD1DULL;
+}
+
+/* Uniform double in [0, 1) with 53 random bits. */
+static inline double tpp_rng_f64(uint64_t *state) {
+  return (double)(tpp_rng_u64(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* The state the batch generators start from for a user seed. */
+static inline uint64_t tpp_rng_from_seed(uint64_t seed) {
+  return seed * 2654435761u + 88172645463325252ull;
+}
+
 #endif

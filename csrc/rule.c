@@ -647,19 +647,11 @@ int tpp_rule_eval_batch(const tpp_rule_program *p, const double *const *columns,
 }
 
 void tpp_random_flags(double *dst, int64_t n, double p_true, double unknown, uint64_t seed) {
-  uint64_t x = seed * 2654435761u + 88172645463325252ull;
+  uint64_t x = tpp_rng_from_seed(seed);
   int64_t i;
   if (!dst) return;
   for (i = 0; i < n; i++) {
-    double u1, u2;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    u1 = (double)((x * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    u2 = (double)((x * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
+    double u1 = tpp_rng_f64(&x), u2 = tpp_rng_f64(&x);
     dst[i] = u2 < unknown ? NAN : (u1 < p_true ? 1.0 : 0.0);
   }
 }

@@ -5,8 +5,8 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <math.h>
 #include <sys/mman.h>
-
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -433,4 +433,16 @@ void tpp_fill_f64(double *dst, int64_t n, double value) {
   int64_t i;
   if (!dst) return;
   for (i = 0; i < n; i++) dst[i] = value;
+}
+
+void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double unknown,
+                           uint64_t seed) {
+  uint64_t x = tpp_rng_from_seed(seed);
+  double llo = log(lo), lhi = log(hi);
+  int64_t i;
+  if (!dst) return;
+  for (i = 0; i < n; i++) {
+    double u1 = tpp_rng_f64(&x), u2 = tpp_rng_f64(&x);
+    dst[i] = u2 < unknown ? NAN : exp(llo + (lhi - llo) * u1);
+  }
 }

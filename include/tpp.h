@@ -232,6 +232,12 @@ void tpp_free(void *ptr);
 /* Fill dst[0..n) with a constant; NaN fills with "unknown". */
 void tpp_fill_f64(double *dst, int64_t n, double value);
 
+/* dst[0..n): log-uniform values in [lo, hi) from a xorshift64* stream, a
+ * fraction `unknown` of them NaN. The same seed gives the same column in
+ * every binding (benchmarks and property tests). Needs 0 < lo < hi. */
+void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double unknown,
+                           uint64_t seed);
+
 /* TPP_FFI_END core */
 
 /* TPP_FFI_BEGIN infer */

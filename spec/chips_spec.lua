@@ -106,14 +106,15 @@ describe("tpp.chips.import", function()
   local import = require "tpp.chips.import"
 
   it("parses quoted CSV fields with commas, quotes and newlines", function()
-    local rows = import.parse_csv('a,b\n"x, y","say ""hi""\nthere"\n')
-    assert.same({ { "a", "b" }, { "x, y", 'say "hi"\nthere' } }, rows)
+    local rows, lines = import.parse_csv('a,b\n"x, y","say ""hi""\nthere"\nc,d\n')
+    assert.same({ { "a", "b" }, { "x, y", 'say "hi"\nthere' }, { "c", "d" } }, rows)
+    assert.same({ 1, 2, 4 }, lines)
   end)
 
   it("reports an unclosed quote with its line", function()
     local ok, err = pcall(import.parse_csv, 'a\n"oops\n', "f.csv")
     assert.is_false(ok)
-    assert.matches("f.csv:2", err)
+    assert.matches("f.csv: line 2: a quoted field is not closed", err)
   end)
 
   it("converts a reference row with provenance tags", function()

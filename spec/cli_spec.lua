@@ -2,21 +2,8 @@
 local cli = require "tpp.cli"
 local json = require "tpp.json"
 
-local function interpreter()
-  if rawget(_G, "jit") then return "luajit" end
-  return _VERSION == "Lua 5.4" and "lua5.4" or "lua5.1"
-end
 
--- Run bin/tpp with the interpreter running the specs; returns stdout, exit ok.
-local function tpp_cmd(args)
-  local binding = os.getenv("TPP_BINDING")
-  local env = "TPP_LUA=" .. interpreter() .. (binding and (" TPP_BINDING=" .. binding) or "")
-  local p = io.popen(env .. " bin/tpp " .. args .. " 2>&1; echo \"rc=$?\"")
-  local out = p:read("*a")
-  p:close()
-  local rc = tonumber(out:match("rc=(%d+)%s*$"))
-  return out:gsub("rc=%d+%s*$", ""), rc
-end
+local tpp_cmd = require("support").tpp_cmd
 
 describe("tpp.cli.parse()", function()
   local spec = { options = { rules = { arg = "ID" }, set = { arg = "N=V", multi = true }, quick = { flag = true } },

@@ -1,20 +1,8 @@
 -- The rule commands end to end: tpp classify / explain / diff / whatif / rules.
 local json = require "tpp.json"
 
-local function interpreter()
-  if rawget(_G, "jit") then return "luajit" end
-  return _VERSION == "Lua 5.4" and "lua5.4" or "lua5.1"
-end
 
-local function tpp_cmd(args)
-  local binding = os.getenv("TPP_BINDING")
-  local env = "TPP_LUA=" .. interpreter() .. (binding and (" TPP_BINDING=" .. binding) or "")
-  local p = io.popen(env .. " bin/tpp " .. args .. " 2>&1; echo \"rc=$?\"")
-  local out = p:read("*a")
-  p:close()
-  local rc = tonumber(out:match("rc=(%d+)%s*$"))
-  return out:gsub("rc=%d+%s*$", ""), rc
-end
+local tpp_cmd = require("support").tpp_cmd
 
 local function write(name, text)
   local path = os.tmpname() .. name

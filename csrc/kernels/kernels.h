@@ -13,23 +13,11 @@
 
 #include <stdint.h>
 
-/* ---- random numbers: xorshift64* as llama2.c's sampler ---- */
-
-static inline uint64_t tpp_rng_u64(uint64_t *state) {
-  *state ^= *state >> 12;
-  *state ^= *state << 25;
-  *state ^= *state >> 27;
-  return *state * 0x2545F4914F6CDD1DULL;
-}
+/* ---- random numbers: tpp_rng_u64 / tpp_rng_f64 live in internal.h ---- */
 
 /* run.c's random_f32: (u32 >> 8) / 2^24 with u32 = product >> 32. */
 static inline float tpp_rng_f32(uint64_t *state) {
   return (float)(tpp_rng_u64(state) >> 40) / 16777216.0f;
-}
-
-/* Uniform double in [0, 1) with 53 random bits. */
-static inline double tpp_rng_f64(uint64_t *state) {
-  return (double)(tpp_rng_u64(state) >> 11) * (1.0 / 9007199254740992.0);
 }
 
 /* A non-zero state from any seed (splitmix64 finaliser). */

@@ -214,28 +214,12 @@ static int l_batch_randomize(lua_State *L) {
   tpp_frame *f = tpp_lua_checkframe(L, 1);
   const char *name = luaL_checkstring(L, 2);
   double lo = (double)luaL_checknumber(L, 3), hi = (double)luaL_checknumber(L, 4);
-  uint64_t x = (uint64_t)luaL_checknumber(L, 5) * 2654435761u + 88172645463325252ull;
+  uint64_t seed = (uint64_t)luaL_checknumber(L, 5);
   double unknown = (double)luaL_optnumber(L, 6, 0.0);
-  tpp_frame_col *c;
-  double llo, lhi;
-  int64_t i;
   luaL_argcheck(L, lo > 0 && hi > lo, 3, "0 < lo < hi expected");
   luaL_argcheck(L, unknown >= 0 && unknown <= 1, 6, "fraction 0..1 expected");
-  c = tpp_frame_ensure(L, f, name, TPP_COL_F64);
-  llo = log(lo);
-  lhi = log(hi);
-  for (i = 0; i < f->n; i++) {
-    double u1, u2;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    u1 = (double)((x * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    u2 = (double)((x * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
-    ((double *)c->data)[i] = u2 < unknown ? NAN : exp(llo + (lhi - llo) * u1);
-  }
+  tpp_random_loguniform((double *)tpp_frame_ensure(L, f, name, TPP_COL_F64)->data, f->n, lo, hi,
+                        unknown, seed);
   return 0;
 }
 

@@ -143,6 +143,8 @@ double tpp_now(void);
 void *tpp_alloc(size_t bytes);
 void tpp_free(void *ptr);
 void tpp_fill_f64(double *dst, int64_t n, double value);
+void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double unknown,
+                           uint64_t seed);
 
 /* region infer */
 

@@ -381,8 +381,15 @@ end
 local function pick_version(rules, as_of, who)
   local notes = {}
   if rules == nil then
-    local v = M.version_in_force(as_of)
-    return v, notes
+    -- the rule engine's CFR-text choice for the date when it is installed (a
+    -- version whose text holds both views, which decide() answers separately),
+    -- so that classify and decide agree; else the latest version here
+    local okr, engine = pcall(require, "tpp.rules")
+    if okr and type(engine) == "table" and type(engine.at) == "function" then
+      local oka, v = pcall(engine.at, as_of, { basis = "cfr-text" })
+      if oka and v and VERSION_BY_ID[v.id] then return VERSION_BY_ID[v.id], notes end
+    end
+    return M.version_in_force(as_of), notes
   end
   if type(rules) ~= "string" then error(who .. ": rules: rule id (string) expected, got " .. type(rules), 3) end
   local v = VERSION_BY_ID[rules] or proposal_version(rules)

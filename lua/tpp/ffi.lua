@@ -313,26 +313,14 @@ function Batch:fill(name, v)
   else C.tpp_fill_f64(c.ptr, self._n, v == nil and NaN or v) end
 end
 
--- Same generator as the C module (xorshift64*), so a seed gives the same data.
+-- The C core's generator, so a seed gives the same data in both bindings.
 function Batch:randomize(name, lo, hi, seed, unknown)
   check_live(self)
   unknown = unknown or 0
   if not (lo > 0 and hi > lo) then error("bad argument #2 to 'randomize' (0 < lo < hi expected)", 2) end
   if unknown < 0 or unknown > 1 then error("bad argument #5 to 'randomize' (fraction 0..1 expected)", 2) end
   local c = ensure(self, name, "f64")
-  local x = ffi.new("uint64_t[1]")
-  x[0] = ffi.cast("uint64_t", seed) * 2654435761ULL + 88172645463325252ULL
-  local llo, lhi, ptr = math.log(lo), math.log(hi), c.ptr
-  local mul, scale = 0x2545F4914F6CDD1DULL, 1.0 / 9007199254740992.0
-  for i = 0, self._n - 1 do
-    local v = x[0]
-    v = bit.bxor(v, bit.rshift(v, 12)); v = bit.bxor(v, bit.lshift(v, 25)); v = bit.bxor(v, bit.rshift(v, 27))
-    local u1 = tonumber(bit.rshift(v * mul, 11)) * scale
-    v = bit.bxor(v, bit.rshift(v, 12)); v = bit.bxor(v, bit.lshift(v, 25)); v = bit.bxor(v, bit.rshift(v, 27))
-    local u2 = tonumber(bit.rshift(v * mul, 11)) * scale
-    x[0] = v
-    ptr[i] = u2 < unknown and NaN or math.exp(llo + (lhi - llo) * u1)
-  end
+  C.tpp_random_loguniform(c.ptr, self._n, lo, hi, unknown, seed)
 end
 
 function Batch:free()

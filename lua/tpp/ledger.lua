@@ -15,6 +15,7 @@
 -- Its quantities are reported or derived figures and are shown as assumptions.
 -- Not legal advice.
 local util = require "tpp.util"
+local import = require "tpp.chips.import"
 local dest = require "tpp.dest"
 
 local M = {}
@@ -140,57 +141,16 @@ local function row_error(errs, row, line, field, value, msg)
   errs[#errs + 1] = { row = row, line = line, field = field, value = value, message = msg }
 end
 
--- One CSV record starting at position i: fields, next position, line count.
-local function csv_record(text, i)
-  local fields, field, n = {}, {}, #text
-  local in_quotes, lines = false, 1
-  while i <= n do
-    local c = text:sub(i, i)
-    if in_quotes then
-      if c == '"' then
-        if text:sub(i + 1, i + 1) == '"' then
-          field[#field + 1] = '"'
-          i = i + 1
-        else
-          in_quotes = false
-        end
-      else
-        if c == "\n" then lines = lines + 1 end
-        field[#field + 1] = c
-      end
-    elseif c == '"' then
-      in_quotes = true
-    elseif c == "," then
-      fields[#fields + 1] = table.concat(field)
-      field = {}
-    elseif c == "\n" or c == "\r" then
-      if c == "\r" and text:sub(i + 1, i + 1) == "\n" then i = i + 1 end
-      fields[#fields + 1] = table.concat(field)
-      return fields, i + 1, lines, false
-    else
-      field[#field + 1] = c
-    end
-    i = i + 1
-  end
-  fields[#fields + 1] = table.concat(field)
-  return fields, i, lines, in_quotes
-end
-
 --- Parse CSV text with a header into raw rows {row=, line=, values={...}}.
 -- Raises on a bad header; returns rows.
 function M.parse_csv(text, name)
   name = name or "ledger"
   if text:sub(1, 3) == "\239\187\191" then text = text:sub(4) end -- UTF-8 BOM
-  local i, line, header, header_line = 1, 1, nil, nil
+  local header, header_line = nil, nil
   local rows = {}
-  while i <= #text do
-    local fields, nexti, lines, open_quote = csv_record(text, i)
-    local this_line = line
-    line = line + lines
-    i = nexti
-    if open_quote then
-      error(("tpp.ledger: %s: line %d: a quoted field is not closed"):format(name, this_line), 0)
-    end
+  local records, starts = import.parse_csv(text, name, "tpp.ledger")
+  for r, fields in ipairs(records) do
+    local this_line = starts[r]
     local blank = #fields == 1 and util.trim(fields[1]) == ""
     local comment = fields[1] and fields[1]:match("^%s*#")
     if not blank and not comment then

@@ -15,11 +15,12 @@ local M = {}
 M.TAGS = { V = "vendor", T = "reported", E = "derived" }
 
 --- Parse CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF).
--- Returns a list of rows, each a list of strings; raises with line:column on
--- an unterminated quote.
-function M.parse_csv(text, source)
-  local rows, row, field = {}, {}, {}
-  local i, n, line = 1, #text, 1
+-- Returns a list of rows, each a list of strings, and a parallel list of the
+-- line each row starts on. An unterminated quote raises
+-- "<prefix>: <source>: line N: a quoted field is not closed".
+function M.parse_csv(text, source, prefix)
+  local rows, starts, row, field = {}, {}, {}, {}
+  local i, n, line, row_line = 1, #text, 1, 1
   local in_quotes, quote_line = false, 0
   while i <= n do
     local ch = text:sub(i, i)
@@ -43,22 +44,23 @@ function M.parse_csv(text, source)
     elseif ch == "\n" or ch == "\r" then
       if ch == "\r" and text:sub(i + 1, i + 1) == "\n" then i = i + 1 end
       row[#row + 1] = table.concat(field)
-      rows[#rows + 1] = row
+      rows[#rows + 1], starts[#rows + 1] = row, row_line
       row, field = {}, {}
       line = line + 1
+      row_line = line
     else
       field[#field + 1] = ch
     end
     i = i + 1
   end
   if in_quotes then
-    error(("tpp: %s:%d: a quoted field is not closed"):format(source or "csv", quote_line), 2)
+    error(("%s: %s: line %d: a quoted field is not closed"):format(prefix or "tpp", source or "csv", quote_line), 0)
   end
   if #field > 0 or #row > 0 then
     row[#row + 1] = table.concat(field)
-    rows[#rows + 1] = row
+    rows[#rows + 1], starts[#rows + 1] = row, row_line
   end
-  return rows
+  return rows, starts
 end
 
 -- The reference table has one 4-bit column; these parts run FP4 (Blackwell,
