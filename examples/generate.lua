@@ -12,7 +12,9 @@ local tpp = require "tpp"
 
 local path, tokenizer, prompt = arg[1], arg[2], arg[3] or "Once upon a time"
 if not path then
-  path, tokenizer = os.tmpname() .. "_model.bin", os.tmpname() .. "_tokenizer.bin"
+  local base = os.tmpname() -- creates an empty file: use its name, remove it
+  os.remove(base)
+  path, tokenizer = base .. "_model.bin", base .. "_tokenizer.bin"
   tpp.model.write_random { path = path, shape = "stories260K", seed = 7, tokenizer = tokenizer }
 end
 
