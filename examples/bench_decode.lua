@@ -10,9 +10,9 @@ package.cpath = "build/" .. (_VERSION == "Lua 5.4" and "5.4" or "5.1") .. "/?.so
 local tpp = require "tpp"
 
 local shape, steps = arg[1] or "stories15M", tonumber(arg[2] or "32")
-local base = os.tmpname() -- creates an empty file: use its name, remove it
-os.remove(base)
-local path = base .. "_" .. shape .. ".bin"
+local tmp = os.tmpname() -- creates an empty file: use its name, remove it
+os.remove(tmp)
+local path = tmp .. "_" .. shape .. ".bin"
 tpp.model.write_random { path = path, shape = shape, seed = 1 }
 
 local base
