@@ -228,7 +228,7 @@ describe("batches", function()
     b:free()
   end)
   it("refuses a version with a Lua check()", function()
-    local path = os.tmpname() .. ".lua"
+    local path = require("support").tmpname(".lua")
     local f = assert(io.open(path, "wb"))
     f:write('version { id = "c" }\nparagraph { "p", check("x", function() return true end) }\n')
     f:close()

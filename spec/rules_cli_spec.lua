@@ -5,7 +5,7 @@ local json = require "tpp.json"
 local tpp_cmd = require("support").tpp_cmd
 
 local function write(name, text)
-  local path = os.tmpname() .. name
+  local path = require("support").tmpname(name)
   local f = assert(io.open(path, "wb"))
   f:write(text)
   f:close()

@@ -4,7 +4,7 @@ local rules = tpp.rules
 local sandbox = require "tpp.rules.sandbox"
 
 local function write(text)
-  local path = os.tmpname() .. "_rule.lua"
+  local path = require("support").tmpname("_rule.lua")
   local f = assert(io.open(path, "wb"))
   f:write(text)
   f:close()
@@ -64,7 +64,7 @@ threshold { "3A090.a.1.tpp", 4000, provenance = "user", source = "scenario" }
   end)
 
   it("refuses a cycle of extends between files", function()
-    local a, b = os.tmpname() .. "_a.lua", os.tmpname() .. "_b.lua"
+    local a, b = require("support").tmpname("_a.lua"), require("support").tmpname("_b.lua")
     local fa, fb = assert(io.open(a, "wb")), assert(io.open(b, "wb"))
     fa:write(('version { id = "a", extends = %q }\n'):format(b))
     fb:write(('version { id = "b", extends = %q }\nparagraph { "p", test("tpp", ">=", 1) }\n'):format(a))
@@ -172,7 +172,7 @@ describe("the sandbox", function()
   end)
 
   it("refuses precompiled bytecode", function()
-    local path = os.tmpname() .. "_rule.lua"
+    local path = require("support").tmpname("_rule.lua")
     local f = assert(io.open(path, "wb"))
     f:write(string.dump(function() return 1 end))
     f:close()

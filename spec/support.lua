@@ -19,4 +19,12 @@ function M.tpp_cmd(args)
   return (out:gsub("rc=%d+%s*$", "")), rc
 end
 
+--- A fresh temporary path ending in suffix. os.tmpname() creates an empty
+-- placeholder file; remove it so specs leave nothing behind.
+function M.tmpname(suffix)
+  local base = os.tmpname()
+  os.remove(base)
+  return base .. (suffix or "")
+end
+
 return M
