@@ -344,7 +344,8 @@ end
 function Chip:__tostring()
   local d = self.data
   local tpp = self:metrics().tpp
-  return ("tpp.chip %s (%s): TPP %s"):format(d.id or "?", d.name or "unnamed", tpp and util.num(tpp) or "unknown")
+  local shown = tpp and (tpp >= 100 and util.fmt(tpp, 0) or ("%.3g"):format(tpp)) or "unknown"
+  return ("tpp.chip %s (%s): TPP %s"):format(d.id or "?", d.name or "unnamed", shown)
 end
 
 return M
