@@ -19,11 +19,29 @@ char *openblas_get_corename(void);
 #include <immintrin.h>
 #endif
 
+/* The best rate (work units per second) of run(ctx) over repeated passes:
+ * repeat for `seconds`, and at least min_reps times. */
+typedef void (*bench_fn)(void *ctx);
+
+static double best_rate(bench_fn run, void *ctx, double work, double seconds, int min_reps) {
+  double best = 0.0, t_end = tpp_now() + (seconds > 0 ? seconds : 0.0);
+  int reps = 0;
+  do {
+    double t0 = tpp_now(), dt;
+    run(ctx);
+    dt = tpp_now() - t0;
+    if (dt > 0 && work / dt > best) best = work / dt;
+    reps++;
+  } while (tpp_now() < t_end || reps < min_reps);
+  return best;
+}
+
 /* ---- read bandwidth: each thread sums its slice of a buffer ---- */
 
 typedef struct bw_job {
   const float *buf;
   int64_t n;          /* floats */
+  int32_t n_threads;  /* 0 = the pool's default */
   float sums[256];    /* one per worker, so the reads cannot be optimised away */
 } bw_job;
 
@@ -87,13 +105,17 @@ static int bw_range(void *ctx, int64_t begin, int64_t end, int worker) {
   return TPP_OK;
 }
 
+static void run_bw(void *ctx) {
+  bw_job *j = (bw_job *)ctx;
+  tpp_parallel_for(j->n / 64, 1, j->n_threads, bw_range, j);
+}
+
 int tpp_bench_membw(int64_t bytes, int32_t n_threads, double seconds, double *gbs,
                     tpp_error *err) {
   bw_job *j;
   float *buf;
   int64_t i, n;
-  double best = 0.0, t_end;
-  int reps = 0;
+  double best;
   if (bytes < 4096 || bytes > (INT64_C(1) << 40))
     return tpp_fail(err, TPP_E_ARG, -1, -1, (double)bytes,
                     "membw: buffer of %lld bytes: expected 4 KiB .. 1 TiB", (long long)bytes);
@@ -113,14 +135,8 @@ int tpp_bench_membw(int64_t bytes, int32_t n_threads, double seconds, double *gb
   memset(j, 0, sizeof *j);
   j->buf = buf;
   j->n = n;
-  t_end = tpp_now() + (seconds > 0 ? seconds : 0.0);
-  do {
-    double t0 = tpp_now(), dt;
-    tpp_parallel_for(n / 64, 1, n_threads, bw_range, j);
-    dt = tpp_now() - t0;
-    if (dt > 0 && (double)n * 4.0 / dt > best) best = (double)n * 4.0 / dt;
-    reps++;
-  } while (tpp_now() < t_end || reps < 3);
+  j->n_threads = n_threads;
+  best = best_rate(run_bw, j, (double)n * 4.0, seconds, 3);
   /* the sum of ones over every pass is exact in float up to 2^24 per lane */
   if (j->sums[0] < 0) best = -best;
   *gbs = best / 1e9;
@@ -137,48 +153,89 @@ static int gemm_check(int64_t m, int64_t n, int64_t k, tpp_error *err) {
   return TPP_OK;
 }
 
+/* One raw OpenBLAS GEMM, C[m][n] = A[m][k] B[k][n], f32 or f64. */
+typedef struct gemm_job {
+  int dbl;
+  int m, n, k;
+  void *a, *b, *c;
+} gemm_job;
+
+static void run_gemm(void *ctx) {
+  gemm_job *g = (gemm_job *)ctx;
+  if (g->dbl)
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->m, g->n, g->k, 1.0,
+                (const double *)g->a, g->k, (const double *)g->b, g->n, 0.0, (double *)g->c, g->n);
+  else
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->m, g->n, g->k, 1.0f,
+                (const float *)g->a, g->k, (const float *)g->b, g->n, 0.0f, (float *)g->c, g->n);
+}
+
+static int bench_gemm(int dbl, int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
+                      tpp_error *err) {
+  size_t elem = dbl ? sizeof(double) : sizeof(float);
+  gemm_job g;
+  int64_t i;
+  if (gemm_check(m, n, k, err)) return TPP_E_ARG;
+  g.dbl = dbl;
+  g.m = (int)m;
+  g.n = (int)n;
+  g.k = (int)k;
+  g.a = tpp_alloc((size_t)(m * k) * elem);
+  g.b = tpp_alloc((size_t)(k * n) * elem);
+  g.c = tpp_alloc((size_t)(m * n) * elem);
+  if (!g.a || !g.b || !g.c) {
+    tpp_free(g.a);
+    tpp_free(g.b);
+    tpp_free(g.c);
+    return tpp_fail(err, TPP_E_NOMEM, -1, -1, NAN, "%s: out of memory", dbl ? "dgemm" : "sgemm");
+  }
+  for (i = 0; i < m * k; i++) {
+    double v = (double)((i % 13) - 6) * 0.01;
+    if (dbl) ((double *)g.a)[i] = v; else ((float *)g.a)[i] = (float)v;
+  }
+  for (i = 0; i < k * n; i++) {
+    double v = (double)((i % 7) - 3) * 0.01;
+    if (dbl) ((double *)g.b)[i] = v; else ((float *)g.b)[i] = (float)v;
+  }
+  memset(g.c, 0, (size_t)(m * n) * elem);
+  *gflops = best_rate(run_gemm, &g, 2.0 * (double)m * (double)n * (double)k, seconds, 2) / 1e9;
+  tpp_free(g.a);
+  tpp_free(g.b);
+  tpp_free(g.c);
+  return TPP_OK;
+}
+
 int tpp_bench_sgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
                     tpp_error *err) {
-  float *a, *b, *c;
-  double best = 0.0, t_end;
+  return bench_gemm(0, m, n, k, seconds, gflops, err);
+}
+
+int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
+                    tpp_error *err) {
+  return bench_gemm(1, m, n, k, seconds, gflops, err);
+}
+
+/* `count` copies of an f32 matrix A[m][n] streamed through cblas_sgemv. */
+typedef struct gemv_job {
+  int m, n;
+  int64_t per, count;
+  const float *a, *x;
+  float *y;
+} gemv_job;
+
+static void run_gemv(void *ctx) {
+  gemv_job *g = (gemv_job *)ctx;
   int64_t i;
-  int reps = 0;
-  if (gemm_check(m, n, k, err)) return TPP_E_ARG;
-  a = (float *)tpp_alloc((size_t)(m * k) * 4);
-  b = (float *)tpp_alloc((size_t)(k * n) * 4);
-  c = (float *)tpp_alloc((size_t)(m * n) * 4);
-  if (!a || !b || !c) {
-    tpp_free(a);
-    tpp_free(b);
-    tpp_free(c);
-    return tpp_fail(err, TPP_E_NOMEM, -1, -1, NAN, "sgemm: out of memory");
-  }
-  for (i = 0; i < m * k; i++) a[i] = (float)((i % 13) - 6) * 0.01f;
-  for (i = 0; i < k * n; i++) b[i] = (float)((i % 7) - 3) * 0.01f;
-  memset(c, 0, (size_t)(m * n) * 4);
-  t_end = tpp_now() + seconds;
-  do {
-    double t0 = tpp_now(), dt;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, a, (int)k,
-                b, (int)n, 0.0f, c, (int)n);
-    dt = tpp_now() - t0;
-    if (dt > 0 && 2.0 * (double)m * (double)n * (double)k / dt > best)
-      best = 2.0 * (double)m * (double)n * (double)k / dt;
-    reps++;
-  } while (tpp_now() < t_end || reps < 2);
-  *gflops = best / 1e9;
-  tpp_free(a);
-  tpp_free(b);
-  tpp_free(c);
-  return TPP_OK;
+  for (i = 0; i < g->count; i++)
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, g->m, g->n, 1.0f, g->a + i * g->per, g->n, g->x, 1,
+                0.0f, g->y, 1);
 }
 
 int tpp_bench_sgemv(int64_t m, int64_t n, int64_t bytes, double seconds, double *gbs,
                     tpp_error *err) {
   float *a, *x, *y;
   int64_t per = m * n, count, i, total;
-  double best = 0.0, t_end;
-  int reps = 0;
+  gemv_job g;
   if (gemm_check(m, n, 1, err)) return TPP_E_ARG;
   if (bytes < 0 || bytes > (INT64_C(1) << 40))
     return tpp_fail(err, TPP_E_ARG, -1, -1, (double)bytes, "sgemv: %lld bytes: expected 0 .. 1 TiB",
@@ -196,56 +253,17 @@ int tpp_bench_sgemv(int64_t m, int64_t n, int64_t bytes, double seconds, double 
   }
   for (i = 0; i < total; i++) a[i] = (float)((i % 11) - 5) * 0.01f;
   for (i = 0; i < n; i++) x[i] = 1.0f;
-  t_end = tpp_now() + seconds;
-  do {
-    double t0 = tpp_now(), dt;
-    for (i = 0; i < count; i++)
-      cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)n, 1.0f, a + i * per, (int)n, x, 1, 0.0f,
-                  y, 1);
-    dt = tpp_now() - t0;
-    if (dt > 0 && (double)total * 4.0 / dt > best) best = (double)total * 4.0 / dt;
-    reps++;
-  } while (tpp_now() < t_end || reps < 2);
-  *gbs = best / 1e9;
+  g.m = (int)m;
+  g.n = (int)n;
+  g.per = per;
+  g.count = count;
+  g.a = a;
+  g.x = x;
+  g.y = y;
+  *gbs = best_rate(run_gemv, &g, (double)total * 4.0, seconds, 2) / 1e9;
   tpp_free(a);
   tpp_free(x);
   tpp_free(y);
-  return TPP_OK;
-}
-
-int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gflops,
-                    tpp_error *err) {
-  double *a, *b, *c;
-  double best = 0.0, t_end;
-  int64_t i;
-  int reps = 0;
-  if (gemm_check(m, n, k, err)) return TPP_E_ARG;
-  a = (double *)tpp_alloc((size_t)(m * k) * 8);
-  b = (double *)tpp_alloc((size_t)(k * n) * 8);
-  c = (double *)tpp_alloc((size_t)(m * n) * 8);
-  if (!a || !b || !c) {
-    tpp_free(a);
-    tpp_free(b);
-    tpp_free(c);
-    return tpp_fail(err, TPP_E_NOMEM, -1, -1, NAN, "dgemm: out of memory");
-  }
-  for (i = 0; i < m * k; i++) a[i] = (double)((i % 13) - 6) * 0.01;
-  for (i = 0; i < k * n; i++) b[i] = (double)((i % 7) - 3) * 0.01;
-  memset(c, 0, (size_t)(m * n) * 8);
-  t_end = tpp_now() + seconds;
-  do {
-    double t0 = tpp_now(), dt;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0, a, (int)k,
-                b, (int)n, 0.0, c, (int)n);
-    dt = tpp_now() - t0;
-    if (dt > 0 && 2.0 * (double)m * (double)n * (double)k / dt > best)
-      best = 2.0 * (double)m * (double)n * (double)k / dt;
-    reps++;
-  } while (tpp_now() < t_end || reps < 2);
-  *gflops = best / 1e9;
-  tpp_free(a);
-  tpp_free(b);
-  tpp_free(c);
   return TPP_OK;
 }
 
