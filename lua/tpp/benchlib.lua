@@ -24,6 +24,20 @@ function M.best_time(fn, seconds, min_reps)
   return best, reps
 end
 
+--- Best (smallest) seconds of `reps` calls of fn, with a progress line.
+function M.best_of(reps, label, fn)
+  local progress = require "tpp.progress"
+  local best = math.huge
+  for r = 1, reps do
+    progress.update(label, r - 1, reps)
+    local t0 = core.now()
+    fn()
+    local dt = core.now() - t0
+    if dt < best then best = dt end
+  end
+  return best
+end
+
 --- A list of numbers from "256,512" (or the default list).
 function M.numbers(args, name, default, cmd)
   local v = args[name]

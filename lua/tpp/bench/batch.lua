@@ -4,6 +4,7 @@ local core = require "tpp.backend"
 local progress = require "tpp.progress"
 local report = require "tpp.report"
 local cli = require "tpp.cli"
+local benchlib = require "tpp.benchlib"
 
 local M = {
   summary = "chips/s of the batch TPP+PD path versus a per-chip Lua loop (same data, same run)",
@@ -62,14 +63,9 @@ function M.run(args)
   end
 
   -- batch path: C core over the whole batch
-  local best_batch = math.huge
-  for r = 1, reps do
-    progress.update("bench batch: C batch path", r - 1, reps)
-    local t0 = core.now()
+  local best_batch = benchlib.best_of(reps, "bench batch: C batch path", function()
     core.spec_eval(b, 0, threads, { "tpp", "pd" })
-    local dt = core.now() - t0
-    if dt < best_batch then best_batch = dt end
-  end
+  end)
 
   -- Lua loop: the first `sample` rows copied into Lua tables (copy not timed)
   progress.update("bench batch: copying the sample to Lua", 0)
@@ -82,17 +78,14 @@ function M.run(args)
     chips[i] = chip
   end
   local tpp_out, pd_out = {}, {}
-  local best_lua = math.huge
-  for r = 1, reps do
-    progress.update("bench batch: per-chip Lua loop", r - 1, reps)
-    local t0 = core.now()
+  local best_lua = benchlib.best_of(reps, "bench batch: per-chip Lua loop", function()
+    -- locals, not upvalues, so the baseline loop is as fast as plain Lua gets
+    local list, metrics, t_out, p_out = chips, lua_metrics, tpp_out, pd_out
     for i = 1, sample do
-      local t, _, pd = lua_metrics(chips[i])
-      tpp_out[i], pd_out[i] = t, pd
+      local t, _, pd = metrics(list[i])
+      t_out[i], p_out[i] = t, pd
     end
-    local dt = core.now() - t0
-    if dt < best_lua then best_lua = dt end
-  end
+  end)
   progress.done()
 
   -- the two paths must agree on the sample, or the timing means nothing
