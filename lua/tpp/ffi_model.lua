@@ -19,16 +19,7 @@ return function(M, C, ffi)
     return v
   end
 
-  local function checkint(v, n, fname)
-    if type(v) ~= "number" then
-      error(("bad argument #%d to '%s' (number expected, got %s)")
-        :format(n, fname, v == nil and "no value" or type(v)), 0)
-    end
-    if not is_int(v) then
-      error(("bad argument #%d to '%s' (integer expected, got a fraction)"):format(n, fname), 0)
-    end
-    return v
-  end
+  local checkint = M._checkint -- from tpp.ffi_tensor, loaded first
 
   local function check_obj(o, mt, what, fname, idx)
     if getmetatable(o) ~= mt then

@@ -270,6 +270,7 @@ return function(M, C, ffi)
     if C.tpp_silu(check(x, "silu"), err) ~= 0 then raise(err) end
   end
 
+  -- the C glue's luaL_checkinteger wording; ffi_model uses it too
   local function checkint(v, n, fname)
     if type(v) ~= "number" then
       error(("bad argument #%d to '%s' (number expected, got %s)")
@@ -280,6 +281,7 @@ return function(M, C, ffi)
     end
     return v
   end
+  M._checkint = checkint
 
   function M.rope(x, pos, head_size, theta)
     local t = check(x, "rope")
