@@ -33,6 +33,10 @@ local TOP_KEYS = {
   stated = "table", reference = "table", provenance = "table", sources = "table",
   notes = "string", uncertain = "table", aliases = "table", fp64_vector = "number",
   market = "string", designer_hq = "string", first_marketed = "string", gpu = "boolean",
+  -- screening: where the item was made relative to the US ("us" | "foreign"), whether it is a variant for the
+  -- Chinese market never sold in the US, since when it is sold in the US, and whether it was made with US
+  -- technology, software or equipment (the foreign-direct-product rules)
+  origin = "string", china_market = "boolean", us_market_from = "string", us_tech = "boolean",
 }
 local MEMORY_KEYS = { capacity_gb = "number", bandwidth_gbs = "number", type = "string",
                       package_area_mm2 = "number" }
@@ -168,6 +172,18 @@ function M.normalize(t)
       if (d.kind == nil or d.kind == "logic") and d.planar == nil then
         c.assumptions[#c.assumptions + 1] = ("dies[%d]: transistor type not stated; assumed non-planar " ..
           "(FinFET/GAA), so its area counts toward the applicable die area"):format(i)
+      end
+    end
+  end
+  if c.origin ~= nil and c.origin ~= "us" and c.origin ~= "foreign" then
+    bad(id, "origin", ("got '%s', expected 'us' (US-origin) or 'foreign' (foreign-produced)"):format(c.origin))
+  end
+  for _, k in ipairs({ "us_market_from", "first_marketed" }) do
+    local v = c[k]
+    if v ~= nil then
+      local y, m, d = v:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+      if not y or tonumber(m) < 1 or tonumber(m) > 12 or tonumber(d) < 1 or tonumber(d) > 31 then
+        bad(id, k, ("got '%s', expected a date YYYY-MM-DD"):format(v))
       end
     end
   end

@@ -38,6 +38,16 @@ M.ALIASES = {
   ["mr-v100"] = "iluvatar_mrv100", t21 = "enflame_t21", ppu = "thead_ppu",
 }
 
+-- Variants designed for the Chinese market and not sold commercially in the United States (vendor
+-- 8-K filings and press). Screening reads `china_market` for the conditions of 91 FR 1684 (case-by-case
+-- review only for chips commercially available in the US when the rule was published); a chip file may
+-- set the field itself, which wins.
+M.CHINA_MARKET = {
+  nv_a800_sxm = true, nv_h800_sxm = true, nv_h20 = true, nv_l20 = true, nv_l2 = true, nv_rtx4090d = true,
+  nv_rtx5090d = true, nv_rtx5090dv2 = true, nv_rtx6000d = true, nv_b30a = true, amd_mi308x = true,
+  intel_gaudi3_cn = true,
+}
+
 local rows, by_id, by_key
 
 local function load()
@@ -45,6 +55,7 @@ local function load()
   rows, by_id, by_key = {}, {}, {}
   for _, f in ipairs(M.FILES) do
     for _, r in ipairs(require("tpp.chips." .. f)) do
+      if r.china_market == nil and M.CHINA_MARKET[r.id] then r.china_market = true end
       rows[#rows + 1] = r
       by_id[r.id] = r
       by_key[util.squash(r.id)] = r.id

@@ -326,7 +326,9 @@ function M.batch(list)
   local metrics = require "tpp.rules.metrics"
   local b = tpp.batch(#list)
   local cols = {}
-  for _, m in pairs(metrics.METRICS) do if m.column then cols[m.column] = {} end end
+  for _, m in pairs(metrics.METRICS) do
+    if m.column and m.domain ~= "transaction" then cols[m.column] = {} end
+  end
   for i, x in ipairs(list) do
     local c = tpp.chip(x)
     b.ids[i] = c.data.id or c.data.name

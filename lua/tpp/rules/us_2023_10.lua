@@ -118,3 +118,61 @@ assumption { "published-figures",
   "used. Where sources disagree (a tracker lists the H20 as 3A090.b.2, although TPP 2,368 and PD 2.91 on " ..
   "its published figures meet neither .b test; RULES.md §12 item 10), the answer changes only if the " ..
   "figures do: classify the chip with the other figures to see it." }
+
+-- Licence scope (15 CFR 742.6(a)(6)(iii) and 744.23(a)(3) as of 88 FR 73458): 3A090.a/.b to D:1, D:4 and
+-- D:5 excluding destinations also in A:5 or A:6, plus Macau; and to entities headquartered (or with an
+-- ultimate parent headquartered) in D:5 or Macau wherever they are.
+local scope_source = "88 FR 73458: RS licence for 3A090.a/.b to or within destinations in Country Groups D:1, " ..
+  "D:4 and D:5 excluding any destination also in A:5 or A:6, and Macau (15 CFR 742.6(a)(6)(iii))"
+licence { "742.6(a)(6)(iii): D:1", provenance = "secondary", source = scope_source,
+  text = "3A090.a/.b to a destination in Country Group D:1 (not also in A:5/A:6)",
+  test("item_ab", "==", true), test("dest_d1", "==", true) }
+licence { "742.6(a)(6)(iii): D:4", provenance = "secondary", source = scope_source,
+  text = "3A090.a/.b to a destination in Country Group D:4 (not also in A:5/A:6)",
+  test("item_ab", "==", true), test("dest_d4", "==", true) }
+licence { "742.6(a)(6)(iii): D:5", provenance = "secondary", source = scope_source,
+  text = "3A090.a/.b to a destination in Country Group D:5 (not also in A:5/A:6)",
+  test("item_ab", "==", true), test("dest_d5", "==", true) }
+licence_note { "excluding A:5", targets = { "742.6(a)(6)(iii): D:1", "742.6(a)(6)(iii): D:4",
+  "742.6(a)(6)(iii): D:5" }, text = "destinations also in Country Group A:5 are excluded", source = scope_source,
+  test("dest_a5", "==", true) }
+licence_note { "excluding A:6", targets = { "742.6(a)(6)(iii): D:1", "742.6(a)(6)(iii): D:4",
+  "742.6(a)(6)(iii): D:5" }, text = "destinations also in Country Group A:6 are excluded (e.g. Israel, D:4 and A:6)",
+  source = scope_source, test("dest_a6", "==", true) }
+licence { "742.6(a)(6)(iii): Macau", provenance = "secondary", source = scope_source,
+  text = "3A090.a/.b to Macau (named in the scope; Macau is not in D:5)",
+  test("item_ab", "==", true), test("dest_macau", "==", true) }
+licence { "744.23(a)(3): headquarters", provenance = "secondary",
+  text = "3A090.a/.b for an entity headquartered in, or whose ultimate parent is headquartered in, D:5 or " ..
+    "Macau, wherever located",
+  source = "88 FR 73458, 15 CFR 744.23(a)(3) from 2023-11-17; continued under 742.6(a)(6)(iii)(A) per BIS " ..
+    "guidance of 2026-05-31 on entities headquartered in D:5 and Macau",
+  test("item_ab", "==", true), test("hq_d5_macau", "==", true), test("dest_us", "==", false) }
+
+-- License Exception NAC (15 CFR 740.8 as created by 88 FR 73458): 3A090 except items designed or marketed
+-- for datacenters that meet 3A090.a; prior notification to BIS.
+local nac_source = "15 CFR 740.8 (88 FR 73458): NAC for 3A090 except items designed or marketed for use in " ..
+  "datacenters and meeting 3A090.a; prior notification to BIS (25-day review)"
+licence { "NAC: 3A090.b", kind = "exception", exception = "NAC", provenance = "reported", source = nac_source,
+  text = "3A090.b; NAC with prior notification to BIS (25-day review; BIS may still require a licence)",
+  test("item_b", "==", true) }
+licence { "NAC: 3A090.a not datacenter", kind = "exception", exception = "NAC", provenance = "reported",
+  source = nac_source,
+  text = "3A090.a not designed or marketed for datacenters; NAC with prior notification to BIS (25-day review)",
+  test("item_a", "==", true), test("datacenter", "==", false) }
+
+-- Review policy (2023 scheme, as summarised by secondary sources: not confirmed against the FR text).
+local review_source = "2023 review policy for 3A090: presumption of denial for D:5 and Macau, presumption of " ..
+  "approval for other D:1/D:4 destinations (summaries of 88 FR 73458; not confirmed against the FR text)"
+licence { "review: D:5 or Macau destination", kind = "review", outcome = "presumption-of-denial", rank = 50,
+  provenance = "reported", source = review_source,
+  text = "D:5 or Macau destination: presumption of denial (2023 scheme)",
+  test("item_ab", "==", true), test("dest_d5_macau", "==", true) }
+licence { "review: headquartered in D:5 or Macau", kind = "review", outcome = "presumption-of-denial", rank = 51,
+  provenance = "reported", source = review_source,
+  text = "buyer headquartered in D:5 or Macau: presumption of denial",
+  test("item_ab", "==", true), test("hq_d5_macau", "==", true) }
+licence { "review: other D:1/D:4", kind = "review", outcome = "presumption-of-approval", rank = 60,
+  provenance = "reported", source = review_source,
+  text = "D:1/D:4 destination outside D:5/Macau: presumption of approval (2023 scheme)",
+  test("item_ab", "==", true) }

@@ -50,3 +50,15 @@ assumption { "hbm-compliance-date",
 assumption { "memory-item",
   "Processors (chips with compute figures) are not 3A090.c items: co-packaged HBM with a dominant " ..
   "processing function is excluded. A stand-alone stack is marked with form = 'HBM stack'." }
+
+-- Licence scope of 3A090.c (15 CFR 742.6(a)(6)(i)(B)): Macau or D:5; License Exception HBM below 3.3.
+licence { "742.6(a)(6)(i)(B): 3A090.c to Macau or D:5", provenance = "secondary",
+  text = "3A090.c to or within Macau or a destination in D:5",
+  source = "89 FR 96790: RS licence for 3A090.c to or within Macau or D:5 (15 CFR 742.6(a)(6)(i)(B))",
+  test("item_c", "==", true), test("dest_d5_macau", "==", true) }
+licence { "HBM: memory bandwidth density below the line", kind = "exception", exception = "HBM",
+  provenance = "secondary",
+  text = "3A090.c with memory bandwidth density below the License Exception HBM line; to Macau/D:5 the " ..
+    "designer of the co-packaged commodity must buy directly and the items ship directly to the packaging site",
+  source = "15 CFR 740.25 (89 FR 96790)",
+  test("item_c", "==", true), test("mbd", "<", "hbm-exception.mbd") }

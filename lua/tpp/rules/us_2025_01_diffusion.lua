@@ -77,3 +77,38 @@ assumption { "diffusion-status",
 assumption { "diffusion-quantities",
   "The country allocation (about 790,000,000 TPP), the NVEU schedule, the Tier 1 list and the H100 TPP " ..
   "are not confirmed in the rule text; only the White House round numbers are primary (RULES.md §12 item 1)." }
+
+-- Licence scope as written in the CFR (view = "cfr-text": BIS does not enforce it since 2025-05-13).
+licence { "742.6(a)(6)(iii)(A): worldwide", view = "cfr-text", provenance = "secondary",
+  text = "CFR text: 3A090.a to or within any destination worldwide (AI Diffusion rule), from the compliance " ..
+    "date 2025-05-15",
+  source = "90 FR 4544: 15 CFR 742.6(a)(6)(iii)(A), 'to or within any destination worldwide'; compliance date " ..
+    "2025-05-15; BIS announced non-enforcement on 2025-05-13",
+  test("item_a", "==", true), test("dest_us", "==", false), test("as_of", ">=", "2025-05-15") }
+licence { "LPP", kind = "exception", exception = "LPP", view = "cfr-text", provenance = "reported",
+  text = "up to the LPP allowance of TPP per ultimate consignee per calendar year (figure " ..
+    "'lpp.tpp_per_consignee_year'); needs the consignee's certification; not for D:5 or Macau destinations " ..
+    "or buyers headquartered there; shipments under LPP do not count against country caps",
+  source = "15 CFR 740.29 (90 FR 4544), License Exception LPP",
+  test("item_a", "==", true), test("dest_d5_macau", "==", false), test("hq_d5_macau", "==", false) }
+-- The rule widened ACA; how is not recorded in tpp's sources: an open question for destinations outside
+-- D:1/D:4/D:5/Macau.
+licence_note { "ACA scope under the AI Diffusion rule", view = "cfr-text", targets = { "ACA", "NAC" },
+  text = "outside D:1/D:4/D:5/Macau the AI Diffusion rule expanded ACA's scope; tpp's sources do not record how",
+  test("item_a", "==", true), test("dest_d145_macau", "==", false), test("hq_d5_macau", "==", false) }
+licence { "ACA (AI Diffusion): scope not recorded", kind = "exception", exception = "ACA", outcome = "open",
+  view = "cfr-text",
+  text = "destination outside D:1/D:4/D:5/Macau; the AI Diffusion rule expanded ACA's scope but tpp's sources " ..
+    "do not record how",
+  test("item_a", "==", true), test("datacenter", "==", false), test("dest_d145_macau", "==", false),
+  test("hq_d5_macau", "==", false) }
+licence { "NAC (AI Diffusion): scope not recorded", kind = "exception", exception = "NAC", outcome = "open",
+  view = "cfr-text",
+  text = "destination outside D:1/D:4/D:5/Macau; the AI Diffusion rule expanded ACA's scope but tpp's sources " ..
+    "do not record how",
+  test("item_a", "==", true), test("datacenter", "==", false), test("dest_d145_macau", "==", false),
+  test("hq_d5_macau", "==", false) }
+licence_note { "review policy outside D:1/D:4/D:5/Macau not recorded", view = "cfr-text",
+  targets = { "review: other D:1/D:4" },
+  text = "the AI Diffusion review policy for destinations outside D:1/D:4/D:5/Macau is not recorded in tpp's sources",
+  test("item_a", "==", true), test("dest_d145_macau", "==", false), test("hq_d5_macau", "==", false) }

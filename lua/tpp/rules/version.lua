@@ -48,6 +48,8 @@ function M.new(def, meta)
   v.figures = def.figures
   v.assumptions = def.assumptions
   v.checklist = def.checklist
+  v.informed = def.informed
+  v.licence = def.licence
   -- thresholds as the contract shows them: name -> { value, provenance, source, ... }
   v.thresholds = {}
   for _, name in ipairs(def.threshold_order) do
@@ -207,17 +209,10 @@ local function check_ranges(self, owner, tests, resolved)
   end
 end
 
---- The compiled program for a date and near-line margin (cached).
-function Version:program(as_of, near)
-  near = near or 0.05
-  local resolved = self:resolve(as_of)
-  local key_parts = { tostring(near) }
-  for _, name in ipairs(self.threshold_names) do key_parts[#key_parts + 1] = util.num(resolved[name].value) end
-  local key = table.concat(key_parts, "|")
-  local cached = self._programs[key]
-  if cached then return cached end
-
-  local def = self.def
+-- Compile clauses (paragraph-shaped: id, class, eccn, role, outcome, tests) and notes
+-- (kind, outcome, targets, tests) into one C rule program with the thresholds of
+-- `resolved`. A note target names a clause by id, class, ECCN or exception.
+local function compile(self, resolved, near, clause_list, note_list)
   local columns, column_index, inputs, input_index = {}, {}, {}, {}
   local function column(name)
     if not column_index[name] then
@@ -272,20 +267,20 @@ function Version:program(as_of, near)
   end
   local clauses, notes = {}, {}
   local clause_of = {}
-  for i, p in ipairs(def.paragraphs) do
+  for i, p in ipairs(clause_list) do
     check_ranges(self, p, p.tests, resolved)
     local first, n = add_tests(p, "paragraph", p.tests)
     clauses[i] = { first = first, n = n, role = p.role == "policy" and "policy" or "classify",
                    outcome = code(p.outcome) }
     clause_of[p.id] = i
   end
-  for i, nt in ipairs(def.notes) do
+  for i, nt in ipairs(note_list) do
     check_ranges(self, nt, nt.tests, resolved)
     local first, n = add_tests(nt, "note", nt.tests)
     local targets = {}
-    for ci, p in ipairs(def.paragraphs) do
+    for ci, p in ipairs(clause_list) do
       for _, target in ipairs(nt.targets) do
-        if target == p.id or target == p.class or target == p.eccn then
+        if target == p.id or target == p.class or target == p.eccn or target == p.exception then
           targets[#targets + 1] = ci
           break
         end
@@ -297,8 +292,58 @@ function Version:program(as_of, near)
   if #columns > 32 then error(("tpp.rules: %s uses %d input columns; at most 32"):format(self.id, #columns), 0) end
   local prog = core.rule_compile({ columns = #columns, inputs = inputs, tests = tests, clauses = clauses,
                                    notes = notes, near = near })
-  local compiled = { prog = prog, columns = columns, flat = flat, outcomes = outcomes, resolved = resolved,
-                     clause_of = clause_of, near = near, inputs = inputs }
+  return { prog = prog, columns = columns, flat = flat, outcomes = outcomes, resolved = resolved,
+           clause_of = clause_of, near = near, inputs = inputs }
+end
+
+local function threshold_key(self, resolved, near)
+  local key_parts = { tostring(near) }
+  for _, name in ipairs(self.threshold_names) do key_parts[#key_parts + 1] = util.num(resolved[name].value) end
+  return table.concat(key_parts, "|")
+end
+
+--- The compiled program for a date and near-line margin (cached).
+function Version:program(as_of, near)
+  near = near or 0.05
+  local resolved = self:resolve(as_of)
+  local key = threshold_key(self, resolved, near)
+  local cached = self._programs[key]
+  if cached then return cached end
+  local compiled = compile(self, resolved, near, self.def.paragraphs, self.def.notes)
+  self._programs[key] = compiled
+  return compiled
+end
+
+--- The licence scope (licence { } and licence_note { } declarations) compiled for a date.
+-- sel (optional) chooses what to compile: sel.clauses / sel.notes (default: this version's own),
+-- sel.resolved (thresholds of other versions whose clauses are added), sel.name (the cache key).
+-- Clauses are ordered by rank (stable). Returns the compiled program with .clauses and .notes
+-- (the declarations, in program order).
+function Version:licence_program(as_of, sel)
+  sel = sel or {}
+  local resolved = self:resolve(as_of)
+  local key = "licence|" .. (sel.name or "own") .. "|" .. threshold_key(self, resolved, 0)
+  local cached = self._programs[key]
+  if cached then return cached end
+  local lic = self.def.licence or { clauses = {}, notes = {} }
+  local clauses, notes = {}, {}
+  for _, c in ipairs(sel.clauses or lic.clauses) do clauses[#clauses + 1] = c end
+  for _, n in ipairs(sel.notes or lic.notes) do notes[#notes + 1] = n end
+  if sel.resolved then
+    local merged = {}
+    for k, v in pairs(sel.resolved) do merged[k] = v end
+    for k, v in pairs(resolved) do merged[k] = v end
+    resolved = merged
+  end
+  local order = {}
+  for i, c in ipairs(clauses) do order[i] = { c = c, pos = i } end
+  table.sort(order, function(x, y)
+    if (x.c.rank or 100) ~= (y.c.rank or 100) then return (x.c.rank or 100) < (y.c.rank or 100) end
+    return x.pos < y.pos
+  end)
+  for i, o in ipairs(order) do clauses[i] = o.c end
+  local compiled = compile(self, resolved, 0, clauses, notes)
+  compiled.clauses, compiled.notes = clauses, notes
   self._programs[key] = compiled
   return compiled
 end
