@@ -113,7 +113,8 @@ prc_measure { "H200 entries not permitted", measure = "prc-h200-customs-2026-01"
   text = "customs were reportedly told the H200 is not permitted; later reports of conditional approvals" }
 prc_measure { "SAMR probe of NVIDIA", measure = "prc-samr-nvidia",
   applies = { import_into = { "CN" }, vendor = "NVIDIA" },
-  text = "NVIDIA is under an anti-monopoly investigation with a preliminary finding of violation (2025-09-15)" }
+  text = "NVIDIA is under an anti-monopoly investigation since 2024-12-09 (conditions of the 2020 Mellanox " ..
+    "approval); a preliminary finding of violation was reported on 2025-09-15" }
 prc_measure { "Unreliable Entity List", measure = "prc-uel",
   applies = { chinese_party = true },
   text = "a foreign company seen as cutting off or discriminating against a Chinese enterprise (e.g. to comply with " ..

@@ -24,8 +24,8 @@ M.DISCLAIMER = "Not legal advice: computed from published figures and public rul
 
 -- Built-in versions in date order: id -> module file under lua/tpp/rules/.
 M.BUILTIN = {
-  "us-2022-10", "us-2023-10", "us-2024-04", "us-2024-12", "us-2025-01-diffusion", "us-2025-01-foundry",
-  "us-2025-04-h20", "us-2026-01-h200",
+  "us-2022-10", "us-2023-10-notice", "us-2023-10", "us-2024-04", "us-2024-12", "us-2025-01-diffusion",
+  "us-2025-01-foundry", "us-2025-04-h20", "us-2026-01-h200", "us-2023-11-3a991",
   "us-prop-2025-08-rtt", "us-prop-2025-11-gain", "us-prop-2025-12-overwatch", "us-prop-2026-04-s4456",
 }
 local BUILTIN_SET = {}

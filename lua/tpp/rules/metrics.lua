@@ -99,6 +99,8 @@ local TRANSACTION = {
   exported_from_us = "an export from the United States (not a reexport or in-country transfer)",
   us_available = "commercially available in the United States when the rule was published",
   informed = "the exporter (the chip's vendor) is the party the letter informed",
+  dest_listed = "destination in the version's 'destinations' figure (a bill's countries of concern)",
+  hq_listed = "headquarters in the version's 'destinations' figure (a bill's countries of concern)",
 }
 for name, title in pairs(TRANSACTION) do
   M.METRICS[name] = { kind = "flag", title = title, short = title, column = name, domain = "transaction",

@@ -54,3 +54,17 @@ checklist {
     "better terms abroad",
   "Parameters updatable after 36 months",
 }
+
+-- Destination scope of the bill (what it would require if enacted).
+figure { "destinations", { "CN", "MO", "CU", "IR", "KP", "RU", "VE" },
+  unit = "ISO codes: countries of concern (Hong Kong counts as China)", provenance = "assumption",
+  source = "the GAIN AI Act's list of countries of concern is not recorded in tpp's sources; the AI OVERWATCH " ..
+    "Act's list (H.R. 6875) is used" }
+licence { "bill: entity located in a country of concern", provenance = "secondary",
+  text = "if enacted: a licence for advanced ICs to entities located in a country of concern",
+  source = "S. 3150 / H.R. 5885 (bill text)",
+  test("item_ab", "==", true), test("dest_listed", "==", true) }
+licence { "bill: entity headquartered in a country of concern", provenance = "secondary",
+  text = "if enacted: a licence for advanced ICs to entities headquartered in a country of concern",
+  source = "S. 3150 / H.R. 5885 (bill text)",
+  test("item_ab", "==", true), test("hq_listed", "==", true) }

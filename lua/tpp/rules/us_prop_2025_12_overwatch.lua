@@ -61,3 +61,17 @@ checklist {
 }
 assumption { "overwatch-3a090-date",
   "TPP and PD are as defined in 3A090 on 2025-12-15, which equal the current definitions." }
+
+-- Destination scope of the bill (what it would require if enacted).
+figure { "destinations", { "CN", "MO", "CU", "IR", "KP", "RU", "VE" },
+  unit = "ISO codes: countries of concern (Hong Kong counts as China)", provenance = "primary",
+  source = "H.R. 6875: countries of concern: the PRC including Hong Kong and Macau, Cuba, Iran, North Korea, " ..
+    "Russia, and Venezuela under Maduro" }
+licence { "bill: entity located in a country of concern", provenance = "primary",
+  text = "if enacted: a licence for covered ICs to entities located in a country of concern",
+  source = "H.R. 6875 (congress.gov bill text)",
+  test("item_ab", "==", true), test("dest_listed", "==", true) }
+licence { "bill: entity headquartered in a country of concern", provenance = "primary",
+  text = "if enacted: a licence for covered ICs to entities headquartered (or with an ultimate parent) in a " ..
+    "country of concern", source = "H.R. 6875 (congress.gov bill text)",
+  test("item_ab", "==", true), test("hq_listed", "==", true) }

@@ -89,3 +89,17 @@ checklist {
 assumption { "first-marketed",
   "Where a chip has no first_marketed date, its release year stands for mid-year (YYYY-07-01); a 2026 " ..
   "part without a date therefore counts as first marketed after 2026-01-01." }
+
+-- Destination scope of the bill (what it would require if enacted), as in H.R. 6875.
+figure { "destinations", { "CN", "MO", "CU", "IR", "KP", "RU", "VE" },
+  unit = "ISO codes: countries of concern (Hong Kong counts as China)", provenance = "primary",
+  source = "S. 4456 keeps H.R. 6875's countries of concern: the PRC including Hong Kong and Macau, Cuba, Iran, " ..
+    "North Korea, Russia, and Venezuela under Maduro" }
+licence { "bill: entity located in a country of concern", provenance = "primary",
+  text = "if enacted: a licence for covered or restricted ICs to entities located in a country of concern",
+  source = "S. 4456 (congress.gov bill text)",
+  test("item_ab", "==", true), test("dest_listed", "==", true) }
+licence { "bill: entity headquartered in a country of concern", provenance = "primary",
+  text = "if enacted: a licence for covered or restricted ICs to entities headquartered in a country of concern",
+  source = "S. 4456 (congress.gov bill text)",
+  test("item_ab", "==", true), test("hq_listed", "==", true) }

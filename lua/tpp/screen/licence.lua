@@ -22,7 +22,7 @@ M.EXCEPTIONS = { "NAC", "ACA", "LPP", "HBM" }
 
 M.POLICY_TEXT = {
   ["presumption-of-denial"] = "presumption of denial", ["presumption-of-approval"] = "presumption of approval",
-  ["case-by-case"] = "case-by-case",
+  ["case-by-case"] = "case-by-case", ["not-stated"] = "not stated",
 }
 
 -- Which input a transaction fact comes from (for "undetermined: missing X").
