@@ -221,6 +221,15 @@ function M.groups(country, as_of)
   return util.deepcopy(set), util.deepcopy(info)
 end
 
+--- The group set of a destination code on a date, shared (read it, never modify it): for code that
+-- asks the same pairs many times (screening batches).
+function M.groups_shared(code, as_of)
+  local hit = group_memo[code .. "|" .. as_of]
+  if hit then return hit[1] end
+  M.groups(code, as_of)
+  return group_memo[code .. "|" .. as_of][1]
+end
+
 --- Sorted list form of a group set.
 function M.group_list(set)
   local out = {}

@@ -411,10 +411,10 @@ end
 local function dest_context(t)
   local d = t.dest
   local ctx = { code = dest.ear_code(d), region = d.region }
-  ctx.groups = d.region and {} or dest.groups(d.code, t.as_of)
+  ctx.groups = d.region and {} or dest.groups_shared(d.code, t.as_of)
   if t.hq then
     local hcode = dest.ear_code(t.hq)
-    local hg = dest.groups(t.hq.code, t.as_of)
+    local hg = dest.groups_shared(t.hq.code, t.as_of)
     ctx.hq_code, ctx.hq_groups = hcode, hg
     ctx.hq_d5 = hcode == "MO" or hg["D:5"] == true
   end

@@ -6,6 +6,7 @@ return {
   as_of = "2026-06-01",
   versions = {
     "us-2022-10",
+    "us-2023-10-notice",
     "us-2023-10",
     "us-2024-04",
     "us-2024-12",
@@ -13,6 +14,7 @@ return {
     "us-2025-01-foundry",
     "us-2025-04-h20",
     "us-2026-01-h200",
+    "us-2023-11-3a991",
     "us-prop-2025-08-rtt",
     "us-prop-2025-11-gain",
     "us-prop-2025-12-overwatch",
@@ -21,6 +23,8 @@ return {
   chips = {
     nv_a100_sxm80 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -35,6 +39,8 @@ return {
     },
     nv_a100_pcie80 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -49,6 +55,8 @@ return {
     },
     nv_a800_sxm = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -63,6 +71,8 @@ return {
     },
     nv_h100_sxm = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -77,6 +87,8 @@ return {
     },
     nv_h100_pcie = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -91,6 +103,8 @@ return {
     },
     nv_h800_sxm = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -105,6 +119,8 @@ return {
     },
     nv_h20 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -119,6 +135,8 @@ return {
     },
     nv_h200_sxm = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -133,6 +151,8 @@ return {
     },
     nv_b200 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -147,6 +167,8 @@ return {
     },
     nv_b300 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -161,6 +183,8 @@ return {
     },
     nv_gb300 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -175,6 +199,8 @@ return {
     },
     nv_b30a = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -189,6 +215,8 @@ return {
     },
     nv_rtx6000d = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -203,6 +231,8 @@ return {
     },
     nv_l20 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -217,6 +247,8 @@ return {
     },
     nv_l40s = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -231,6 +263,8 @@ return {
     },
     nv_l4 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -245,6 +279,8 @@ return {
     },
     nv_l2 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -259,6 +295,8 @@ return {
     },
     nv_rtx4090 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.a | nac-eligible | -",
@@ -273,6 +311,8 @@ return {
     },
     nv_rtx4090d = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -287,6 +327,8 @@ return {
     },
     nv_rtx5090 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.a | nac-eligible | -",
@@ -301,6 +343,8 @@ return {
     },
     nv_rtx5090d = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -315,6 +359,8 @@ return {
     },
     nv_rtx5090dv2 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -329,6 +375,8 @@ return {
     },
     amd_mi250x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -343,6 +391,8 @@ return {
     },
     amd_mi300x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -357,6 +407,8 @@ return {
     },
     amd_mi308x = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -371,6 +423,8 @@ return {
     },
     amd_mi325x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -385,6 +439,8 @@ return {
     },
     amd_mi355x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -399,6 +455,8 @@ return {
     },
     intel_gaudi2 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -413,6 +471,8 @@ return {
     },
     intel_gaudi3 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -427,6 +487,8 @@ return {
     },
     intel_gaudi3_cn = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -441,6 +503,8 @@ return {
     },
     goog_tpuv4 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -455,6 +519,8 @@ return {
     },
     goog_tpuv5e = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -469,6 +535,8 @@ return {
     },
     goog_tpuv5p = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -483,6 +551,8 @@ return {
     },
     goog_tpuv6e = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -497,6 +567,8 @@ return {
     },
     goog_tpuv7 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -511,6 +583,8 @@ return {
     },
     aws_trn1 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -525,6 +599,8 @@ return {
     },
     aws_trn2 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -539,6 +615,8 @@ return {
     },
     hw_910 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -553,6 +631,8 @@ return {
     },
     hw_910b = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -567,6 +647,8 @@ return {
     },
     hw_910c = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -581,6 +663,8 @@ return {
     },
     hw_950pr = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -595,6 +679,8 @@ return {
     },
     hw_950dt = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -609,6 +695,8 @@ return {
     },
     camb_mlu370x8 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -623,6 +711,8 @@ return {
     },
     camb_mlu590 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -637,6 +727,8 @@ return {
     },
     biren_br100 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -651,6 +743,8 @@ return {
     },
     biren_br104 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -665,6 +759,8 @@ return {
     },
     hygon_z100 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -679,6 +775,8 @@ return {
     },
     hygon_k100ai = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -693,6 +791,8 @@ return {
     },
     hygon_bw1000 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -707,6 +807,8 @@ return {
     },
     mt_s4000 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -721,6 +823,8 @@ return {
     },
     metax_c500 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -735,6 +839,8 @@ return {
     },
     iluvatar_biv100 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -749,6 +855,8 @@ return {
     },
     iluvatar_mrv100 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -763,6 +871,8 @@ return {
     },
     enflame_t21 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -777,6 +887,8 @@ return {
     },
     thead_ppu = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",

@@ -56,7 +56,7 @@ function M.facts(t)
   local f = { as_of = metrics.date_number(as_of) }
   if t.dest then
     local code = dest.ear_code(t.dest)
-    local g = t.dest.region and {} or dest.groups(t.dest.code, as_of)
+    local g = t.dest.region and {} or dest.groups_shared(t.dest.code, as_of)
     f.dest_d1, f.dest_d4, f.dest_d5 = flag(g["D:1"] == true), flag(g["D:4"] == true), flag(g["D:5"] == true)
     f.dest_a5, f.dest_a6 = flag(g["A:5"] == true), flag(g["A:6"] == true)
     f.dest_macau = flag(code == "MO")
@@ -70,7 +70,7 @@ function M.facts(t)
   -- no headquarters given: answered as if outside D:5/Macau, and listed as not screened
   if t.hq then
     local hcode = dest.ear_code(t.hq)
-    local hg = t.hq.region and {} or dest.groups(t.hq.code, as_of)
+    local hg = t.hq.region and {} or dest.groups_shared(t.hq.code, as_of)
     f.hq_d5_macau = flag(hcode == "MO" or hg["D:5"] == true)
   else
     f.hq_d5_macau = 0
@@ -123,7 +123,9 @@ end
 
 -- The compiled licence program of a view; in the enforced view, exception clauses that are CFR text
 -- only become open questions, and CFR-text requirements, reviews and notes are left out.
-local function program_for(v, as_of, view)
+local program_memo = setmetatable({}, { __mode = "k" })
+
+local function program_for_uncached(v, as_of, view)
   local lic = v.def.licence or { clauses = {}, notes = {} }
   local clauses, notes = {}, {}
   local names = { view }
@@ -176,6 +178,19 @@ end
 local function json_arrays(r)
   local json = require "tpp.json"
   for _, k in ipairs({ "reasons", "missing", "review_notes", "provenance", "exceptions" }) do json.array(r[k]) end
+end
+
+-- Compiled licence programs per version, date and view (the lists above are rebuilt only once).
+local function program_for(v, as_of, view)
+  local per = program_memo[v]
+  if not per then per = {}; program_memo[v] = per end
+  local key = as_of .. "|" .. view
+  local hit = per[key]
+  if not hit then
+    hit = program_for_uncached(v, as_of, view)
+    per[key] = hit
+  end
+  return hit
 end
 
 local function add(list, s)
