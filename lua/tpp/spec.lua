@@ -170,8 +170,9 @@ function M.normalize(t)
         bad(id, f .. ".kind", ("got '%s', expected 'logic', 'memory' or 'other'"):format(d.kind))
       end
       if (d.kind == nil or d.kind == "logic") and d.planar == nil then
-        c.assumptions[#c.assumptions + 1] = ("dies[%d]: transistor type not stated; assumed non-planar " ..
-          "(FinFET/GAA), so its area counts toward the applicable die area"):format(i)
+        c.assumptions[#c.assumptions + 1] = ("dies[%d]: transistor type not stated; its area is counted " ..
+          "toward the applicable die area (as non-planar), and the rules check whether a planar die would " ..
+          "change the answer (dies[%d].planar)"):format(i, i)
       end
     end
   end
@@ -311,6 +312,19 @@ function Chip:metrics(opts)
       m.unknown.pd = "TPP is unknown"
     elseif r.missing_die then
       m.unknown.pd = ("die %d has no area, so the applicable die area is unknown"):format(r.missing_die)
+    elseif c.dies and #c.dies > 0 and (function()
+        local logic, planar = 0, 0
+        for _, d in ipairs(c.dies) do
+          if d.kind == nil or d.kind == "logic" then
+            logic = logic + 1
+            if d.planar == true then planar = planar + 1 end
+          end
+        end
+        return logic > 0 and logic == planar
+      end)() then
+      m.unknown.pd = "every logic die is planar, so the applicable die area of the 3A090 technical note (non-planar " ..
+        "logic dies only) is zero and performance density is not defined; whether a planar-only IC can meet the " ..
+        "PD tests is a question the note does not answer"
     else
       m.unknown.pd = "no applicable die area is known (die_area_mm2 or dies with area_mm2)"
     end

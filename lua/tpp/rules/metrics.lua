@@ -147,8 +147,8 @@ end
 
 --- Every metric of a chip object (tpp.chip): values[name] (nil unknown),
 -- why[name] (the reason a value is unknown), notes (assumptions made here).
-function M.of_chip(chip)
-  local m = chip:metrics()
+function M.of_chip(chip, opts)
+  local m = chip:metrics(opts)
   local d = chip.data
   local values, why, notes = {}, {}, {}
   values.tpp, why.tpp = m.tpp, m.unknown.tpp

@@ -439,6 +439,92 @@ function Version:crosses(compiled, row, f, dt, d)
   return answer_key(self.def, compiled, d2) ~= answer_key(self.def, compiled, d)
 end
 
+-- The answer of a row as a record: status, class, ECCN, outcome.
+local function answer_of(def, compiled, d)
+  local g = d.governing and def.paragraphs[d.governing] or nil
+  return { key = answer_key(def, compiled, d), status = M.STATUS_NAMES[d.status], governing = d.governing,
+           class = g and g.class or nil, eccn = g and g.eccn or nil,
+           outcome = d.outcome >= 0 and compiled.outcomes[d.outcome + 1] or nil }
+end
+
+local function answer_words(a)
+  if a.status == "controlled" then return (a.eccn or a.class or "controlled") .. (a.outcome and a.outcome ~= "controlled"
+    and (" (" .. a.outcome .. ")") or "") end
+  return a.status
+end
+
+-- Where the chip data leave a reading open, evaluate the other reading too:
+--  * a logic die whose transistor type (planar) is not stated counts toward the applicable die area;
+--    if counting it as planar would change the answer, the answer is undetermined and names the input;
+--  * several processing units: the technical note can be read as "sum per precision, then maximum" or
+--    "sum of each unit's maximum"; if the two readings give different answers, the stricter stands and
+--    a warning says so.
+function Version:check_readings(compiled, chip, d, r)
+  local data = chip.data
+  local base = answer_of(self.def, compiled, d)
+  r.warnings = r.warnings or {}
+  -- planar unknown
+  local unknown = {}
+  for i, die in ipairs(data.dies or {}) do
+    if (die.kind == nil or die.kind == "logic") and die.planar == nil and die.area_mm2 then unknown[#unknown + 1] = i end
+  end
+  if #unknown > 0 then
+    local copy = util.deepcopy(data)
+    copy.assumptions = nil
+    for _, i in ipairs(unknown) do copy.dies[i].planar = true end
+    local alt = require("tpp.spec").new(copy)
+    local row2 = self:row(compiled, alt, metrics.of_chip(alt))
+    local a2 = answer_of(self.def, compiled, core.rule_eval_one(compiled.prog, row2))
+    local names = {}
+    for _, i in ipairs(unknown) do names[#names + 1] = ("dies[%d].planar"):format(i) end
+    if a2.key ~= base.key then
+      r.status, r.governing, r.eccn, r.classification, r.outcome = "undetermined", nil, nil, nil, "undetermined"
+      r.outcome_text = dsl.OUTCOMES[r.outcome]
+      for _, n in ipairs(names) do
+        r.missing[#r.missing + 1] = n
+        r.missing_why[n] = ("the transistor type of %s is not stated: counted as non-planar the answer is %s, as " ..
+          "planar it is %s"):format(n:match("^[^.]+"), answer_words(base), answer_words(a2))
+      end
+      r.readings = { non_planar = answer_words(base), planar = answer_words(a2) }
+    else
+      r.assumptions[#r.assumptions + 1] = { name = "planar-unknown",
+        text = ("%s not stated; the answer is the same whether those dies are planar or not"):format(
+          table.concat(names, ", ")) }
+    end
+  end
+  -- several processing units: the two readings of the technical note
+  if data.units and #data.units > 1 and r.status ~= "undetermined" then
+    local v2 = metrics.of_chip(chip, { unit_mode = "sum_of_maxes" })
+    local row2 = self:row(compiled, chip, v2)
+    local d2 = core.rule_eval_one(compiled.prog, row2)
+    local a2 = answer_of(self.def, compiled, d2)
+    if a2.key ~= base.key then
+      local function rank(a)
+        if a.status == "controlled" then return 100 - (a.governing or 50) end
+        return a.status == "undetermined" and 1 or 0
+      end
+      local stricter = rank(a2) > rank(base) and a2 or base
+      r.readings = { max_of_sums = answer_words(base), sum_of_maxes = answer_words(a2) }
+      r.warnings[#r.warnings + 1] = ("the two readings of the TPP technical note differ for this multi-unit IC: " ..
+        "summing per precision and then taking the maximum gives %s (TPP %s); summing each unit's maximum gives %s " ..
+        "(TPP %s); tpp answers with the stricter, %s"):format(answer_words(base), util.num(r.values.tpp or 0),
+        answer_words(a2), util.num(v2.tpp or 0), answer_words(stricter))
+      if stricter == a2 then
+        local g = self.def.paragraphs[a2.governing]
+        r.status, r.governing, r.eccn, r.classification = a2.status, g and g.id, a2.eccn, a2.class
+        r.outcome = a2.outcome
+        r.outcome_text = r.outcome and dsl.OUTCOMES[r.outcome] or nil
+        r.values.tpp = v2.tpp
+        r.values.pd = v2.pd
+        r.reading = "sum_of_maxes"
+      else
+        r.reading = "max_of_sums"
+      end
+    end
+  end
+  require("tpp.json").array(r.warnings)
+end
+
 --- Evaluate one chip object (tpp.chip). opts: as_of, near.
 function Version:evaluate(chip, opts)
   opts = opts or {}
@@ -651,6 +737,7 @@ function Version:evaluate(chip, opts)
   end
   r.provenance = { tpp = chip_m.provenance.tpp, pd = chip_m.provenance.pd,
                    mem_bw_gbs = chip_m.provenance.mem_bw_gbs, interconnect_gbs = chip_m.provenance.interconnect_gbs }
+  self:check_readings(compiled, chip, d, r)
   r.explanation = require("tpp.rules.explain").text(r, self)
   -- lists stay JSON arrays when empty
   local json = require "tpp.json"
