@@ -68,7 +68,7 @@ describe("stand-alone HBM stack", function()
       assert.is_not_equal(true, reg.witness.memory_item, reg.summary)
     end
   end)
-
+end)
 
 describe("several processing units", function()
   it("when the two readings differ, the stricter stands and a warning says so", function()
