@@ -11,6 +11,10 @@
 local util = require "tpp.util"
 local regimes = require "tpp.regimes"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 M.DISCLAIMER = "tpp is not legal advice: it computes metrics from published figures " ..

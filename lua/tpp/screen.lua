@@ -36,6 +36,10 @@ local parties = require "tpp.screen.parties"
 local util = require "tpp.util"
 local json = require "tpp.json"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 M.DISCLAIMER = "tpp is not legal advice: it screens a transaction against the public rule texts and the " ..
@@ -697,9 +701,11 @@ function M.transaction(it, t)
   end
   reg(R, { id = aff.id, title = aff.title, jurisdiction = "US", status = aff_status, decides = false,
     outcome = aff_status == "in force" and "not-screened" or "not-applicable",
-    why = aff_status == "suspended" and "suspended from 2025-11-10 through 2026-11-09 (90 FR 50857)" or
+    why = aff_status == "suspended" and ("suspended from %s until %s (90 FR 50857)"):format(aff.dates.suspended,
+      aff.dates.resumed) or
       (aff_status == "in force" and ("in force on %s%s; ownership is not screened"):format(as_of,
-        as_of >= "2026-11-10" and " (by its own terms after the suspension; reinstatement not confirmed)" or "")
+        (aff.dates.resumed and as_of >= aff.dates.resumed) and
+          " (by its own terms after the suspension; reinstatement not confirmed)" or "")
       or "not yet in force on this date"),
     source = aff.source, provenance = aff.provenance })
 

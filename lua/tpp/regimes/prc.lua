@@ -73,7 +73,7 @@ measure { id = "prc-mofcom-ann-61-2025", title = "Extraterritorial rare-earth ex
   "of 2025)", jurisdiction = "PRC", instrument = "MOFCOM Announcement No. 61 of 2025",
   citation = "MOFCOM Ann. No. 61 of 2025; suspended by MOFCOM/GAC Ann. No. 70 of 2025", status = "in force",
   legal_basis = "Export Control Law; Dual-Use Items Export Control Regulations", provenance = "secondary", kind = "prc",
-  dates = { effective = "2025-10-09", suspended = "2025-11-07", suspended_until = "2026-11-10" },
+  dates = { effective = "2025-10-09", suspended = "2025-11-07", resumed = "2026-11-10" },
   source = "MOFCOM Ann. No. 61 of 2025 (translation): foreign-made items with 0.1 % or more by value of listed " ..
     "Chinese rare earths need a MOFCOM licence; case-by-case for AI research with possible military use; " ..
     "suspended by Ann. No. 70 (2025-11-07) until 2026-11-10",

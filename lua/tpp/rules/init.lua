@@ -16,6 +16,10 @@ local dsl = require "tpp.rules.dsl"
 local version_mod = require "tpp.rules.version"
 local util = require "tpp.util"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 M.Version = version_mod.Version

@@ -3,6 +3,10 @@
 -- A metric a chip cannot supply is nil with a reason ("unknown is not zero").
 local util = require "tpp.util"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 -- kind: "number" (>=, >, <, <= against a threshold), "flag" (== true/false),

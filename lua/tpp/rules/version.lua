@@ -8,6 +8,10 @@ local sandbox = require "tpp.rules.sandbox"
 local dsl = require "tpp.rules.dsl"
 local util = require "tpp.util"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 local Version = {}

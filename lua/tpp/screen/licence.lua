@@ -15,6 +15,10 @@ local metrics = require "tpp.rules.metrics"
 local dest = require "tpp.dest"
 local util = require "tpp.util"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 -- License Exceptions reported on every answer, in this order (others follow if declared).
