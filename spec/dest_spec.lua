@@ -1,16 +1,6 @@
 -- tpp.dest: countries, regions, dated country groups (regime data), AI Diffusion tiers.
 local dest = require "tpp.dest"
 
-local function exc(res, id)
-  for _, e in ipairs(res.exceptions) do if e.id == id then return e end end
-  error("no exception " .. id)
-end
-
-local function has(list, s)
-  for _, x in ipairs(list) do if x == s then return true end end
-  return false
-end
-
 local function any_match(list, pat)
   for _, x in ipairs(list) do if tostring(x):find(pat) then return true end end
   return false

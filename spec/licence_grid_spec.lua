@@ -31,6 +31,7 @@ local function only(old, new, positions)
 end
 
 -- The intended changes: id, why, test(chip, date, country, hq, old, new), cells.
+-- luacheck: no unused args
 local INTENDED = {
   { "macau-2023-01-17",
     "88 FR 2821 took effect 2023-01-17: Macau's 3A090 licence requirement starts that day, not 2023-01-18",

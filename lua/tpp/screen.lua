@@ -713,7 +713,7 @@ function M.transaction(it, t)
   local eu = t.end_use
   if eu then
     local m = regimes.measure(eu.measure)
-    local o, why = "no-licence-required", nil
+    local o, why
     local hits = {}
     for _, s in ipairs(eu.scope) do
       if in_scope(s, ctx.code, ctx.groups, as_of, ctx) or in_scope(s, t.dest.code, ctx.groups, as_of, ctx) then

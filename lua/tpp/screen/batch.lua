@@ -22,7 +22,6 @@ local regimes = require "tpp.regimes"
 local dest = require "tpp.dest"
 local licence = require "tpp.screen.licence"
 local screen = require "tpp.screen"
-local util = require "tpp.util"
 
 -- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
 -- the interpreter is several times faster here, so the JIT stays off for this module.
@@ -142,7 +141,7 @@ function M.compile(opts)
   if #chips == 0 or #dests == 0 then error("tpp.screen.batch: at least one chip and one destination", 0) end
   local starts = M.boundaries()
   local special = special_codes()
-  local S, C, D, H = #starts, #chips, #dests, #hqs
+  local C, D, H = #chips, #dests, #hqs
   -- classes per segment
   local dclass, hclass, dreps, hreps = {}, {}, {}, {}
   local max_dc, max_hc = 1, 1
@@ -213,7 +212,7 @@ function M.compile(opts)
 end
 
 --- A tpp.batch of rows: { chip = index (1-based), dest = index, hq = index or nil, date = "YYYY-MM-DD" }.
-function M.rows(compiled, rows)
+function M.rows(_, rows)
   local n = #rows
   local b = tpp.batch(n)
   local chip, dst, hq, date = {}, {}, {}, {}
