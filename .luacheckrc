@@ -24,6 +24,6 @@ files["spec/fixtures/rules/*.lua"] = rule_dsl
 files["lua/tpp/regimes"] = {
   std = "min",
   read_globals = { "measure", "group", "group_change", "region", "embargo", "party", "end_use", "fdp",
-                   "guidance", "prc_measure", "conflict" },
+                   "guidance", "prc_measure", "conflict", "tariff_band" },
 }
 files["lua/tpp/regimes/init.lua"] = { std = "max" }

@@ -4,7 +4,7 @@
 --   dest.country "Hong Kong"              --> { code = "HK", ear_as = "CN", ... }
 --   dest.destination "Crimea"             --> { code = "UA-CRIMEA", region = true, ... }
 --   dest.groups("KH", "2026-01-01")       --> { ["D:1"] = true, ["D:5"] = true }
---   dest.tier("DE", "2025-03-01")         --> 1 (AI Diffusion rule, not enforced since 2025-05-13)
+--   dest.tier("DE", "2025-03-01")         --> 1 (AI Diffusion rule tiers; the rule is not enforced)
 --
 -- The group lists and their dated changes are data (lua/tpp/regimes/country_groups.lua);
 -- the licence decision is tpp.screen's. Not legal advice.
@@ -218,8 +218,12 @@ function M.groups(country, as_of)
       "in Country Group D:5', so tpp treats Macau explicitly wherever D:5 matters."
   end
   if as_of < "2026-07-23" then
-    info.notes[#info.notes + 1] = "Group lists are the eCFR of 2026-07-23 with the dated changes tpp records " ..
-      "(Cambodia 2026-02-04, UAE 2026-07-10); earlier list changes are not modelled."
+    local changes = {}
+    for _, ch in ipairs(regimes.records("group_change")) do
+      changes[#changes + 1] = ("%s %s %s on %s"):format(ch.id, ch.change, ch.group, ch.date)
+    end
+    info.notes[#info.notes + 1] = "Group lists are the eCFR of 2026-07-23 with the dated changes tpp records (" ..
+      table.concat(changes, "; ") .. "); earlier list changes are not modelled."
   end
   group_memo[memo_key] = { set, info }
   return util.deepcopy(set), util.deepcopy(info)
@@ -274,7 +278,8 @@ function M.tier(country, as_of)
   as_of = want_date(as_of, "as_of", "tpp.dest.tier")
   local code = ear_code(rec)
   local info = { country = rec.code, as_of = as_of,
-    rule = "us-2025-01-diffusion (90 FR 4544): not enforced since 2025-05-13; text still in the eCFR" }
+    rule = ("us-2025-01-diffusion (90 FR 4544): not enforced since %s; text still in the eCFR"):format(
+      require("tpp.rules").get("us-2025-01-diffusion").dates.not_enforced) }
   local d5, why = in_d5_or_macau(code, as_of)
   local set, source = tier1()
   if d5 then

@@ -512,9 +512,8 @@ function M.transaction(it, t)
       source = regimes.source_line(g), provenance = g.provenance, guidance = true })
     if g.outcome == "undetermined" then miss("us_tech") end
   elseif it.designer and it.designer ~= "US" then
-    reg(R, { id = "bis-2025-05-gp10", title = "BIS guidance on GP10 and PRC 3A090 ICs (2025-05-13)",
-      jurisdiction = "US",
-      status = regimes.status_at(regimes.measure("bis-2025-05-gp10"), as_of), decides = false,
+    local gm = regimes.measure("bis-2025-05-gp10")
+    reg(R, { id = gm.id, title = gm.title, jurisdiction = "US", status = regimes.status_at(gm, as_of), decides = false,
       outcome = "not-applicable",
       why = it.family == "3A090" and "not yet issued on this date" or
         "the guidance concerns PRC ICs meeting 3A090; this item does not meet 3A090 on this date",
@@ -646,8 +645,9 @@ function M.transaction(it, t)
   if res.cfr_text_differs then
     local other = t.basis == "cfr-text" and enforced or cfr
     add_unique(res.notes, ("the %s differs: %s%s (the AI Diffusion rule, 90 FR 4544, is still in the eCFR; BIS " ..
-      "does not enforce it since 2025-05-13)"):format(t.basis == "cfr-text" and "enforced policy" or "CFR text",
-      outcome_of_licence(other):gsub("%-", " "), other.review_policy and (", " .. other.review_policy) or ""))
+      "does not enforce it since %s)"):format(t.basis == "cfr-text" and "enforced policy" or "CFR text",
+      (outcome_of_licence(other):gsub("%-", " ")), other.review_policy and (", " .. other.review_policy) or "",
+      rules.get("us-2025-01-diffusion").dates.not_enforced))
   end
   if not t.hq then
     not_screened("hq", "headquarters rule: a licence for 3A090 items to entities headquartered (or with an " ..
@@ -731,8 +731,8 @@ function M.transaction(it, t)
       why = eu.text .. (hits[1].note and ("; " .. hits[1].note) or "")
       if eu.id == "ai-training" then
         if t.hq and not ctx.hq_d5 then
-          o, why = "no-licence-required", "the model owner is not headquartered in D:5 or Macau: the BIS guidance " ..
-            "of 2025-05-13 does not reach it"
+          o, why = "no-licence-required", "the model owner is not headquartered in D:5 or Macau: the BIS " ..
+            "guidance does not reach it"
         elseif not t.hq then
           miss("hq")
         end

@@ -24,7 +24,7 @@ if rawget(_G, "jit") then jit.off(true, true) end
 local M = {}
 
 M.FILES = { "country_groups", "embargoes", "entity_list", "end_uses", "fdp", "guidance", "veu", "affiliates",
-  "prc", "conflicts" }
+  "prc", "conflicts", "tariffs" }
 
 M.STATUSES = {
   ["in force"] = true, superseded = true, ["not enforced"] = true, suspended = true, ["reported-only"] = true,
@@ -84,6 +84,11 @@ local SCHEMAS = {
     required = { "id", "measure", "applies", "outcome", "text", "source", "provenance" },
     fields = { id = "string", measure = "string", applies = "table", outcome = "string", text = "string",
       source = "string", provenance = "string", note = "string" },
+  },
+  tariff_band = {
+    required = { "id", "measure", "tpp", "dram_gbs", "source", "provenance" },
+    fields = { id = "string", measure = "string", tpp = "table", dram_gbs = "table", source = "string",
+      provenance = "string", note = "string" },
   },
   prc_measure = {
     required = { "id", "measure", "applies", "text" },

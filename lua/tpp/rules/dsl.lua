@@ -1,4 +1,5 @@
 --- tpp.rules.dsl: the language rule files are written in, and its checks.
+-- literal-ok-comments: the examples below show the rule-file syntax with the numbers of 88 FR 73458.
 --
 -- A rule file is a sequence of declarations that reads like the regulation:
 --
@@ -283,7 +284,7 @@ local function make_api(S)
     if type(t) ~= "table" then fail(S, line, "threshold expects a table: threshold { \"name\", value, ... }") end
     local name = t[1] or t.id
     if type(name) ~= "string" or name == "" then
-      fail(S, line, "threshold: the name comes first, e.g. threshold { \"3A090.a.1.tpp\", 4800, ... }")
+      fail(S, line, "threshold: the name comes first, e.g. threshold { \"3A090.a.1.tpp\", 4800, ... }") -- literal-ok: syntax example
     end
     check_keys(S, line, "threshold '" .. name .. "'", t, THRESHOLD_KEYS, true)
     if S.thresholds[name] then

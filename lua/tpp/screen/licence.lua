@@ -3,7 +3,7 @@
 -- rule engine: is a licence required under 3A090, which License Exceptions are
 -- available, and under which review policy. Two views: the enforced policy (the
 -- default) and the CFR text, which adds the text of measures BIS does not enforce
--- (the AI Diffusion rule since 2025-05-13).
+-- (the AI Diffusion rule, after BIS's non-enforcement announcement).
 --
 -- The facts a declaration tests are built here from the destination and
 -- headquarters (country groups on the date), the item's 3A090 paragraph under the
