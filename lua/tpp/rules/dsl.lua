@@ -284,7 +284,8 @@ local function make_api(S)
     if type(t) ~= "table" then fail(S, line, "threshold expects a table: threshold { \"name\", value, ... }") end
     local name = t[1] or t.id
     if type(name) ~= "string" or name == "" then
-      fail(S, line, "threshold: the name comes first, e.g. threshold { \"3A090.a.1.tpp\", 4800, ... }") -- literal-ok: syntax example
+      -- literal-ok: a syntax example in the message
+      fail(S, line, "threshold: the name comes first, e.g. threshold { \"3A090.a.1.tpp\", 4800, ... }") -- literal-ok: syntax
     end
     check_keys(S, line, "threshold '" .. name .. "'", t, THRESHOLD_KEYS, true)
     if S.thresholds[name] then
