@@ -312,8 +312,9 @@ local function item_facts(chip, as_of, version)
       for _, nm in ipairs(g.applies.names or {}) do
         if d.name and util.squash(d.name):find(util.squash(nm), 1, true) then hit = true end
       end
+      -- a PRC-designed IC that meets 3A090, or may (its classification is undetermined)
       if not hit and g.applies.designer_country and g.applies.designer_country == it.designer and
-         g.applies.eccn == it.family then
+         (g.applies.eccn == it.family or (it.family == nil and it.classification.status == "undetermined")) then
         hit = true
       end
       if hit and not it.gp10 then it.gp10 = g end
@@ -724,7 +725,11 @@ function M.transaction(it, t)
       o, why = "no-licence-required", eu.text
     elseif #hits == 0 then
       o, why = "no-licence-required", ("%s: the paragraph does not reach %s on %s"):format(eu.title, t.dest.name, as_of)
-    elseif not family_matches(eu.items, it.family) and it.family then
+    elseif it.family == nil and eu.items[1] ~= "all" then
+      o, why = "undetermined", ("%s: the paragraph reaches %s items; the item's ECCN is undetermined (%s)"):format(
+        eu.title, table.concat(eu.items, ", "), it.family_why or "?")
+      miss("eccn")
+    elseif not family_matches(eu.items, it.family) then
       o, why = "no-licence-required", ("%s: the paragraph does not reach %s items"):format(eu.title, it.family)
     else
       o = hits[1].outcome or eu.outcome
