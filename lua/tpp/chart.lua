@@ -39,7 +39,7 @@ end
 local LINES = M.lines()
 local function lab(v) return svg.label(v) end
 
--- China-specific SKUs in the database (CHIPS.md notes: designed to sit under
+-- China-specific SKUs in the database (vendor notes: designed to sit under
 -- a US line for the China market).
 M.CHINA_SKUS = {
   nv_a800_sxm = true, nv_h800_sxm = true, nv_h20 = true, nv_b30a = true, nv_rtx6000d = true, nv_l20 = true,

@@ -663,7 +663,7 @@ function M.check(input, opts)
       figures.country_cap_g2g_tpp.source)
   end
   A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule, not verified against the " ..
-    "rule text (RULES.md §5.2); Tier 2 membership depends on it [reported]"
+    "rule text (90 FR 4544); Tier 2 membership depends on it [reported]"
   A[#A + 1] = "Tier 3 = D:5 + Macau on each shipment's date [reported]"
   A[#A + 1] = "H100e basis: " .. rep.h100e_basis .. " [derived]"
   if #auto_rows > 0 then

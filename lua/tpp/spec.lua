@@ -1,5 +1,5 @@
 --- tpp.spec: the chip object.
--- Validates a chip table (the shape of DESIGN.md "Data: a chip"), hands it to
+-- Validates a chip table (the shape README.md shows), hands it to
 -- the C core for the metrics, and keeps provenance and assumptions beside
 -- every number. Unknown is nil, never zero.
 local core = require "tpp.backend"
@@ -17,7 +17,7 @@ for _, p in ipairs(M.PRECISIONS) do PREC_SET[p] = true end
 
 M.BITS = { fp64 = 64, fp32 = 32, tf32 = nil, fp16 = 16, bf16 = 16, fp8 = 8, int8 = 8, fp6 = 6, fp4 = 4, int4 = 4 }
 
--- H100 SXM references of the three H100-equivalent bases (RULES.md §5.4, PEERS.md §0.4).
+-- H100 SXM references of the three H100-equivalent bases (dense FP8 x 8 = TPP; vendor datasheet).
 M.H100E_BASES = {
   tpp = { reference = 15832, label = "TPP / 15,832 (H100 SXM TPP)" },
   ["8bit"] = { reference = 1979, label = "dense 8-bit OP/s / 1,979 TOPS (H100 SXM)" },

@@ -14,7 +14,7 @@ local M = {
     "--dest (repeatable) and --hq add the screening decision per destination: the same decision path as\n" ..
     "'tpp screen' (every regime, on the --as-of date).",
   options = {
-    input = { arg = "FILE", help = "chips from a JSON list (DESIGN.md shape) or a CSV in the chips.csv layout" },
+    input = { arg = "FILE", help = "chips from a JSON list of chip tables or a CSV in the chips.csv layout" },
     rules = { arg = "ID|FILE", multi = true, help = "rule version id, rule file, or 'all' (default: in force)" },
     ["as-of"] = { arg = "DATE", help = "rule time, YYYY-MM-DD (default today)" },
     dest = { arg = "COUNTRY", multi = true, help = "destination for the screening decision (repeatable; as tpp screen)" },

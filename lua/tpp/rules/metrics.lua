@@ -56,7 +56,7 @@ M.METRICS = {
   datacenter = {
     kind = "flag", title = "designed or marketed for use in datacenters", short = "datacenter",
     column = "datacenter",
-    help = "chip.datacenter (true/false); no bright line in the rule text (RULES.md 12.8)",
+    help = "chip.datacenter (true/false); no bright line in the rule text (docs/screening.md)",
   },
   hbm = {
     kind = "flag", title = "has high-bandwidth memory in the package", short = "HBM", column = "hbm",

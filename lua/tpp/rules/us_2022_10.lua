@@ -1,5 +1,5 @@
 -- ECCN 3A090 as created by the October 2022 interim final rule.
--- Facts: RULES.md §1.1, §3.2 and §4.1 (FR text quoted verbatim in a secondary
+-- Facts: 87 FR 62186 (FR text quoted verbatim in a secondary
 -- compilation). Superseded on 2023-11-17 by 88 FR 73458 (us-2023-10).
 
 version {
@@ -21,7 +21,7 @@ version {
     superseded = "2023-11-17",
   },
   scope = "licence for China (incl. Hong Kong); Macau added from 2023-01-17 (88 FR 2821)",
-  source = "RULES.md §1.1, §3.2, §4.1",
+  source = "87 FR 62186 (FR text as quoted in a secondary compilation); 88 FR 2821 for Macau",
 }
 
 threshold { "3A090.a.io_gbs", 600, unit = "GB/s", provenance = "secondary",

@@ -1,5 +1,5 @@
 -- ECCN 3A090.a/.b as rewritten by the October 2023 advanced-computing rule.
--- Facts: RULES.md §1.1, §3.1, §4.2, §4.4 and §10 (item text from the eCFR
+-- Facts: 88 FR 73458 and 15 CFR 740.8 (item text from the eCFR
 -- extraction of 2026-07-23: secondary). Thresholds unchanged through 2026-07.
 
 version {
@@ -18,7 +18,7 @@ version {
   dates = { announced = "2023-10-17", published = "2023-10-25", effective = "2023-11-17" },
   scope = "licence to D:1, D:4, D:5 excluding A:5/A:6, plus Macau; worldwide for entities headquartered " ..
     "in D:5 or Macau",
-  source = "RULES.md §1.1, §3.1, §4.2, §4.4, §10",
+  source = "88 FR 73458; ECCN 3A090 and its technical notes in the eCFR of 2026-07-23 (extraction)",
 }
 
 -- 3A090.a: ICs with one or more digital processing units having ...
@@ -87,7 +87,7 @@ precedence { "3A090.a", "3A090.b" }
 
 checklist {
   "Designed or marketed for use in datacenters? It decides Note 2 and NAC eligibility; the rule text has " ..
-    "no bright line (datasheets, marketing, datacenter-specific features; RULES.md §12 item 8)",
+    "no bright line (datasheets, marketing, datacenter-specific features; an open question listed in docs/screening.md)",
   "Destination and headquarters: licence to D:1, D:4, D:5 excluding A:5/A:6, plus Macau; worldwide for " ..
     "entities headquartered (or with an ultimate parent) in D:5 or Macau (tpp classify --dest/--hq)",
   "End use and end user: 15 CFR 744.23 supercomputer and semiconductor end uses, Entity List",
@@ -101,10 +101,10 @@ assumption { "datacenter-flag",
   alternatives = { "treat every IC as datacenter unless proven otherwise (conservative)" } }
 assumption { "tpp-dense-max",
   "TPP is 2 x dense MacTOPS x bit length, the maximum over precisions, from published dense figures " ..
-  "(sparse figures halved only when asked); TF32 is left out unless tf32_bits is set (RULES.md §12 item 6)." }
+  "(sparse figures halved only when asked); TF32 is left out unless tf32_bits is set (an open question listed in docs/screening.md)." }
 assumption { "applicable-die-area",
   "PD divides by the area of all non-planar logic dies, excluding HBM stacks; chiplet and base-die edge " ..
-  "cases follow the chip data (RULES.md §12 item 7)." }
+  "cases follow the chip data (an open question listed in docs/screening.md)." }
 assumption { "2023-10-immediate",
   "Rule time uses the FR effective date 2023-11-17. The USG told NVIDIA on 2023-10-23 that the licence " ..
   "requirement for datacenter products with TPP >= 4800 applied at once (8-K, secondary); that notice is " ..
@@ -112,11 +112,11 @@ assumption { "2023-10-immediate",
   alternatives = { "treat 2023-10-23 as the start for datacenter 3A090.a items" } }
 assumption { "technical-note-numbering",
   "Paragraph and note numbers follow the eCFR extraction of 2026-07-23; 91 FR 1684 cites the TPP " ..
-  "definition as Technical Note 2 where the extraction shows Note 1 (RULES.md §12 item 5)." }
+  "definition as Technical Note 2 where the extraction shows Note 1 (to re-check against the official text; docs/screening.md)." }
 assumption { "published-figures",
   "Results follow the chip's published figures as recorded in its data, and every test shows the figure " ..
   "used. Where sources disagree (a tracker lists the H20 as 3A090.b.2, although TPP 2,368 and PD 2.91 on " ..
-  "its published figures meet neither .b test; RULES.md §12 item 10), the answer changes only if the " ..
+  "its published figures meet neither .b test; see docs/screening.md), the answer changes only if the " ..
   "figures do: classify the chip with the other figures to see it." }
 
 -- Licence scope (15 CFR 742.6(a)(6)(iii) and 744.23(a)(3) as of 88 FR 73458): 3A090.a/.b to D:1, D:4 and

@@ -1,5 +1,5 @@
 -- April 2024 corrections: no change to the 3A090 thresholds; License Exception
--- NAC split into NAC (notified, D:5/Macau) and ACA (D:1/D:4). RULES.md §1.1, §4.4.
+-- NAC split into NAC (notified, D:5/Macau) and ACA (D:1/D:4). 89 FR 23876.
 
 version {
   id = "us-2024-04",
@@ -12,7 +12,7 @@ version {
   supersedes = "us-2023-10",
   provenance = "secondary",
   dates = { published = "2024-04-04", effective = "2024-04-04" },
-  source = "RULES.md §1.1 (citation primary; content reported), §4.4",
+  source = "89 FR 23876 (citation primary; content from secondary and reported summaries)",
 }
 
 note { "NAC (15 CFR 740.8)", kind = "outcome", targets = { "3A090.a" }, outcome = "nac-eligible",
@@ -24,7 +24,7 @@ note { "NAC (15 CFR 740.8)", kind = "outcome", targets = { "3A090.a" }, outcome 
 }
 
 assumption { "2024-04-content",
-  "The content of 89 FR 23876 is known from secondary and reported summaries (RULES.md §1.1); no " ..
+  "The content of 89 FR 23876 is known from secondary and reported summaries ; no " ..
   "threshold changed." }
 
 -- NAC split (89 FR 23876): NAC (with notification) for Macau/D:5 destinations and D:5/Macau-headquartered

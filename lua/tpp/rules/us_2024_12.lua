@@ -1,5 +1,5 @@
 -- December 2024: adds 3A090.c (high-bandwidth memory) and License Exception
--- HBM. RULES.md §1.1, §3.3, §4.8 (secondary).
+-- HBM. 89 FR 96790 (secondary).
 
 version {
   id = "us-2024-12",
@@ -12,7 +12,7 @@ version {
   supersedes = "us-2024-04",
   provenance = "secondary",
   dates = { effective = "2024-12-02", published = "2024-12-05", compliance = "2024-12-31" },
-  source = "RULES.md §1.1, §3.3, §4.8",
+  source = "89 FR 96790 (text as quoted in secondary sources); 15 CFR 740.25",
 }
 
 threshold { "3A090.c.mbd", 2, unit = "GB/s/mm2", provenance = "secondary",

@@ -1,7 +1,7 @@
 -- January 2026 licence review policy: for exports from the US to China and
 -- Macau, case-by-case review (instead of presumption of denial) for items with
 -- TPP below 21,000 and total DRAM bandwidth below 6,500 GB/s, under conditions.
--- The 3A090 classification is that of us-2024-12. RULES.md §1.1, §7.3, §10 step 8.
+-- The 3A090 classification is that of us-2024-12. 91 FR 1684.
 
 version {
   id = "us-2026-01-h200",
@@ -14,7 +14,7 @@ version {
   provenance = "primary",
   dates = { announced = "2026-01-13", published = "2026-01-15", effective = "2026-01-15" },
   scope = "review policy for licences to export from the US to China and Macau",
-  source = "RULES.md §1.1, §7.3 (summary primary; details secondary/reported)",
+  source = "91 FR 1684 (summary primary; details from secondary and reported sources)",
 }
 
 threshold { "h200.tpp", 21000, provenance = "primary",
@@ -52,10 +52,10 @@ assumption { "h200-policy-scope",
   "export from the US to China or Macau; the conditions are a checklist, not computed." }
 assumption { "h200-payments",
   "The 25 % of H200 revenue is collected through the Section 232 import duty of Proclamation 11002, not " ..
-  "through the EAR, and is not modelled here; the 15 % H20 revenue share was never codified (RULES.md §12 item 4)." }
+  "through the EAR, and is not modelled here; the 15 % H20 revenue share was never codified (docs/screening.md)." }
 assumption { "coverage-end",
   "The sources end around 2026-09; later rules (a replacement for the AI Diffusion rule, floor action " ..
-  "on the AI OVERWATCH or Chip Security Acts) are not reflected (RULES.md §12 item 14)." }
+  "on the AI OVERWATCH or Chip Security Acts) are not reflected (docs/screening.md)." }
 
 -- Review policy for exports from the US to China and Macau (15 CFR 742.6(b)(10)(iii)(A)(1)); it ranks
 -- before the 2023 scheme's presumption of denial for D:5/Macau.

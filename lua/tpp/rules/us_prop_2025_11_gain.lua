@@ -1,7 +1,7 @@
 -- GAIN AI Act of 2025 (S. 3150 / H.R. 5885): a licence for "advanced
 -- integrated circuits" to entities in or headquartered in countries of
 -- concern, with a right of first refusal for US buyers. Excluded from the
--- final FY2026 NDAA (reported). RULES.md §8.2.
+-- final FY2026 NDAA (reported).
 
 version {
   id = "us-prop-2025-11-gain",
@@ -15,7 +15,7 @@ version {
   status_note = "excluded from the final FY2026 NDAA [reported: Akin Gump 2025-12-10; Nextgov]",
   provenance = "secondary",
   dates = { introduced = "2025-10-31" },
-  source = "RULES.md §8.2 (bill text on cuibono.fyi; PolicyBrief)",
+  source = "S. 3150 / H.R. 5885 bill text (as published on cuibono.fyi; PolicyBrief)",
 }
 
 threshold { "gain.tpp", 4800, provenance = "secondary", source = "GAIN AI Act: TPP of 4,800 or more" }

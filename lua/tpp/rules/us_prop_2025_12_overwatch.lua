@@ -2,7 +2,7 @@
 -- "covered integrated circuits" to entities in or headquartered in countries
 -- of concern, with 30-day congressional review. The covered-IC test is the
 -- GAIN AI Act's, but ICs not designed or marketed for datacenters are
--- excluded. RULES.md §8.2 (congress.gov bill text: primary).
+-- excluded. H.R. 6875 (congress.gov bill text: primary).
 
 version {
   id = "us-prop-2025-12-overwatch",
@@ -16,7 +16,7 @@ version {
   status_note = "advanced by HFAC in late January 2026 [reported]",
   provenance = "primary",
   dates = { introduced = "2025-12-18" },
-  source = "RULES.md §8.2",
+  source = "H.R. 6875 (congress.gov bill text)",
 }
 
 threshold { "covered.tpp", 4800, provenance = "primary", source = "H.R. 6875: TPP of 4,800 or more" }

@@ -3,7 +3,7 @@
 -- stricter "restricted integrated circuit": TPP of 21,000 or more, or TPP of
 -- 1,600 or more with PD of 21 or more, or - for ICs first marketed after
 -- 2026-01-01 - the 4,800 / 2,400 & 1.6 / 1,600 & 3.2 tests. Non-datacenter
--- items and CPUs that are not GPUs are excluded. RULES.md §8.2 (congress.gov: primary).
+-- items and CPUs that are not GPUs are excluded. S. 4456 (congress.gov: primary).
 
 version {
   id = "us-prop-2026-04-s4456",
@@ -16,7 +16,7 @@ version {
   status = "proposal",
   provenance = "primary",
   dates = { introduced = "2026-04-30" },
-  source = "RULES.md §8.2",
+  source = "S. 4456 (congress.gov bill text)",
 }
 
 threshold { "restricted.tpp", 21000, provenance = "primary", source = "S. 4456: TPP of 21,000 or more" }
