@@ -100,6 +100,7 @@ build = {
     ["tpp.regimes.guidance"] = "lua/tpp/regimes/guidance.lua",
     ["tpp.regimes"] = "lua/tpp/regimes/init.lua",
     ["tpp.regimes.prc"] = "lua/tpp/regimes/prc.lua",
+    ["tpp.regimes.tariffs"] = "lua/tpp/regimes/tariffs.lua",
     ["tpp.regimes.veu"] = "lua/tpp/regimes/veu.lua",
     ["tpp.repl"] = "lua/tpp/repl.lua",
     ["tpp.report"] = "lua/tpp/report.lua",
