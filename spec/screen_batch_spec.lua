@@ -10,7 +10,8 @@ end
 
 describe("screening batches (C tables) agree with tpp.screen", function()
   local compiled = batch.compile { chips = { "H20", "A800", "Ascend 910B" },
-    dests = { "China", "Macau", "Germany", "UAE", "Iran", "Crimea" }, hqs = { "China" } }
+    dests = { "China", "Macau", "Germany", "UAE", "Iran", "Syria", "Crimea", "United States", "Malaysia" },
+    hqs = { "China" } }
 
   it("on every date boundary and the day before, with and without a headquarters", function()
     local dates = {}

@@ -164,3 +164,19 @@ describe("tpp explain without a destination", function()
     assert.matches("us%-2023%-10%-notice", notice)
   end)
 end)
+
+describe("dated records are half-open: from <= date < to", function()
+  local function syria(date)
+    local t = screen.one { chip = "RTX 4090D", to = "Syria", as_of = date }
+    local list = {}
+    for _, g in ipairs(t.regimes) do if g.id == "us-ear-746.9" then list[#list + 1] = g end end
+    return list
+  end
+  it("on the day the 2025 Syria rule takes effect only the new record applies", function()
+    local before, on = syria("2025-09-01"), syria("2025-09-02")
+    assert.equal(1, #before)
+    assert.equal("general policy of denial", before[1].review_policy)
+    assert.equal(1, #on)
+    assert.matches("^case%-by%-case", on[1].review_policy)
+  end)
+end)
