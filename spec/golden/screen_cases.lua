@@ -276,7 +276,7 @@ return {
   { id = "a bill never decides", q = { chip = "RTX 4090D", to = "Venezuela", as_of = "2026-05-01" },
     decision = "no-licence-required", source = "S. 4456 / H.R. 6875 are proposals" },
 
-  -- VEU and unknowns -------------------------------------------------------------------------------------------------------------
+  -- VEU and unknowns ------------------------------------------------------------------------------------------------
   { id = "Data Center VEU: day before", q = { chip = "H100", to = "Vietnam", veu = true, as_of = "2024-10-01" },
     decision = "licence-required", authorizations = 0, source = "89 FR 80080 (2024-10-02)" },
   { id = "Data Center VEU: day of", q = { chip = "H100", to = "Vietnam", veu = true, as_of = "2024-10-02" },

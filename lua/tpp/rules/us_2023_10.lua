@@ -101,7 +101,8 @@ assumption { "datacenter-flag",
   alternatives = { "treat every IC as datacenter unless proven otherwise (conservative)" } }
 assumption { "tpp-dense-max",
   "TPP is 2 x dense MacTOPS x bit length, the maximum over precisions, from published dense figures " ..
-  "(sparse figures halved only when asked); TF32 is left out unless tf32_bits is set (an open question listed in docs/screening.md)." }
+  "(sparse figures halved only when asked); TF32 is left out unless tf32_bits is set (an open question listed " ..
+  "in docs/screening.md)." }
 assumption { "applicable-die-area",
   "PD divides by the area of all non-planar logic dies, excluding HBM stacks; chiplet and base-die edge " ..
   "cases follow the chip data (an open question listed in docs/screening.md)." }
