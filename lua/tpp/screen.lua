@@ -831,6 +831,17 @@ function M.transaction(it, t)
     end
   end
   if decision == "licence-required" and not res.review_policy then
+    -- a regime that would require a licence if an unknown resolved that way (e.g. the item is subject to
+    -- the EAR) may still say how an application would be reviewed
+    for _, r in ipairs(R) do
+      if r.decides and r.outcome == "undetermined" and r.review_policy and r.review_policy ~= "undetermined" then
+        res.review_policy = ("%s (under %s, if it applies)"):format(r.review_policy, r.id)
+        res.review_regime = r.id
+        break
+      end
+    end
+  end
+  if decision == "licence-required" and not res.review_policy then
     res.review_policy = "not recorded in tpp's sources"
   end
   -- License Exceptions: only where the 3A090 scope is the only requirement

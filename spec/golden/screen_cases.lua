@@ -35,6 +35,7 @@ return {
     decision = "licence-required", review = "presumption of denial", source = "91 FR 1684" },
   { id = "issue: Ascend 910B to China, GP10", q = { chip = "Ascend 910B", to = "China", as_of = "2026-03-01" },
     decision = "licence-required", regimes = { ["bis-2025-05-gp10"] = "licence-required" },
+    review = "presumption of denial (under us-2026-01-h200:licence, if it applies)",
     conflicts = { "GP10 guidance vs the Anti-Foreign Sanctions Law" }, prc = { "prc-export-control-law" },
     source = "BIS GP10 guidance of 2025-05-13 (Ascend 910B/910C/910D); MOFCOM statement of 2025-05-21" },
   { id = "issue: H200 to China, case-by-case", q = { chip = "H200", to = "China", as_of = "2026-03-01" },
