@@ -74,14 +74,18 @@ local function read_transactions(path, args)
     text = io.read("*a")
   else
     local f, err = io.open(path, "rb")
-    if not f then error({ message = ("tpp screen: --input: cannot read %s: %s"):format(path, tostring(err)), exit = 66 }, 0) end
+    if not f then
+      error({ message = ("tpp screen: --input: cannot read %s: %s"):format(path, tostring(err)), exit = 66 }, 0)
+    end
     text = f:read("*a")
     f:close()
   end
   local ok, rows, starts = pcall(require("tpp.chips.import").parse_csv, text, path, "tpp screen")
   if not ok then error({ message = tostring(rows), exit = 65 }, 0) end
   local header = rows[1]
-  if not header then error({ message = ("tpp screen: %s: empty file; expected a header with chip,to"):format(path), exit = 65 }, 0) end
+  if not header then
+    error({ message = ("tpp screen: %s: empty file; expected a header with chip,to"):format(path), exit = 65 }, 0)
+  end
   local cols = {}
   for i, h in ipairs(header) do
     local name = h:lower():gsub("^%s+", ""):gsub("%s+$", ""):gsub("%-", "_")
