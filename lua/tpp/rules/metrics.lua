@@ -65,7 +65,7 @@ M.METRICS = {
   },
   first_marketed = {
     kind = "date", title = "date first marketed", short = "first marketed", column = "first_marketed",
-    help = "chip.first_marketed (YYYY-MM-DD), else mid-year of chip.year (an assumption)",
+    help = "chip.first_marketed (YYYY-MM-DD), else chip.announced, else mid-year of chip.year (an assumption)",
   },
 }
 
@@ -107,8 +107,9 @@ end
 
 --- Every metric of a chip object (tpp.chip): values[name] (nil unknown),
 -- why[name] (the reason a value is unknown), notes (assumptions made here).
-function M.of_chip(chip)
-  local m = chip:metrics()
+-- opts go to chip:metrics (tf32_bits: a reading of the chip's figures).
+function M.of_chip(chip, opts)
+  local m = chip:metrics(opts)
   local d = chip.data
   local values, why, notes = {}, {}, {}
   values.tpp, why.tpp = m.tpp, m.unknown.tpp
@@ -138,8 +139,14 @@ function M.of_chip(chip)
     why.memory_item = "neither compute figures nor a memory form factor (form = 'HBM stack') are given"
   end
   local fm = M.date_number(d.first_marketed)
+  local ann = type(d.announced) == "string" and (M.date_number(d.announced) or
+    M.date_number(d.announced .. "-01")) or nil
   if fm then
     values.first_marketed = fm
+  elseif ann then
+    values.first_marketed = ann
+    notes.first_marketed = ("first-marketed date taken as the announcement date %s%s"):format(
+      M.date_string(ann), #d.announced == 7 and " (the source gives the month only: first day assumed)" or "")
   elseif d.year then
     values.first_marketed = d.year * 10000 + 701
     notes.first_marketed = ("first-marketed date taken as %d-07-01 (mid-year of chip.year; " ..
