@@ -246,10 +246,11 @@ end
 -- ---- deterministic Lua serialization of the database ----
 
 local KEY_ORDER = {
-  "id", "name", "vendor", "country", "form", "process", "year", "datacenter", "datacenter_basis",
-  "dense", "fp64_vector", "die_area_mm2", "die_note", "transistors_b", "tdp_w", "memory", "hbm",
-  "interconnect_gbs", "interconnect_dir", "stated", "reference", "provenance", "uncertain",
-  "sources", "notes",
+  "id", "name", "vendor", "designer", "origin", "country", "family", "variant_of", "form", "process",
+  "year", "announced", "first_shipped", "us_available", "datacenter", "datacenter_basis",
+  "dense", "fp64_vector", "die_area_mm2", "dies", "planar", "die_note", "transistors_b", "tdp_w", "memory",
+  "hbm", "interconnect_gbs", "interconnect_dir", "scale_out_gbs", "scale_out_note", "stated", "reference",
+  "cite", "provenance", "derivation", "readings", "evidence", "uncertain", "sources", "notes",
 }
 local PREC_ORDER = { "fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp6", "fp4", "int4" }
 

@@ -1,12 +1,67 @@
---- tpp.chips: the chip database.
--- 55 accelerators from the team's reference table, ids as in that table,
--- every figure with its provenance. Lookup accepts ids, names and common
+--- tpp.chips: the chip database (lua/tpp/chips/<vendor>.lua), every figure
+-- with its provenance tag and the document it comes from (docs/chips.md). Lookup accepts ids, names and common
 -- aliases ("H20", "h100", "Ascend 910C"); an unknown name gets a suggestion.
 local util = require "tpp.util"
+local sources = require "tpp.chips.sources"
 
 local M = {}
 
-M.FILES = { "nvidia", "amd", "intel", "google", "aws", "huawei", "china_other" }
+M.FILES = sources.FILES
+
+-- Every figure path that carries a provenance tag and a source (docs/chips.md).
+M.FIGURE_PATHS = {
+  "process", "year", "announced", "first_shipped", "us_available",
+  "dense.fp64", "dense.fp32", "dense.tf32", "dense.fp16", "dense.bf16", "dense.fp8", "dense.int8",
+  "dense.fp6", "dense.fp4", "dense.int4", "fp64_vector", "die_area_mm2", "transistors_b", "tdp_w",
+  "memory.capacity_gb", "memory.bandwidth_gbs", "interconnect_gbs", "scale_out_gbs",
+  "stated.tpp", "stated.pd",
+}
+
+local function get_path(t, path)
+  local v = t
+  for part in path:gmatch("[^%.]+") do
+    if type(v) ~= "table" then return nil end
+    v = v[part]
+  end
+  return v
+end
+M.get_path = get_path
+
+-- A row as written cites a default source (cite["*"]) and only the figures
+-- that differ; tags follow from the cited document's kind unless a
+-- derivation marks the figure derived. Expand both maps for every figure.
+local function expand(r)
+  local cite = r.cite
+  if not cite then return r end
+  local default = cite["*"]
+  local full, prov = {}, {}
+  for k, v in pairs(cite) do if k ~= "*" then full[k] = v end end
+  for k, v in pairs(r.provenance or {}) do if k ~= "*" then prov[k] = v end end
+  for _, path in ipairs(M.FIGURE_PATHS) do
+    if get_path(r, path) ~= nil then
+      full[path] = full[path] or default
+      if not prov[path] then
+        if r.derivation and r.derivation[path] then prov[path] = "derived"
+        elseif full[path] then prov[path] = sources.tag_of(full[path]) end
+      end
+    end
+  end
+  -- fp16 and bf16 given as one figure share one source
+  r.cite, r.provenance = full, prov
+  local list, seen = {}, {}
+  for _, path in ipairs(M.FIGURE_PATHS) do
+    local key = full[path]
+    if key and not seen[key] then
+      seen[key] = true
+      local s = sources.get(key)
+      list[#list + 1] = s and sources.line(s) or key
+    end
+  end
+  for _, extra in ipairs(r.sources or {}) do list[#list + 1] = extra end
+  r.sources = list
+  return r
+end
+M.expand = expand
 
 -- Common names people type, mapped to database ids. Where a name covers
 -- several parts (H100 SXM and PCIe), it points at the flagship form factor.
@@ -44,7 +99,9 @@ local function load()
   if rows then return end
   rows, by_id, by_key = {}, {}, {}
   for _, f in ipairs(M.FILES) do
-    for _, r in ipairs(require("tpp.chips." .. f)) do
+    local mod = require("tpp.chips." .. f)
+    for _, r in ipairs(mod.chips or mod) do
+      expand(r)
       rows[#rows + 1] = r
       by_id[r.id] = r
       by_key[util.squash(r.id)] = r.id
