@@ -91,6 +91,10 @@ M.ALIASES = {
   z100 = "hygon_z100", ["k100-ai"] = "hygon_k100ai", ["k100"] = "hygon_k100ai", bw1000 = "hygon_bw1000",
   s4000 = "mt_s4000", ["mtt s4000"] = "mt_s4000", c500 = "metax_c500", ["bi-v100"] = "iluvatar_biv100",
   ["mr-v100"] = "iluvatar_mrv100", t21 = "enflame_t21", ppu = "thead_ppu",
+  v100 = "nv_v100_sxm2", b100 = "nv_b100", gb200 = "nv_gb200", gh200 = "nv_gh200_144", ["rtx 4080"] = "nv_rtx4080",
+  ["4080"] = "nv_rtx4080", ["rtx 6000 ada"] = "nv_rtx6000ada", ["5080"] = "nv_rtx5080", ["3090"] = "nv_rtx3090",
+  ["a800 pcie"] = "nv_a800_pcie80", ["h800 pcie"] = "nv_h800_pcie", mi300a = "amd_mi300a", ["rx 7900 xtx"] = "amd_rx7900xtx",
+  ["7900 xtx"] = "amd_rx7900xtx",
 }
 
 local rows, by_id, by_key
@@ -112,6 +116,30 @@ local function load()
     assert(by_id[id], "alias '" .. alias .. "' names unknown id " .. id)
     by_key[util.squash(alias)] = id
   end
+  for _, r in ipairs(rows) do
+    for _, a in ipairs(r.aliases or {}) do
+      local k = util.squash(a)
+      assert(by_key[k] == nil or by_key[k] == r.id, "alias '" .. a .. "' of " .. r.id .. " is taken")
+      by_key[k] = r.id
+    end
+  end
+end
+
+-- A name that is the unique tail of one chip's name ("MI210" for "AMD
+-- Instinct MI210", "Trainium3" for "AWS Trainium3") resolves to that chip.
+-- Several matches (or a key found inside several names) give nil and the ids.
+local function by_tail(key)
+  if #key < 2 then return nil end
+  local tail, inside = {}, {}
+  for _, r in ipairs(rows) do
+    local n = util.squash(r.name)
+    if #n > #key and n:sub(-#key) == key then tail[#tail + 1] = r.id end
+    if #key >= 4 and n:find(key, 1, true) then inside[#inside + 1] = r.id end
+  end
+  if #tail == 1 then return tail[1] end
+  if #tail > 1 then return nil, tail end
+  if #inside == 1 then return inside[1] end
+  if #inside > 1 then return nil, inside end
 end
 
 --- The raw rows (tables), in database order. Do not modify them.
@@ -128,6 +156,12 @@ function M.resolve(name)
   if by_id[name] then return name end
   local id = by_key[util.squash(name)]
   if id then return id end
+  local several
+  id, several = by_tail(util.squash(name))
+  if id then return id end
+  if several then
+    return nil, ("'%s' matches several chips: %s; give the id"):format(name, table.concat(several, ", "))
+  end
   local candidates = {}
   for k in pairs(M.ALIASES) do candidates[#candidates + 1] = k end
   for _, r in ipairs(rows) do candidates[#candidates + 1] = r.id end
@@ -157,10 +191,12 @@ end
 
 --- Aliases that resolve to an id, sorted.
 function M.aliases_of(id)
+  load()
   local out = {}
   for a, target in pairs(M.ALIASES) do
     if target == id then out[#out + 1] = a end
   end
+  for _, a in ipairs(by_id[id] and by_id[id].aliases or {}) do out[#out + 1] = a end
   table.sort(out)
   return out
 end
