@@ -94,7 +94,8 @@ M.ALIASES = {
   v100 = "nv_v100_sxm2", b100 = "nv_b100", gb200 = "nv_gb200", gh200 = "nv_gh200_144", ["rtx 4080"] = "nv_rtx4080",
   ["4080"] = "nv_rtx4080", ["rtx 6000 ada"] = "nv_rtx6000ada", ["5080"] = "nv_rtx5080", ["3090"] = "nv_rtx3090",
   ["a800 pcie"] = "nv_a800_pcie80", ["h800 pcie"] = "nv_h800_pcie", mi300a = "amd_mi300a", ["rx 7900 xtx"] = "amd_rx7900xtx",
-  ["7900 xtx"] = "amd_rx7900xtx",
+  ["7900 xtx"] = "amd_rx7900xtx", trn3 = "aws_trn3", trainium3 = "aws_trn3", inf2 = "aws_inf2", inferentia2 = "aws_inf2",
+  inf1 = "aws_inf1", inferentia = "aws_inf1",
 }
 
 local rows, by_id, by_key
