@@ -28,6 +28,7 @@ M.DECLARED = {
   sku = "describes another SKU, clock or memory configuration",
   error = "an error in the other table",
   ["die-area"] = "uses another die-area estimate (give die_area_mm2)",
+  rounding = "the other source rounds its figure coarsely",
 }
 
 -- Which convention a reading name stands for, in the words of the report.
