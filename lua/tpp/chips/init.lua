@@ -95,7 +95,9 @@ M.ALIASES = {
   ["4080"] = "nv_rtx4080", ["rtx 6000 ada"] = "nv_rtx6000ada", ["5080"] = "nv_rtx5080", ["3090"] = "nv_rtx3090",
   ["a800 pcie"] = "nv_a800_pcie80", ["h800 pcie"] = "nv_h800_pcie", mi300a = "amd_mi300a", ["rx 7900 xtx"] = "amd_rx7900xtx",
   ["7900 xtx"] = "amd_rx7900xtx", trn3 = "aws_trn3", trainium3 = "aws_trn3", inf2 = "aws_inf2", inferentia2 = "aws_inf2",
-  inf1 = "aws_inf1", inferentia = "aws_inf1",
+  inf1 = "aws_inf1", inferentia = "aws_inf1", ["max 1550"] = "intel_max1550", ["ponte vecchio"] = "intel_max1550",
+  ["hl-225b"] = "intel_gaudi2_hl225b", ["hl-338"] = "intel_gaudi3_pcie", ["hl-325l"] = "intel_gaudi3",
+  ["tpu v4i"] = "goog_tpuv4i", ["tpu v3"] = "goog_tpuv3", ["tpu v2"] = "goog_tpuv2",
 }
 
 local rows, by_id, by_key
