@@ -281,7 +281,7 @@ return {
     {
       id = "intel_max1550",
       name = "Intel Data Center GPU Max 1550 (Ponte Vecchio)",
-      vendor = "Intel (Habana Labs)",
+      vendor = "Intel",
       designer = "Intel",
       origin = "us",
       country = "US",
@@ -325,7 +325,7 @@ return {
     {
       id = "intel_max1100",
       name = "Intel Data Center GPU Max 1100",
-      vendor = "Intel (Habana Labs)",
+      vendor = "Intel",
       designer = "Intel",
       origin = "us",
       country = "US",
