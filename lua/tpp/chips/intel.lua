@@ -1,7 +1,4 @@
--- tpp chip database: Intel (Gaudi, Data Center GPU Max). Hand-maintained;
--- docs/chips.md gives the shape. Gaudi is designed by Habana Labs (Israel), an
--- Intel subsidiary: origin "us" follows the designer's parent, the design team's
--- country is in `designer`.
+-- tpp chip database: intel
 return {
   sources = {
     {
@@ -363,6 +360,40 @@ return {
       uncertain = {
         "XMX rates derived (56 Xe cores at a 1.55 GHz peak clock, not read from Intel); memory bandwidth not recorded.",
       },
+    },
+    {
+      id = "intel_gaudi3_hl335",
+      name = "Intel Gaudi 3 (HL-335 OAM)",
+      vendor = "Intel (Habana Labs)",
+      designer = "Intel (Habana Labs, Israel)",
+      origin = "us",
+      country = "US",
+      family = "Gaudi",
+      variant_of = "intel_gaudi3",
+      form = "OAM",
+      process = "TSMC 5nm",
+      year = 2024,
+      announced = "2024-04-09",
+      datacenter = true,
+      datacenter_basis = "designed and marketed for data centers (Intel Gaudi line, OAM form factor)",
+      dense = { fp16 = 1835, bf16 = 1835, fp8 = 1835 },
+      tdp_w = 900,
+      memory = { bandwidth_gbs = 3700, capacity_gb = 128, type = "HBM2e" },
+      hbm = true,
+      interconnect_gbs = 1200,
+      interconnect_dir = "bidirectional, 24 x 200 GbE RoCE",
+      cite = {
+        ["*"] = "intel-gaudi3-wp",
+        announced = "intel-pr-2024-04-09",
+        tdp_w = "register-gaudi3-cn",
+        year = "intel-pr-2024-04-09",
+      },
+      derivation = {
+        ["dense.bf16"] = "as dense.fp16",
+        ["dense.fp16"] = "the HL-325L's MME rates (same two-die silicon; the white paper lists the OAM SKUs together)",
+        ["dense.fp8"] = "as dense.fp16",
+      },
+      notes = "Second OAM SKU of the white paper at 900 W; Intel later described a liquid-cooled OAM at up to 1,200 W.",
     },
   },
 }

@@ -1,9 +1,4 @@
--- tpp chip database: NVIDIA. Hand-maintained; docs/chips.md gives the shape.
--- Every figure is dense (vendor sparse figures halved, as the datasheets' own
--- footnote says: "specifications 1/2 lower without sparsity") and cites the
--- document it comes from (cite["*"] is the row's default source); the tag
--- (vendor, reported, derived) follows from the document unless a derivation
--- marks the figure derived.
+-- tpp chip database: nvidia
 return {
   sources = {
     {
@@ -2721,6 +2716,49 @@ return {
       },
       derivation = { ["dense.fp4"] = "1,801 AI TOPS (FP4 with sparsity) halved" },
       notes = "TPP 3,602 from the FP4 rate; under 4,800, so outside 3A090 as a consumer part (Note 2). GB203 die area not recorded.",
+    },
+    {
+      id = "nv_a800_pcie40",
+      name = "NVIDIA A800 PCIe 40GB",
+      vendor = "NVIDIA",
+      designer = "NVIDIA",
+      origin = "us",
+      country = "US",
+      family = "Ampere GA100",
+      variant_of = "nv_a100_sxm80",
+      form = "PCIe Gen4 dual-slot",
+      process = "TSMC N7",
+      year = 2022,
+      datacenter = true,
+      datacenter_basis = "designed and marketed for data centers (vendor's data-center product line and server form factor)",
+      dense = { fp64 = 19.5, fp32 = 19.5, tf32 = 156, fp16 = 312, bf16 = 312, int8 = 624, int4 = 1248 },
+      fp64_vector = 9.7,
+      die_area_mm2 = 826,
+      planar = false,
+      die_note = "GA100 die (108 SMs, 432 tensor cores)",
+      transistors_b = 54.2,
+      tdp_w = 250,
+      memory = { capacity_gb = 40, type = "HBM2e" },
+      hbm = true,
+      cite = {
+        ["*"] = "tpu-gpudb",
+        die_area_mm2 = "nv-ampere-wp",
+        process = "nv-ampere-wp",
+        transistors_b = "nv-ampere-wp",
+      },
+      derivation = {
+        ["dense.bf16"] = "as dense.fp64",
+        ["dense.fp16"] = "as dense.fp64",
+        ["dense.fp32"] = "as dense.fp64",
+        ["dense.fp64"] = "the A100 PCIe 40GB rates: same GA100 configuration (108 SMs, 1,410 MHz boost) per the database entry",
+        ["dense.int4"] = "as dense.fp64",
+        ["dense.int8"] = "as dense.fp64",
+        ["dense.tf32"] = "as dense.fp64",
+        fp64_vector = "as dense.fp64",
+      },
+      uncertain = {
+        "From database entries (TechPowerUp-style listings: 40 GB HBM2e, 250 W, 1,410 MHz, 432 tensor cores), not an NVIDIA sheet; NVLink rate and memory bandwidth not recorded. NVIDIA later sold an 'A800 40GB Active' workstation card under a similar name.",
+      },
     },
   },
 }
