@@ -359,12 +359,6 @@ return {
       hbm = true,
       interconnect_gbs = 800,
       interconnect_dir = "aggregate Infinity Fabric (8 links); direction per AMD marketing",
-      reference = {
-        classification = "3A090 under 2022 rule; 3A090.a under 2023 rule",
-        pd = 4.23,
-        tpp = 6128,
-        tpp_precision = "fp16_bf16",
-      },
       cite = {
         ["*"] = "amd-mi250x-page",
         announced = "amd-pr-2021-11-08",
@@ -481,12 +475,6 @@ return {
       hbm = true,
       interconnect_gbs = 896,
       interconnect_dir = "aggregate Infinity Fabric, 7 x 128 GB/s",
-      reference = {
-        classification = "3A090.a; by thresholds within Jan 2026 case-by-case zone (TPP<21000, BW<6500)",
-        pd = 8.72,
-        tpp = 20919,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "amd-rocm-mi300",
         announced = "amd-pr-2023-12-06",
@@ -536,9 +524,6 @@ return {
       die_note = "CDNA3 gfx942 with 80 CUs active (user hardware logs); silicon area n/d",
       memory = { bandwidth_gbs = 5300, capacity_gb = 192, type = "HBM3" },
       hbm = true,
-      reference = {
-        classification = "Sold without licence 2024 (so presumably TPP<4800); licence required from Apr 2025 (AMD est. USD 800M impact); licences later granted with 15% fee",
-      },
       cite = { ["*"] = "tpu-gpudb-amd", us_available = "amd-10q-2025-04", year = "mi308x-logs" },
       derivation = {
         ["memory.bandwidth_gbs"] = "taken equal to the MI300X's 5,300 GB/s (same HBM3 configuration reported); not published",
@@ -582,12 +567,6 @@ return {
       interconnect_gbs = 896,
       interconnect_dir = "aggregate Infinity Fabric",
       stated = { tpp = 20919 },
-      reference = {
-        classification = "3A090.a; Jan 2026 case-by-case; 25% tariff band TPP 20,800-21,100 & BW 5,800-6,200 targets it",
-        pd = 8.72,
-        tpp = 20919,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "amd-mi325x-page",
         announced = "amd-pr-2024-10-10",
@@ -708,11 +687,6 @@ return {
       hbm = true,
       interconnect_gbs = 1075,
       interconnect_dir = "aggregate, 7 x 153.6 GB/s Infinity Fabric links",
-      reference = {
-        classification = "3A090.a; above Jan 2026 case-by-case limits",
-        tpp = 60396,
-        tpp_precision = "fp6",
-      },
       cite = {
         ["*"] = "amd-mi350-brief",
         announced = "amd-pr-2025-06-12",

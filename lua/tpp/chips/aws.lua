@@ -167,7 +167,6 @@ return {
       hbm = true,
       interconnect_gbs = 384,
       interconnect_dir = "inter-chip NeuronLink-v2 per chip (AWS comparison table; direction not stated)",
-      reference = { classification = "Cloud only", tpp = 3040, tpp_precision = "int8" },
       cite = {
         ["*"] = "aws-neuron-trn1",
         announced = "aws-pr-2020-12-01",
@@ -208,7 +207,6 @@ return {
       hbm = true,
       interconnect_gbs = 1280,
       interconnect_dir = "NeuronLink-v3 per chip (AWS; direction not stated)",
-      reference = { classification = "Cloud only", tpp = 10672, tpp_precision = "fp16_bf16" },
       cite = {
         ["*"] = "aws-neuron-trn2",
         announced = "aws-pr-2023-11-28",

@@ -219,11 +219,6 @@ return {
       tdp_w = 192,
       memory = { bandwidth_gbs = 1200, capacity_gb = 34.4, type = "HBM2" },
       hbm = true,
-      reference = {
-        classification = "Not sold as a chip (cloud only); TPP for reference",
-        tpp = 4400,
-        tpp_precision = "fp16_bf16",
-      },
       cite = {
         ["*"] = "goog-tpu-v4",
         announced = "goog-io-2021",
@@ -255,7 +250,6 @@ return {
       hbm = true,
       interconnect_gbs = 400,
       interconnect_dir = "bidirectional ICI per chip (4 ports)",
-      reference = { classification = "Cloud only", tpp = 3152, tpp_precision = "fp16_bf16" },
       cite = { ["*"] = "goog-tpu-v5e", announced = "goog-next-2023", year = "goog-next-2023" },
       uncertain = {
         "Die area and process node not published.",
@@ -280,7 +274,6 @@ return {
       hbm = true,
       interconnect_gbs = 1200,
       interconnect_dir = "bidirectional ICI per chip (older docs: 4,800 Gbps)",
-      reference = { classification = "Cloud only", tpp = 7344, tpp_precision = "fp16_bf16" },
       cite = {
         ["*"] = "goog-tpu-v5p",
         announced = "goog-blog-2023-12-06",
@@ -312,7 +305,6 @@ return {
       hbm = true,
       interconnect_gbs = 800,
       interconnect_dir = "bidirectional ICI per chip (4 ports)",
-      reference = { classification = "Cloud only", tpp = 14688, tpp_precision = "int8" },
       cite = { ["*"] = "goog-tpu-v6e", announced = "goog-io-2024", year = "goog-io-2024" },
       uncertain = {
         "Die area and process node not published.",
@@ -339,7 +331,6 @@ return {
       hbm = true,
       interconnect_gbs = 1200,
       interconnect_dir = "bidirectional ICI per chip",
-      reference = { classification = "Cloud only", tpp = 36912, tpp_precision = "fp8" },
       cite = {
         ["*"] = "goog-tpu-7x",
         announced = "goog-next-2025",

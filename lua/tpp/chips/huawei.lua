@@ -177,12 +177,6 @@ return {
       hbm = true,
       interconnect_gbs = 90,
       interconnect_dir = "HCCS 3 x 240 Gb/s (direction n/d) + 2 x 100GbE",
-      reference = {
-        classification = "PRC-designed; on Entity List; TPP would exceed 3A090.a density prong",
-        pd = 6.56,
-        tpp = 4096,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "hw-pr-2019-08-23",
         die_area_mm2 = "kurnal-die",
@@ -219,12 +213,6 @@ return {
       hbm = true,
       interconnect_gbs = 392,
       interconnect_dir = "HCCS (direction n/d)",
-      reference = {
-        classification = "PRC-designed; BIS May 2025 guidance: using 910B/910C/910D risks violating GP10",
-        pd = 9.04,
-        tpp = 6016,
-        tpp_precision = "fp16_bf16",
-      },
       cite = { ["*"] = "cset-910", die_area_mm2 = "kurnal-die" },
       derivation = { ["dense.int8"] = "twice the FP16 rate, as on the Ascend 910 (assumed)" },
       uncertain = {
@@ -255,12 +243,6 @@ return {
       hbm = true,
       interconnect_gbs = 784,
       interconnect_dir = "UB, bidirectional per package (2 dies x 7 links)",
-      reference = {
-        classification = "PRC-designed; named in BIS May 2025 GP10 guidance",
-        pd = 9.04,
-        tpp = 12032,
-        tpp_precision = "fp16_bf16",
-      },
       cite = {
         ["*"] = "hw-cloudmatrix-paper",
         first_shipped = "hw-hc2025-keynote",
@@ -340,7 +322,6 @@ return {
       hbm = true,
       interconnect_gbs = 2000,
       interconnect_dir = "bidirectional (1,008 GB/s each way, 18 x4 ports)",
-      reference = { classification = "PRC-designed", tpp = 8000, tpp_precision = "fp8" },
       cite = {
         ["*"] = "press-950",
         announced = "hw-hc2025-keynote",
@@ -375,7 +356,6 @@ return {
       hbm = true,
       interconnect_gbs = 2000,
       interconnect_dir = "bidirectional",
-      reference = { classification = "PRC-designed; roadmap Q4 2026", tpp = 8000, tpp_precision = "fp8" },
       cite = {
         ["*"] = "press-950",
         announced = "hw-hc2025-keynote",

@@ -108,11 +108,6 @@ return {
       hbm = true,
       interconnect_gbs = 600,
       interconnect_dir = "bidirectional, 24 x 100GbE RoCE (4.8 Tb/s)",
-      reference = {
-        classification = "2022 rule: 24 ports = 600 GB/s threshold, so China variant (HL-225B) had 21 ports; 3A090.a under 2023 rule",
-        tpp = 6920,
-        tpp_precision = "fp8",
-      },
       cite = {
         ["*"] = "intel-gaudi2-page",
         announced = "intel-gaudi2-page",
@@ -186,7 +181,6 @@ return {
       hbm = true,
       interconnect_gbs = 1200,
       interconnect_dir = "bidirectional, 24 x 200GbE RoCE",
-      reference = { classification = "3A090.a", tpp = 29360, tpp_precision = "fp16_bf16" },
       cite = {
         ["*"] = "intel-gaudi3-wp",
         announced = "intel-pr-2024-04-09",
@@ -261,9 +255,6 @@ return {
       tdp_w = 450,
       memory = { bandwidth_gbs = 3700, capacity_gb = 128, type = "HBM2e" },
       hbm = true,
-      reference = {
-        classification = "China-specific; compute not disclosed; to avoid 3A090.a must have TPP<4800, i.e. 16-bit dense <300 TFLOPS (upper bound)",
-      },
       cite = {
         ["*"] = "register-gaudi3-cn",
         announced = "register-gaudi3-cn",

@@ -694,12 +694,6 @@ return {
       interconnect_gbs = 600,
       interconnect_dir = "bidirectional aggregate (NVLink3, 12 links)",
       stated = { tpp = 4992 },
-      reference = {
-        classification = "Oct 2022: 3A090 (TPP>=4800 and I/O>=600 GB/s); from 17 Nov 2023: 3A090.a",
-        pd = 6.04,
-        tpp = 4992,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "nv-a100-ds",
         announced = "nv-pr-2020-11-16",
@@ -784,7 +778,6 @@ return {
       interconnect_gbs = 600,
       interconnect_dir = "bidirectional, 2-GPU NVLink bridge; PCIe Gen4 x16 64 GB/s bidir",
       stated = { tpp = 4992 },
-      reference = { classification = "Same as A100 SXM", pd = 6.04, tpp = 4992, tpp_precision = "int8" },
       cite = {
         ["*"] = "nv-a100-ds",
         announced = "nv-pr-2021-06-28",
@@ -863,12 +856,6 @@ return {
       interconnect_gbs = 400,
       interconnect_dir = "bidirectional aggregate (NVLink cut from 600)",
       stated = { tpp = 4992 },
-      reference = {
-        classification = "Designed for Oct 2022 rule (I/O <600 GB/s so outside 3A090); caught as 3A090.a from 17 Nov 2023",
-        pd = 6.04,
-        tpp = 4992,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "tpu-gpudb",
         announced = "reuters-a800",
@@ -1113,12 +1100,6 @@ return {
       interconnect_gbs = 900,
       interconnect_dir = "bidirectional aggregate (NVLink4, 18 links)",
       stated = { pd = 19.4, tpp = 15832 },
-      reference = {
-        classification = "3A090 (2022) and 3A090.a (2023); Jan 2026 rule: China licences case-by-case (TPP<21000, DRAM BW<6500 GB/s)",
-        pd = 19.45,
-        tpp = 15831,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "nv-h100-ds",
         announced = "nv-pr-2022-03-22",
@@ -1169,12 +1150,6 @@ return {
       hbm = true,
       interconnect_gbs = 600,
       interconnect_dir = "bidirectional, NVLink bridge; PCIe Gen5 x16 128 GB/s bidir",
-      reference = {
-        classification = "3A090 (2022), 3A090.a (2023)",
-        pd = 14.87,
-        tpp = 12104,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "nv-hopper-wp",
         announced = "nv-pr-2022-03-22",
@@ -1274,12 +1249,6 @@ return {
       interconnect_gbs = 400,
       interconnect_dir = "bidirectional aggregate (NVLink reduced)",
       stated = { tpp = 15832 },
-      reference = {
-        classification = "Designed for Oct 2022 rule (I/O <600 GB/s); 3A090.a from 17 Nov 2023",
-        pd = 19.45,
-        tpp = 15831,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "tpu-gpudb",
         announced = "reuters-h800",
@@ -1374,12 +1343,6 @@ return {
       interconnect_gbs = 900,
       interconnect_dir = "bidirectional aggregate (NVLink4 retained)",
       stated = { pd = 2.9, tpp = 2368 },
-      reference = {
-        classification = "Outside 3A090 under 2023 rule (TPP<2400 and PD<3.2). USG licence requirement from 9 Apr 2025 (NVIDIA 8-K); licences promised Jul 2025 with reported 15% revenue share",
-        pd = 2.91,
-        tpp = 2368,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "h20-leaks",
         announced = "semianalysis-cn",
@@ -1434,12 +1397,6 @@ return {
       interconnect_gbs = 900,
       interconnect_dir = "bidirectional aggregate",
       stated = { tpp = 15832 },
-      reference = {
-        classification = "3A090.a; 15 Jan 2026 rule (91 FR 1684): case-by-case for China; 25% tariff band TPP 14,000-17,500 & BW 4,500-5,000 GB/s targets it",
-        pd = 19.45,
-        tpp = 15831,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "nv-h200-ds",
         announced = "nv-pr-2023-11-13",
@@ -1698,12 +1655,6 @@ return {
       hbm = true,
       interconnect_gbs = 1800,
       interconnect_dir = "bidirectional aggregate (NVLink5; 900 GB/s each way)",
-      reference = {
-        classification = "3A090.a; above Jan 2026 case-by-case limits (TPP 36,000 > 21,000; BW > 6,500) so presumption of denial for China",
-        pd = 22.5,
-        tpp = 36000,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "nv-hgx",
         announced = "nv-pr-2024-03-18",
@@ -1851,12 +1802,6 @@ return {
       hbm = true,
       interconnect_gbs = 1800,
       interconnect_dir = "bidirectional aggregate (NVLink5)",
-      reference = {
-        classification = "3A090.a; above Jan 2026 case-by-case limits",
-        pd = 35,
-        tpp = 56000,
-        tpp_precision = "fp4_int4",
-      },
       cite = {
         ["*"] = "nv-bw-ultra-ds",
         announced = "nv-pr-2025-03-18",
@@ -1934,12 +1879,6 @@ return {
       hbm = true,
       interconnect_gbs = 1800,
       interconnect_dir = "bidirectional aggregate (NVLink5)",
-      reference = {
-        classification = "3A090.a / 4A090 systems; presumption of denial for China",
-        pd = 37.5,
-        tpp = 60000,
-        tpp_precision = "fp4_int4",
-      },
       cite = {
         ["*"] = "nv-bw-ultra-ds",
         announced = "nv-pr-2025-03-18",
@@ -2000,12 +1939,6 @@ return {
       die_note = "single die (reported); area assumed ~one reticle die",
       memory = { type = "HBM (reported)" },
       hbm = true,
-      reference = {
-        classification = "Not released as of sources; would exceed 3A090.a thresholds; export approval reportedly under discussion",
-        pd = 35,
-        tpp = 28000,
-        tpp_precision = "fp4_int4",
-      },
       cite = { ["*"] = "press-b30a" },
       derivation = {
         ["dense.fp4"] = "half of the B300's 14,000 (Reuters: about half the raw compute of the dual-die B300)",
@@ -2088,12 +2021,6 @@ return {
       hbm = false,
       interconnect_gbs = 64,
       interconnect_dir = "PCIe Gen4 x16 bidirectional; no NVLink",
-      reference = {
-        classification = "3A090.a under 2023 rule (TPP>=4800); NVIDIA stopped L40S China shipments Oct 2023",
-        pd = 9.64,
-        tpp = 5864,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "nv-l40s-ds",
         announced = "nv-pr-2023-08-08",
@@ -2141,12 +2068,6 @@ return {
       hbm = false,
       interconnect_gbs = 64,
       interconnect_dir = "PCIe Gen4 x16 bidirectional; no NVLink",
-      reference = {
-        classification = "Designed outside 3A090 under 2023 rule (TPP<2400, PD<3.2)",
-        pd = 3.14,
-        tpp = 1912,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "tpu-gpudb",
         announced = "semianalysis-cn",
@@ -2195,12 +2116,6 @@ return {
       interconnect_gbs = 64,
       interconnect_dir = "PCIe Gen4 x16 bidirectional",
       stated = { pd = 6.6 },
-      reference = {
-        classification = "3A090.a via density prong (TPP>=1600 and PD>=5.92)",
-        pd = 6.59,
-        tpp = 1940,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "nv-l4-ds",
         announced = "nv-pr-2023-03-21",
@@ -2238,12 +2153,6 @@ return {
       hbm = false,
       interconnect_gbs = 64,
       interconnect_dir = "PCIe Gen4 x16 bidirectional",
-      reference = {
-        classification = "Outside 3A090 (TPP<1600)",
-        pd = 5.24,
-        tpp = 1544,
-        tpp_precision = "int8",
-      },
       cite = { ["*"] = "semianalysis-cn", die_area_mm2 = "nv-ada-wp" },
       derivation = {
         die_area_mm2 = "the AD104 die (294.5 mm2, Ada whitepaper), assumed: NVIDIA has not said which die the L2 uses",
@@ -2325,12 +2234,6 @@ return {
       interconnect_gbs = 64,
       interconnect_dir = "PCIe Gen4 x16 bidirectional; no NVLink",
       stated = { tpp = 5285 },
-      reference = {
-        classification = "3A090.a under 2023 rule (non-datacenter, TPP>=4800; NAC-eligible); licence needed for China from Nov 2023",
-        pd = 8.68,
-        tpp = 5285,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "nv-ada-wp",
         announced = "nv-pr-2022-09-20",
@@ -2374,12 +2277,6 @@ return {
       interconnect_gbs = 64,
       interconnect_dir = "PCIe Gen4 x16 bidirectional",
       stated = { tpp = 4707 },
-      reference = {
-        classification = "Designed under Note 2 to 3A090 (not datacenter and TPP<4800): not controlled; Apr 2024 clarifications did not affect it (NVIDIA to Tom's Hardware)",
-        pd = 7.74,
-        tpp = 4707,
-        tpp_precision = "int8",
-      },
       cite = {
         ["*"] = "register-4090",
         die_area_mm2 = "nv-ada-wp",
@@ -2536,9 +2433,6 @@ return {
       tdp_w = 600,
       memory = { bandwidth_gbs = 1398, capacity_gb = 84, type = "GDDR7 448-bit" },
       hbm = false,
-      reference = {
-        classification = "Marketed as China-compliant (GDDR7, no NVLink); Chinese regulators reportedly discouraged purchases",
-      },
       cite = { ["*"] = "press-6000d", die_area_mm2 = "nv-rtx-bw-wp", transistors_b = "nv-rtx-bw-wp" },
       uncertain = {
         "Tensor throughput never published; TPP unknown.",
@@ -2571,12 +2465,6 @@ return {
       hbm = false,
       interconnect_gbs = 128,
       interconnect_dir = "PCIe Gen5 x16 bidirectional; no NVLink",
-      reference = {
-        classification = "3A090.a (non-datacenter, TPP>=4800); not offered in China",
-        pd = 8.94,
-        tpp = 6704,
-        tpp_precision = "fp8",
-      },
       cite = {
         ["*"] = "tomshw-5090",
         announced = "nv-pr-2025-01-06",
@@ -2619,12 +2507,6 @@ return {
       hbm = false,
       interconnect_gbs = 128,
       interconnect_dir = "PCIe Gen5 x16",
-      reference = {
-        classification = "Designed under Note 2 (AI TOPS cut 3,352->2,375 to keep TPP<4800); shipments reportedly halted mid-2025",
-        pd = 6.33,
-        tpp = 4750,
-        tpp_precision = "fp8",
-      },
       cite = {
         ["*"] = "press-5090d",
         die_area_mm2 = "tpu-5090-review",
@@ -2665,12 +2547,6 @@ return {
       hbm = false,
       interconnect_gbs = 128,
       interconnect_dir = "PCIe Gen5 x16",
-      reference = {
-        classification = "China-compliant consumer card (memory bandwidth cut ~25%)",
-        pd = 6.33,
-        tpp = 4750,
-        tpp_precision = "fp8",
-      },
       cite = {
         ["*"] = "press-5090dv2",
         die_area_mm2 = "tpu-5090-review",
