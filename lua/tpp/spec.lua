@@ -376,7 +376,7 @@ function Chip:metrics(opts)
   else
     m.unknown.tpp = "no dense throughput figure is known for any precision"
   end
-  local area_tag = prov.die_area_mm2
+  local area_tag = prov.die_area_mm2 or (c.dies and prov.dies) or nil
   if r.pd then
     m.provenance.pd = weakest(m.provenance.tpp, area_tag)
   else

@@ -761,6 +761,7 @@ return {
       interconnect_gbs = 64,
       interconnect_dir = "PCIe Gen4 x16 bidirectional",
       cite = {
+        dies = "tpu-gpudb-amd",
         ["*"] = "amd-rx7900-page",
         announced = "amd-pr-2022-11-03",
         first_shipped = "amd-pr-2022-11-03",

@@ -12,7 +12,7 @@ M.FILES = sources.FILES
 M.FIGURE_PATHS = {
   "process", "year", "announced", "first_shipped", "us_available",
   "dense.fp64", "dense.fp32", "dense.tf32", "dense.fp16", "dense.bf16", "dense.fp8", "dense.int8",
-  "dense.fp6", "dense.fp4", "dense.int4", "fp64_vector", "die_area_mm2", "transistors_b", "tdp_w",
+  "dense.fp6", "dense.fp4", "dense.int4", "fp64_vector", "die_area_mm2", "dies", "transistors_b", "tdp_w",
   "memory.capacity_gb", "memory.bandwidth_gbs", "interconnect_gbs", "scale_out_gbs",
   "stated.tpp", "stated.pd",
 }
