@@ -123,6 +123,13 @@ local function compare(what, stated, computed, rec, alts, chip)
   return row
 end
 
+--- One stated value (what = "tpp" or "pd") against the chip's recomputed
+-- metric, with the same conventions and declared reasons as M.values.
+function M.compare_value(chip, what, stated, rec)
+  local m = chip:metrics()
+  return compare(what, stated, m[what], rec, alternatives(chip), chip)
+end
+
 --- Every stated value of one chip object against the recomputed metrics.
 function M.values(chip)
   local d, m = chip.data, chip:metrics()

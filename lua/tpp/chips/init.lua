@@ -97,7 +97,7 @@ M.ALIASES = {
   ["7900 xtx"] = "amd_rx7900xtx", trn3 = "aws_trn3", trainium3 = "aws_trn3", inf2 = "aws_inf2", inferentia2 = "aws_inf2",
   inf1 = "aws_inf1", inferentia = "aws_inf1", ["max 1550"] = "intel_max1550", ["ponte vecchio"] = "intel_max1550",
   ["hl-225b"] = "intel_gaudi2_hl225b", ["hl-338"] = "intel_gaudi3_pcie", ["hl-325l"] = "intel_gaudi3",
-  ["tpu v4i"] = "goog_tpuv4i", ["tpu v3"] = "goog_tpuv3", ["tpu v2"] = "goog_tpuv2",
+  ["910b2"] = "hw_910b", ["tpu v4i"] = "goog_tpuv4i", ["tpu v3"] = "goog_tpuv3", ["tpu v2"] = "goog_tpuv2",
 }
 
 local rows, by_id, by_key
