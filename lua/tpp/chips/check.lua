@@ -183,6 +183,11 @@ function M.record(data, known_ids)
   for path in util.spairs(cite) do
     if not prov[path] then add("cite.%s has no provenance tag", path) end
   end
+  for _, path in ipairs(require("tpp.chips").FIGURE_PATHS) do
+    if require("tpp.chips").get_path(data, path) ~= nil and not prov[path] then
+      add("%s is given without a provenance tag or a source", path)
+    end
+  end
   if data.variant_of then
     local parent = known_ids and known_ids[data.variant_of]
     if not parent then
