@@ -52,7 +52,7 @@ M.METRICS = {
   datacenter = {
     kind = "flag", title = "designed or marketed for use in datacenters", short = "datacenter",
     column = "datacenter",
-    help = "chip.datacenter (true/false); no bright line in the rule text (RULES.md 12.8)",
+    help = "chip.datacenter (true/false); the rule text draws no bright line (a judgement on datasheets and marketing)",
   },
   hbm = {
     kind = "flag", title = "has high-bandwidth memory in the package", short = "HBM", column = "hbm",
@@ -65,7 +65,7 @@ M.METRICS = {
   },
   first_marketed = {
     kind = "date", title = "date first marketed", short = "first marketed", column = "first_marketed",
-    help = "chip.first_marketed (YYYY-MM-DD), else chip.announced, else mid-year of chip.year (an assumption)",
+    help = "chip.first_marketed (YYYY-MM-DD), else mid-year of chip.year (an assumption)",
   },
 }
 
@@ -139,14 +139,8 @@ function M.of_chip(chip, opts)
     why.memory_item = "neither compute figures nor a memory form factor (form = 'HBM stack') are given"
   end
   local fm = M.date_number(d.first_marketed)
-  local ann = type(d.announced) == "string" and (M.date_number(d.announced) or
-    M.date_number(d.announced .. "-01")) or nil
   if fm then
     values.first_marketed = fm
-  elseif ann then
-    values.first_marketed = ann
-    notes.first_marketed = ("first-marketed date taken as the announcement date %s%s"):format(
-      M.date_string(ann), #d.announced == 7 and " (the source gives the month only: first day assumed)" or "")
   elseif d.year then
     values.first_marketed = d.year * 10000 + 701
     notes.first_marketed = ("first-marketed date taken as %d-07-01 (mid-year of chip.year; " ..
