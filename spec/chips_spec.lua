@@ -147,7 +147,8 @@ describe("tpp.chips.check", function()
 
   it("accepts a declared reason only with a note, and refuses a declared convention that does not reproduce", function()
     assert.equal("unexplained", verdict(chip({ evidence = { { by = "x", tpp = 1400, reason = "sku" } } })).verdict)
-    assert.equal("explained", verdict(chip({ evidence = { { by = "x", tpp = 1400, reason = "sku", note = "PCIe card" } } })).verdict)
+    local noted = { { by = "x", tpp = 1400, reason = "sku", note = "PCIe card" } }
+    assert.equal("explained", verdict(chip({ evidence = noted })).verdict)
     local r = verdict(chip({ evidence = { { by = "x", tpp = 3200, reason = "tf32" } } }))   -- reproduced by sparsity
     assert.equal("unexplained", r.verdict)
   end)
@@ -247,6 +248,7 @@ describe("tpp.chips.import (tpp's CSV chip format)", function()
     assert.is_false(ok)
     assert.matches("f.csv:3, column fp8: 'lots' is not a number", err)
     ok, err = pcall(import.row_to_chip, { id = "x", fp8 = "1", fp8_src = "Q" }, "f.csv:3")
+    assert.is_false(ok)
     assert.matches("fp8_src: 'Q' is not a provenance tag", err)
     assert.matches("column 'fp88' is not a column", import.check_header({ "id", "fp88" }, "f.csv:1"))
   end)

@@ -5,7 +5,8 @@ local util = require "tpp.util"
 
 local M = {
   summary = "list the chip database with TPP, PD, memory bandwidth and H100-equivalents",
-  usage = "tpp chips [--vendor NAME] [--sort tpp|pd|name|year] [--basis tpp|8bit|fp16] [--tf32-bits 0|19|32] [--json]\n" ..
+  usage = "tpp chips [--vendor NAME] [--sort tpp|pd|name|year] [--basis tpp|8bit|fp16] [--tf32-bits 0|19|32] " ..
+    "[--json]\n" ..
     "       tpp chips --check [--all] [--vendor NAME] [--json]",
   help = "--check recomputes TPP and PD of every chip from its figures and compares them with every value a " ..
     "vendor or a third party stated (the chip's 'stated' and 'evidence' records). A difference over 1 % must be " ..
@@ -14,7 +15,8 @@ local M = {
     "checks that every figure cites a source of the registry with a fitting tag. Exit status 1 when anything " ..
     "is unexplained or a record is incomplete.",
   options = {
-    check = { flag = true, help = "recompute TPP and PD and compare them with every stated value; exit 1 on an unexplained difference" },
+    check = { flag = true,
+      help = "recompute TPP and PD and compare them with every stated value; exit 1 on an unexplained difference" },
     all = { flag = true, help = "with --check: list agreeing values too, not only differences" },
     vendor = { arg = "NAME", help = "only chips whose vendor contains NAME" },
     sort = { arg = "KEY", help = "sort by tpp, pd, name, year or id (default: database order)" },

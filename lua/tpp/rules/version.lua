@@ -8,7 +8,7 @@ local sandbox = require "tpp.rules.sandbox"
 local dsl = require "tpp.rules.dsl"
 local util = require "tpp.util"
 local readings = require "tpp.chips.readings"
-local spec = require "tpp.spec"
+local chip_spec = require "tpp.spec"
 
 local M = {}
 
@@ -619,7 +619,7 @@ function Version:evaluate(chip, opts)
   if opts.readings ~= false and chip.data then
     local base = M.answer_cell(r)
     r.readings = readings.effects(chip.data, base, function(alt, mopts)
-      local ok, alt_chip = pcall(spec.new, alt)
+      local ok, alt_chip = pcall(chip_spec.new, alt)
       if not ok then return "invalid: " .. tostring(alt_chip) end
       local ra = self:evaluate(alt_chip, { as_of = as_of, near = opts.near, readings = false, metric_opts = mopts })
       return M.answer_cell(ra), ra
