@@ -159,6 +159,15 @@ describe("tpp.chips.check", function()
     assert.matches("800 mm2", r.reason)
     local p = check.record({ id = "x", provenance = { ["dense.fp8"] = "vendor" }, cite = {} }, {})
     assert.matches("dense.fp8 %(vendor%) cites no source", p[1])
+    p = check.record({ id = "x", dense = { fp8 = 1 }, provenance = { ["dense.fp8"] = "vendor" },
+      cite = { ["dense.fp8"] = "epoch-hw" }, family = "f", designer = "d", origin = "us", datacenter_basis = "b" }, {})
+    assert.same({ "x: dense.fp8 is tagged vendor but cites a third-party source (epoch-hw)" }, p)
+    p = check.record({ id = "x", dense = { fp8 = 1 }, provenance = { ["dense.fp8"] = "derived" },
+      cite = { ["dense.fp8"] = "epoch-hw" }, family = "f", designer = "d", origin = "us", datacenter_basis = "b" }, {})
+    assert.same({ "x: dense.fp8 is derived but no derivation says how" }, p)
+    p = check.record({ id = "x", dense = { fp8 = 1 }, provenance = { ["dense.fp8"] = "reported" },
+      cite = { ["dense.fp8"] = "nv-h100-ds" }, family = "f", designer = "d", origin = "us", datacenter_basis = "b" }, {})
+    assert.same({ "x: dense.fp8 is tagged reported but cites a vendor source (nv-h100-ds); tag it vendor" }, p)
   end)
 
   it("fails the command on an unexplained value and passes on the database", function()
