@@ -176,6 +176,25 @@ describe("tpp.chips.check", function()
     assert.equal(0, rc)
     assert.is_true(data.ok)
     assert.matches("Check passed", text)
+    local run = check.run
+    check.run = function(list)          -- the same command over a database with one bad value
+      local bad = tpp.chip({ id = "bad", name = "Bad", datacenter = true, dense = { fp8 = 100 },
+        family = "f", designer = "d", origin = "us", datacenter_basis = "b",
+        provenance = { ["dense.fp8"] = "vendor" }, cite = { ["dense.fp8"] = "nv-h100-ds" },
+        evidence = { { by = "x", tpp = 1000 } } })
+      local all = {}
+      for _, c in ipairs(list) do all[#all + 1] = c end
+      all[#all + 1] = bad
+      return run(all)
+    end
+    local ok, d2, t2, rc2 = pcall(cmd.check, { vendor = "aws" })
+    check.run = run
+    assert.is_true(ok, tostring(d2))
+    assert.equal(1, rc2)
+    assert.is_false(d2.ok)
+    assert.equal(1, d2.counts.unexplained)
+    assert.same({}, d2.problems)                 -- complete record: only the value fails
+    assert.matches("Check FAILED", t2)
   end)
 end)
 
