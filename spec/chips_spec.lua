@@ -341,3 +341,23 @@ describe("tpp.chips.evidence (tpp import)", function()
     assert.has_error(function() cmd.run({ "epoch", "/nonexistent.csv" }) end, "tpp import: cannot read /nonexistent.csv")
   end)
 end)
+
+describe("the commands from the command line", function()
+  local tpp_cmd = require("support").tpp_cmd
+
+  it("tpp chips --check passes on the database", function()
+    local out, rc = tpp_cmd("chips --check")
+    assert.equal(0, rc, out)
+    assert.matches("110 chips, 78 stated values: 48 agree, 22 explained, 0 unexplained", out, 1, true)
+  end)
+
+  it("tpp import epoch reads the excerpt and names the TF32 convention", function()
+    local out, rc = tpp_cmd("import epoch spec/fixtures/epoch_excerpt.csv")
+    assert.equal(0, rc, out)
+    assert.matches("aws_trn2 TPP (stated): TF32 bit length (tf32-19-bits)", out, 1, true)
+    assert.matches("line 6 'NVIDIA Tesla P100 SXM2'", out, 1, true)
+    out, rc = tpp_cmd("import xls spec/fixtures/epoch_excerpt.csv")
+    assert.equal(1, rc)
+    assert.matches("format 'xls' unknown", out)
+  end)
+end)

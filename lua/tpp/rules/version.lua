@@ -621,6 +621,13 @@ function Version:evaluate(chip, opts)
     r.readings = readings.effects(chip.data, base, function(alt, mopts)
       local ok, alt_chip = pcall(chip_spec.new, alt)
       if not ok then return "invalid: " .. tostring(alt_chip) end
+      -- the same metric values give the same answer: skip the evaluation
+      local alt_values = metrics.of_chip(alt_chip, mopts)
+      local same = true
+      for name in pairs(metrics.METRICS) do
+        if alt_values[name] ~= values[name] then same = false; break end
+      end
+      if same then return base, r end
       local ra = self:evaluate(alt_chip, { as_of = as_of, near = opts.near, readings = false, metric_opts = mopts })
       return M.answer_cell(ra), ra
     end)
