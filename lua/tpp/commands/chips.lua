@@ -95,6 +95,9 @@ function M.run(args)
         pd = m.pd, mem_bw_gbs = m.mem_bw_gbs, interconnect_gbs = m.interconnect_gbs,
         h100e = m.h100e[basis], h100e_basis = tpp.H100E_BASES[basis].label,
         provenance = m.provenance.tpp, uncertain = d.uncertain ~= nil,
+        family = d.family, variant_of = d.variant_of, designer = d.designer, origin = d.origin,
+        announced = d.announced, first_shipped = d.first_shipped, us_available = d.us_available,
+        mem_gb = m.mem_gb,
       }
     end
   end
