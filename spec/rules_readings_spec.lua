@@ -78,7 +78,7 @@ describe("several processing units", function()
     assert.equal("controlled", r.status)
     assert.equal("3A090.a", r.eccn)          -- sum of each unit's maximum: TPP 4,800
     assert.equal("sum_of_maxes", r.reading)
-    assert.equal("3A090.b (nac-eligible)", r.readings.max_of_sums) -- sum per precision, then max: TPP 2,400
+    assert.equal("3A090.b (nac-eligible)", r.unit_readings.max_of_sums) -- sum per precision, then max: TPP 2,400
     assert.equal(1, #r.warnings)
     assert.matches("two readings", r.warnings[1])
   end)

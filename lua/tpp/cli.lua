@@ -18,6 +18,7 @@ M.COMMANDS = {
   { "screen", "tpp.commands.screen" },
   { "chips", "tpp.commands.chips" },
   { "show", "tpp.commands.show" },
+  { "import", "tpp.commands.import" },
   { "compare", "tpp.commands.compare" },
   { "classify", "tpp.commands.classify" },
   { "explain", "tpp.commands.explain" },

@@ -222,7 +222,13 @@ M.normalize = normalize
 
 local item_memo = setmetatable({}, { __mode = "k" })
 
+-- The designer's country: the chip database's `origin` ("us", "prc", ...), else its `country`.
 local function designer_country(d)
+  if type(d.origin) == "string" then
+    if d.origin == "us" then return "US" end
+    if d.origin == "prc" or d.origin == "cn" then return "CN" end
+    return d.origin:upper()
+  end
   if type(d.country) ~= "string" then return nil end
   if d.country:match("^US") then return "US" end
   if d.country == "China" then return "CN" end
@@ -287,14 +293,12 @@ local function item_facts(chip, as_of, version)
   end
   -- origin and the production chain
   it.designer = designer_country(d)
-  if d.origin then
-    it.origin, it.origin_basis = d.origin, "the chip data (origin)"
-  elseif it.designer == "US" then
+  if it.designer == "US" then
     it.origin, it.origin_basis = "us", "designed in the US: a US-origin item when exported from the US, and the " ..
       "direct product of US technology when made abroad (assumption from the designer's country)"
   elseif it.designer then
     it.origin, it.origin_basis = "foreign", ("designed in %s: a foreign-produced item (assumption from the " ..
-      "designer's country)"):format(d.country)
+      "designer's country)"):format(d.country or it.designer)
   end
   if d.us_tech ~= nil then
     it.us_tech, it.us_tech_basis = d.us_tech, "the chip data (us_tech)"

@@ -6,7 +6,7 @@
 -- `no_` prefixed keys, ids that must not), exceptions (licence_exceptions), source.
 local B30 = { id = "b_class_probe", name = "3A090.b probe (TPP 3,000, PD 2.0, datacenter)", vendor = "Probe Inc.",
   country = "US", year = 2024, datacenter = true, dense = { fp16 = 187.5 }, die_area_mm2 = 1500,
-  memory = { bandwidth_gbs = 1200 }, interconnect_gbs = 200, china_market = false }
+  memory = { bandwidth_gbs = 1200 }, interconnect_gbs = 200, us_available = "2024-07" }
 local HBM = { id = "hbm_probe", name = "HBM stack probe (2.5 GB/s/mm2)", vendor = "Probe Memory", country = "US",
   form = "HBM stack", memory = { bandwidth_gbs = 250, package_area_mm2 = 100 } }
 local NOT_INFORMED = { id = "letter_probe", name = "H20-class probe from another vendor", vendor = "Intel",

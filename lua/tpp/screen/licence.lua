@@ -94,17 +94,20 @@ function M.facts(t)
 end
 
 --- Was the chip commercially available in the United States on `date`? true, false or nil (unknown).
--- A variant for the Chinese market (china_market) never was; a chip not of US origin is not a US
--- product; otherwise from us_market_from, first_marketed, or mid-year of `year` (an assumption).
+-- From the chip's `us_available` (a date YYYY[-MM[-DD]], or "no" for a variant never sold there, as
+-- the chip database records it); else a chip designed outside the US is not a US product, and a US
+-- design counts from mid-year of its `year` (an assumption).
 function M.us_available(data, date)
-  if data.china_market == true then return false end
+  local ua = data.us_available
+  if ua == "no" then return false end
+  if type(ua) == "string" then return ua <= date end
   local origin = data.origin
   if origin == nil and type(data.country) == "string" then
-    origin = data.country:match("^US") and "us" or "foreign"
+    origin = data.country:match("^US") and "us" or data.country:lower()
   end
   if origin == nil then return nil end
   if origin ~= "us" then return false end
-  local from = data.us_market_from or data.first_marketed or (data.year and ("%d-07-01"):format(data.year))
+  local from = data.first_marketed or (data.year and ("%d-07-01"):format(data.year))
   if from == nil then return nil end
   return from <= date
 end
