@@ -6,6 +6,7 @@ return {
   as_of = "2026-06-01",
   versions = {
     "us-2022-10",
+    "us-2023-10-notice",
     "us-2023-10",
     "us-2024-04",
     "us-2024-12",
@@ -13,6 +14,7 @@ return {
     "us-2025-01-foundry",
     "us-2025-04-h20",
     "us-2026-01-h200",
+    "us-2023-11-3a991",
     "us-prop-2025-08-rtt",
     "us-prop-2025-11-gain",
     "us-prop-2025-12-overwatch",
@@ -21,6 +23,8 @@ return {
   chips = {
     nv_v100_sxm2 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -35,6 +39,8 @@ return {
     },
     nv_v100_pcie = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -49,6 +55,8 @@ return {
     },
     nv_v100s_pcie = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -63,6 +71,8 @@ return {
     },
     nv_t4 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -77,6 +87,8 @@ return {
     },
     nv_a100_sxm80 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -91,6 +103,8 @@ return {
     },
     nv_a100_sxm40 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -105,6 +119,8 @@ return {
     },
     nv_a100_pcie80 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -119,6 +135,8 @@ return {
     },
     nv_a100_pcie40 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -133,6 +151,8 @@ return {
     },
     nv_a800_sxm = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -147,6 +167,8 @@ return {
     },
     nv_a800_pcie80 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -161,6 +183,8 @@ return {
     },
     nv_a30 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.b | nac-eligible | -",
@@ -175,6 +199,8 @@ return {
     },
     nv_a40 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.b | nac-eligible | -",
@@ -189,6 +215,8 @@ return {
     },
     nv_a10 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -203,6 +231,8 @@ return {
     },
     nv_rtx3090 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -217,6 +247,8 @@ return {
     },
     nv_h100_sxm = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -231,6 +263,8 @@ return {
     },
     nv_h100_pcie = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -245,6 +279,8 @@ return {
     },
     nv_h100_nvl = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -259,6 +295,8 @@ return {
     },
     nv_h800_sxm = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -273,6 +311,8 @@ return {
     },
     nv_h800_pcie = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -287,6 +327,8 @@ return {
     },
     nv_h20 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -301,6 +343,8 @@ return {
     },
     nv_h200_sxm = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -315,6 +359,8 @@ return {
     },
     nv_h200_nvl = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -329,6 +375,8 @@ return {
     },
     nv_gh200_96 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -343,6 +391,8 @@ return {
     },
     nv_gh200_144 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -357,6 +407,8 @@ return {
     },
     nv_b100 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -371,6 +423,8 @@ return {
     },
     nv_b200 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -385,6 +439,8 @@ return {
     },
     nv_gb200 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -399,6 +455,8 @@ return {
     },
     nv_b300 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -413,6 +471,8 @@ return {
     },
     nv_gb300 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -427,6 +487,8 @@ return {
     },
     nv_b30a = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -441,6 +503,8 @@ return {
     },
     nv_l40 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.b | nac-eligible | -",
@@ -455,6 +519,8 @@ return {
     },
     nv_l40s = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -469,6 +535,8 @@ return {
     },
     nv_l20 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -483,6 +551,8 @@ return {
     },
     nv_l4 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -497,6 +567,8 @@ return {
     },
     nv_l2 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -511,6 +583,8 @@ return {
     },
     nv_rtx6000ada = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.a | nac-eligible | -",
@@ -525,6 +599,8 @@ return {
     },
     nv_rtx4090 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.a | nac-eligible | -",
@@ -539,6 +615,8 @@ return {
     },
     nv_rtx4090d = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -553,6 +631,8 @@ return {
     },
     nv_rtx4080 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -567,6 +647,8 @@ return {
     },
     nv_rtxpro6000_ws = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.a | nac-eligible | -",
@@ -581,6 +663,8 @@ return {
     },
     nv_rtxpro6000_srv = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -595,6 +679,8 @@ return {
     },
     nv_rtx6000d = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -609,6 +695,8 @@ return {
     },
     nv_rtx5090 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.a | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.a | nac-eligible | -",
@@ -623,6 +711,8 @@ return {
     },
     nv_rtx5090d = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -637,6 +727,8 @@ return {
     },
     nv_rtx5090dv2 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -651,6 +743,8 @@ return {
     },
     nv_rtx5080 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -665,6 +759,8 @@ return {
     },
     nv_a800_pcie40 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -679,6 +775,8 @@ return {
     },
     amd_mi100 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.b | nac-eligible | -",
@@ -693,6 +791,8 @@ return {
     },
     amd_mi210 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-04"] = "controlled | 3A090.b | nac-eligible | -",
       ["us-2024-12"] = "controlled | 3A090.b | nac-eligible | -",
@@ -707,6 +807,8 @@ return {
     },
     amd_mi250 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -721,6 +823,8 @@ return {
     },
     amd_mi250x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -735,6 +839,8 @@ return {
     },
     amd_mi300a = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -749,6 +855,8 @@ return {
     },
     amd_mi300x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -763,6 +871,8 @@ return {
     },
     amd_mi308x = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -777,6 +887,8 @@ return {
     },
     amd_mi325x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -791,6 +903,8 @@ return {
     },
     amd_mi350x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -805,6 +919,8 @@ return {
     },
     amd_mi355x = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -819,6 +935,8 @@ return {
     },
     amd_rx7900xtx = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -833,6 +951,8 @@ return {
     },
     intel_gaudi2 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -847,6 +967,8 @@ return {
     },
     intel_gaudi2_hl225b = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -861,6 +983,8 @@ return {
     },
     intel_gaudi3 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -875,6 +999,8 @@ return {
     },
     intel_gaudi3_pcie = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -889,6 +1015,8 @@ return {
     },
     intel_gaudi3_cn = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -903,6 +1031,8 @@ return {
     },
     intel_max1550 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -917,6 +1047,8 @@ return {
     },
     intel_max1100 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -931,6 +1063,8 @@ return {
     },
     intel_gaudi3_hl335 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -945,6 +1079,8 @@ return {
     },
     goog_tpuv2 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -959,6 +1095,8 @@ return {
     },
     goog_tpuv3 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -973,6 +1111,8 @@ return {
     },
     goog_tpuv4i = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -987,6 +1127,8 @@ return {
     },
     goog_tpuv4 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1001,6 +1143,8 @@ return {
     },
     goog_tpuv5e = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1015,6 +1159,8 @@ return {
     },
     goog_tpuv5p = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1029,6 +1175,8 @@ return {
     },
     goog_tpuv6e = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1043,6 +1191,8 @@ return {
     },
     goog_tpuv7 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1057,6 +1207,8 @@ return {
     },
     aws_inf1 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -1071,6 +1223,8 @@ return {
     },
     aws_inf2 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1085,6 +1239,8 @@ return {
     },
     aws_trn1 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1099,6 +1255,8 @@ return {
     },
     aws_trn2 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1113,6 +1271,8 @@ return {
     },
     aws_trn3 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1127,6 +1287,8 @@ return {
     },
     hw_310 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -1141,6 +1303,8 @@ return {
     },
     hw_atlas300i_duo = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1155,6 +1319,8 @@ return {
     },
     hw_910 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1169,6 +1335,8 @@ return {
     },
     hw_910b = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1183,6 +1351,8 @@ return {
     },
     hw_910c = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1197,6 +1367,8 @@ return {
     },
     hw_950pr = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1211,6 +1383,8 @@ return {
     },
     hw_950dt = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1225,6 +1399,8 @@ return {
     },
     camb_mlu100 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -1239,6 +1415,8 @@ return {
     },
     camb_mlu270 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -1253,6 +1431,8 @@ return {
     },
     camb_mlu290 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1267,6 +1447,8 @@ return {
     },
     camb_mlu370x8 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1281,6 +1463,8 @@ return {
     },
     camb_mlu590 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1295,6 +1479,8 @@ return {
     },
     kunlun_k200 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1309,6 +1495,8 @@ return {
     },
     biren_br100 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1323,6 +1511,8 @@ return {
     },
     biren_br104 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1337,6 +1527,8 @@ return {
     },
     hygon_z100 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1351,6 +1543,8 @@ return {
     },
     hygon_k100ai = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1365,6 +1559,8 @@ return {
     },
     hygon_bw1000 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1379,6 +1575,8 @@ return {
     },
     mt_s2000 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -1393,6 +1591,8 @@ return {
     },
     mt_s3000 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -1407,6 +1607,8 @@ return {
     },
     mt_s4000 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1421,6 +1623,8 @@ return {
     },
     metax_mxn100 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -1435,6 +1639,8 @@ return {
     },
     metax_c500 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1449,6 +1655,8 @@ return {
     },
     iluvatar_biv100 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1463,6 +1671,8 @@ return {
     },
     iluvatar_mrv100 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1477,6 +1687,8 @@ return {
     },
     enflame_t21 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1491,6 +1703,8 @@ return {
     },
     thead_ppu = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "undetermined | - | undetermined | -",
+      ["us-2023-11-3a991"] = "undetermined | - | undetermined | -",
       ["us-2023-10"] = "undetermined | - | undetermined | -",
       ["us-2024-04"] = "undetermined | - | undetermined | -",
       ["us-2024-12"] = "undetermined | - | undetermined | -",
@@ -1505,6 +1719,8 @@ return {
     },
     meta_mtia_v2 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1519,6 +1735,8 @@ return {
     },
     meta_mtia_v1 = {
       ["us-2022-10"] = "not-controlled | - | - | -",
+      ["us-2023-10-notice"] = "not-controlled | - | - | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "not-controlled | - | - | -",
       ["us-2024-04"] = "not-controlled | - | - | -",
       ["us-2024-12"] = "not-controlled | - | - | -",
@@ -1533,6 +1751,8 @@ return {
     },
     ms_maia100 = {
       ["us-2022-10"] = "controlled | 3A090.a | controlled | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
@@ -1547,6 +1767,8 @@ return {
     },
     groq_lpu_v1 = {
       ["us-2022-10"] = "undetermined | - | undetermined | -",
+      ["us-2023-10-notice"] = "controlled | licence (2023-10-23 notice) | licence-required | -",
+      ["us-2023-11-3a991"] = "controlled | 3A991.p | controlled | -",
       ["us-2023-10"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-04"] = "controlled | 3A090.a | controlled | -",
       ["us-2024-12"] = "controlled | 3A090.a | controlled | -",
