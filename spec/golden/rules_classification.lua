@@ -659,7 +659,7 @@ return {
       ["us-2025-04-h20"] = "not-controlled | - | - | -",
       ["us-2026-01-h200"] = "not-controlled | - | - | case-by-case",
       ["us-prop-2025-08-rtt"] = "not-controlled | - | - | -",
-      ["us-prop-2025-11-gain"] = "undetermined | - | undetermined | -",
+      ["us-prop-2025-11-gain"] = "controlled | advanced IC (GAIN AI Act) | covered | -",
       ["us-prop-2025-12-overwatch"] = "not-controlled | - | - | -",
       ["us-prop-2026-04-s4456"] = "not-controlled | - | - | -",
     },
