@@ -98,7 +98,7 @@ return {
       key = "press-300i-duo",
       kind = "third-party",
       publisher = "Gamers Nexus teardown as reported by 3DNews and others",
-      read = "article text via search excerpts (3dnews.ru, avalanchenoticias.com.br)",
+      read = "article text via search excerpts (3dnews.ru, avalanchenoticias.com.br); re-read 2026 in the verification pass with elektronikpraxis.de and infogioco.it: two Ascend chips on one board, each with 48 GB LPDDR4X (about 204 GB/s a chip, 408 GB/s the card), 280 TOPS INT8 for the card, 150 W, PCIe 4.0 x16",
       title = "Huawei Atlas 300I Duo: two Ascend 310-series chips, 96 GB LPDDR4X at 408 GB/s, 280 TOPS INT8, 150 W, PCIe 4.0 x16",
     },
     {
@@ -142,17 +142,29 @@ return {
       year = 2022,
       datacenter = true,
       datacenter_basis = "inference card for data-center servers (Atlas 300I line)",
-      dense = { int8 = 280 },
+      dense = { int8 = 140 },
       tdp_w = 150,
-      memory = { bandwidth_gbs = 408, capacity_gb = 96, type = "LPDDR4X" },
+      memory = { bandwidth_gbs = 204, capacity_gb = 48, type = "LPDDR4X (per chip; the card has 96 GB at 408 GB/s)" },
       hbm = false,
       interconnect_gbs = 64,
       interconnect_dir = "PCIe Gen4 x16 bidirectional",
       cite = { ["*"] = "press-300i-duo" },
-      uncertain = {
-        "Card-level figures from press reports of a teardown; per-chip (310P) figures and FP16 rate not recorded.",
+      derivation = {
+        ["dense.int8"] = "the card's 280 TOPS INT8 over its two Ascend 310P chips",
+        ["memory.bandwidth_gbs"] = "the card's 408 GB/s over two chips",
+        ["memory.capacity_gb"] = "48 GB LPDDR4X attached to each chip (96 GB the card)",
       },
-      notes = "TPP 2,240 for the card (two chips); die area unknown.",
+      readings = {
+        {
+          figures = { ["dense.int8"] = 280, ["memory.bandwidth_gbs"] = 408, ["memory.capacity_gb"] = 96 },
+          name = "per-card",
+          text = "judged as one item at the card's totals (two chips) rather than per integrated circuit",
+        },
+      },
+      uncertain = {
+        "Card-level figures from press reports of a teardown, halved for one chip; Huawei's per-chip (310P) figures and the FP16 rate were not read. tdp_w is the whole card's 150 W.",
+      },
+      notes = "Figures are per Ascend 310P chip, the integrated circuit 3A090 judges: TPP 1,120 (140 TOPS INT8 x 8), under the 1,600 floor of every density prong, so no die area is needed. Corrected in the verification pass: the row held the card's totals (TPP 2,240), which left the answer undetermined for want of a die area; the per-card reading keeps that view.",
     },
     {
       id = "hw_910",
