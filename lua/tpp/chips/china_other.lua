@@ -11,7 +11,7 @@ return {
       key = "camb-mlu370-launch",
       kind = "third-party",
       publisher = "Chinese tech press (relaying Cambricon's launch)",
-      read = "article text via search excerpts (guangxilong.com, rencaizhenjiang.com)",
+      read = "article text via search excerpts (guangxilong.com, rencaizhenjiang.com); re-read 2026 in the verification pass (guangxilong.com, rencaizhenjiang.com, 2022-03-21/24): each MLU370-X8 card carries two MLU370 chips ('双芯片四芯粒': two chips, each packaging two dies) with twice the memory of the standard single-chip MLU370 card; card peaks FP32 32, FP16 96, BF16 96 TFLOPS, INT16 128, INT8 256, INT4 512 TOPS; 48 GB LPDDR5 at 614.4 GB/s; 250 W; MLU-Link 200 GB/s per card",
       title = "Cambricon launches MLU370-X8: dual-chip card, FP32 32 / FP16 96 / BF16 96 TFLOPS, INT16 128 / INT8 256 / INT4 512 TOPS, 48 GB LPDDR5 at 614.4 GB/s, 250 W, MLU-Link 200 GB/s per card",
     },
     {
@@ -208,17 +208,36 @@ return {
       announced = "2022-03-21",
       datacenter = true,
       datacenter_basis = "designed and marketed for data centers (vendor's server accelerator line and form factor; judgement)",
-      dense = { fp32 = 32, fp16 = 96, bf16 = 96, int8 = 256, int4 = 512 },
+      dense = { fp32 = 16, fp16 = 48, bf16 = 48, int8 = 128, int4 = 256 },
       tdp_w = 250,
-      memory = { bandwidth_gbs = 614.4, capacity_gb = 48, type = "LPDDR5" },
+      memory = { bandwidth_gbs = 307.2, capacity_gb = 24, type = "LPDDR5 (per chip; the card has 48 GB at 614.4 GB/s)" },
       hbm = false,
       interconnect_gbs = 200,
       interconnect_dir = "MLU-Link per card (bridge joins 4 cards, 8 chips)",
       cite = { ["*"] = "camb-mlu370-launch" },
-      evidence = {
-        { by = "epoch-hw", tpp = 2048 },
+      derivation = {
+        ["dense.bf16"] = "as dense.fp32",
+        ["dense.fp16"] = "as dense.fp32",
+        ["dense.fp32"] = "the card's peaks (FP32 32, FP16/BF16 96 TFLOPS, INT8 256, INT4 512 TOPS) over its two MLU370 chips",
+        ["dense.int4"] = "as dense.fp32",
+        ["dense.int8"] = "as dense.fp32",
+        ["memory.bandwidth_gbs"] = "the card's 614.4 GB/s over two chips",
+        ["memory.capacity_gb"] = "the card's 48 GB over two chips",
       },
-      notes = "Card-level figures for two MLU370 chips (four chiplets). The launch figures give FP32 32 TFLOPS (an earlier table had 24).",
+      readings = {
+        {
+          figures = {
+            ["dense.bf16"] = 96, ["dense.fp16"] = 96, ["dense.fp32"] = 32, ["dense.int4"] = 512, ["dense.int8"] = 256,
+            ["memory.bandwidth_gbs"] = 614.4, ["memory.capacity_gb"] = 48,
+          },
+          name = "per-card",
+          text = "judged as one item at the card's totals (two MLU370 chips) rather than per integrated circuit",
+        },
+      },
+      evidence = {
+        { by = "epoch-hw", note = "Epoch's row carries the card's totals (two chips)", tpp = 2048 },
+      },
+      notes = "Figures are per MLU370 chip (two dies in one package), the integrated circuit 3A090 judges: TPP 1,024 (INT8 128 x 8), under the 1,600 floor of every density prong. Corrected in the verification pass: the row held the card's totals for two chips (TPP 2,048), which left the answer undetermined for want of a die area; the per-card reading keeps that view. tdp_w is the card's 250 W. The launch figures give FP32 32 TFLOPS a card (an earlier table had 24).",
     },
     {
       id = "camb_mlu590",
