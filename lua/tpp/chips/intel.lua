@@ -386,6 +386,9 @@ return {
         ["dense.fp16"] = "the HL-325L's MME rates (same two-die silicon; the white paper lists the OAM SKUs together)",
         ["dense.fp8"] = "as dense.fp16",
       },
+      uncertain = {
+        "Intel's white paper was not read in a copy in the verification pass; 1,835 TFLOPS MME BF16/FP8, 128 GB HBM2e at 3.7 TB/s and 24 x 200 GbE agree with the launch coverage (The Register 2024-04-09; pcguia.pt; yobitel.com). The HL-335's own clock is not published apart from the HL-325L's.",
+      },
       notes = "Second OAM SKU of the white paper at 900 W; Intel later described a liquid-cooled OAM at up to 1,200 W.",
     },
   },

@@ -2642,6 +2642,9 @@ return {
         year = "nv-pr-2025-01-06",
       },
       derivation = { ["dense.fp4"] = "1,801 AI TOPS (FP4 with sparsity) halved" },
+      uncertain = {
+        "NVIDIA's product page was not read in a copy; the 1,801 'AI TOPS' figure and its FP4-with-sparsity convention are confirmed by a third-party write-up that cites the RTX Blackwell whitepaper (press-gb203) and by the per-SM arithmetic in the notes.",
+      },
       notes = "TPP 3,602 from the FP4 rate; under 4,800, so outside 3A090 as a consumer part (Note 2). GB203 is 378 mm2 as reported (PD 9.53), which matters only to rules that test density for non-datacenter parts. The 1,801 figure is sparse: 84 SMs x 4,096 FP4 operations a clock x 2.617 GHz = 900.4 dense, the RTX 5090's per-SM rate.",
     },
     {
