@@ -52,8 +52,17 @@ return {
       key = "press-s4000",
       kind = "third-party",
       publisher = "io-tech.fi; tweakpc.de (relaying Moore Threads' launch)",
-      read = "article text via search excerpts",
+      read = "article text via search excerpts; re-read 2026 in the verification pass (io-tech.fi, December 2023): FP32 25, TF32 50, FP16/BF16 100 TFLOPS, INT8 200 TOPS, 48 GB GDDR6 384-bit at 768 GB/s, PCIe Gen5, MTLink 1.0 240 GB/s between cards",
       title = "Moore Threads MTT S4000: FP32 25, TF32 50, FP16/BF16 100 TFLOPS, INT8 200 TOPS; 48 GB GDDR6 384-bit at 768 GB/s; PCIe Gen5; MTLink 1.0 240 GB/s",
+    },
+    {
+      date = "2025-12-20",
+      key = "itbear-s4000",
+      kind = "third-party",
+      publisher = "ITBEAR (itbear.com.cn), reporting Moore Threads' MUSA developer conference after its STAR-market listing",
+      read = "article text via search excerpt, read 2026: 'Moore Threads' previously disclosed S4000 board data' give FP32 25 TFLOPS, TF32 49 TFLOPS, FP16 98 TFLOPS, INT8 196 TOPS, maximum power 450 W (compared there with the A100 80GB PCIe)",
+      title = "Moore Threads MTT S4000 board figures as disclosed around its 2025 listing: FP32 25, TF32 49, FP16 98 TFLOPS, INT8 196 TOPS, 450 W",
+      url = "https://m.itbear.com.cn/html/2025-12/1060774.html",
     },
     {
       date = "2022",
@@ -474,18 +483,26 @@ return {
       datacenter = true,
       datacenter_basis = "designed and marketed for data centers (vendor's server accelerator line and form factor; judgement)",
       dense = { fp32 = 25, tf32 = 50, fp16 = 100, bf16 = 100, int8 = 200 },
+      tdp_w = 450,
       memory = { bandwidth_gbs = 768, capacity_gb = 48, type = "GDDR6" },
       hbm = false,
       interconnect_gbs = 240,
       interconnect_dir = "MTLink (direction n/d)",
-      cite = { ["*"] = "press-s4000" },
+      cite = { ["*"] = "press-s4000", tdp_w = "itbear-s4000" },
+      readings = {
+        {
+          figures = { ["dense.bf16"] = 98, ["dense.fp16"] = 98, ["dense.fp32"] = 24.5, ["dense.int8"] = 196, ["dense.tf32"] = 49 },
+          name = "fp16-98",
+          text = "rates read as the figures disclosed around the 2025 listing (FP16 98 TFLOPS, INT8 196 TOPS; TPP 1,568) instead of the launch figures rounded to 100 and 200",
+        },
+      },
       evidence = {
         { by = "epoch-hw", tpp = 1600 },
       },
       uncertain = {
-        "Compute from third parties only.",
+        "Compute from press relays only. Two sets circulate: the December 2023 launch figures (FP16 100 TFLOPS, INT8 200 TOPS: TPP 1,600, exactly on the 1,600 floor) and the figures Moore Threads disclosed around its 2025 listing (FP16 98, INT8 196, TF32 49: TPP 1,568, under the floor), which look like the unrounded values (98 = 4 x 24.5). The prospectus itself was not read. tpp keeps the launch figures and names the other reading whenever it changes the answer.",
       },
-      notes = "TPP 1,600, exactly at the 1,600 floor of 3A090.b.2 (die area unknown, so PD cannot be checked).",
+      notes = "TPP 1,600, exactly at the 1,600 floor of 3A090.b.2 (die area unknown, so PD cannot be checked): undetermined. At the 98 TFLOPS reading TPP is 1,568 and the part is outside every 3A090 prong, whatever its die area.",
     },
     {
       id = "metax_mxn100",
