@@ -225,6 +225,7 @@ return {
       key = "nv-v100-ds",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "the datasheet's numerical rows as transcribed in a public GitHub note ('Numerical rows of V100 Datasheet', search-index file 11476081715), read 2026: V100 PCIe | V100 SXM2 | V100S PCIe: double precision 7 | 7.8 | 8.2, single 14 | 15.7 | 16.4, tensor 112 | 125 | 130 TFLOPS; 32/16 GB HBM2 at 900 GB/s, V100S 32 GB at 1,134 GB/s; interconnect 32 | 300 | 32 GB/s; power 250 | 300 | 250 W (the transcription garbles two cells, '8' and '12', read against a second copy, file 33191507037)",
       title = "NVIDIA V100 Tensor Core GPU datasheet (V100 SXM2, V100 PCIe, V100S PCIe)",
       url = "https://images.nvidia.com/content/technologies/volta/pdf/volta-v100-datasheet-update-us-1165301-r5.pdf",
     },
@@ -583,9 +584,6 @@ return {
         transistors_b = "nv-volta-wp",
         year = "nv-v100-ds",
       },
-      uncertain = {
-        "Not checked against a copy of the V100 datasheet (none found). FP32 15.7, FP64 7.8, tensor 125 TFLOPS at 1,530 MHz and 300 W agree with the Volta whitepaper's comparison table as reproduced in a public blog copy ('Nvidia-GPU specs', 2026) and with Cornell's Virtual Workshop; the 32 GB and 900 GB/s memory figures only with press.",
-      },
       notes = "Tensor 125 TFLOPS is FP16 multiply with FP32 accumulate, dense (Volta has no sparsity). No INT8 tensor mode. TPP 2,000 and PD 2.45: below the 2023 lines.",
     },
     {
@@ -621,9 +619,6 @@ return {
         transistors_b = "nv-volta-wp",
         year = "nv-v100-ds",
       },
-      uncertain = {
-        "Not checked against a copy of the V100 datasheet (none found). Tensor 112, FP32 14, FP64 7 TFLOPS, 900 GB/s and 250 W agree with NVIDIA's launch figures as relayed by the press (io-tech.fi, 2017, for the 16 GB card).",
-      },
     },
     {
       id = "nv_v100s_pcie",
@@ -654,9 +649,6 @@ return {
         die_area_mm2 = "nv-volta-wp",
         process = "nv-volta-wp",
         transistors_b = "nv-volta-wp",
-      },
-      uncertain = {
-        "Not checked against a copy of the V100 datasheet (none found): the V100S figures (tensor 130, FP32 16.4, FP64 8.2 TFLOPS, 1,134 GB/s) are as recalled from the datasheet; TPP 2,080 is 13 % under the 2,400 line, so an error under that size changes no answer.",
       },
     },
     {
