@@ -453,7 +453,7 @@ return {
       },
       uncertain = {
         "Die areas of the 6 XCDs, 3 CCDs and 4 IODs not published: PD unknown. Power is socket-level (550 W, up to 760 W) and not recorded.",
-        "AMD's MI300A data sheet was not read in a copy: the rates are derived from ROCm's MI300X per-CU figures (228 CUs, 2.1 GHz) and the HBM bandwidth (5.3 TB/s) is ROCm's MI300X figure; ROCm's specification table confirms 228 CUs and 128 GiB. TPP 15,690 is 25 % under the 21,000 line.",
+        "AMD's MI300A data sheet was not read in a copy: the rates are derived from ROCm's MI300X per-CU figures (228 CUs, 2.1 GHz); ROCm's specification table confirms 228 CUs and 128 GiB, and AMD's launch figures as the press relays them (estaterule.ru, December 2023) give 228 CUs, 128 GB HBM3 at 5.3 TB/s and 146 B transistors. TPP 15,690 is 25 % under the 21,000 line.",
       },
       notes = "The derived rates equal AMD's published MI300A peaks (FP16 980.6, FP8 1,961.2 TFLOPS). Announced at CES 2023; launched with the MI300X on 2023-12-06.",
     },
