@@ -37,11 +37,11 @@ describe("tpp.cli.parse()", function()
 end)
 
 describe("tpp chips / show (bin/tpp)", function()
-  it("lists 112 chips with the H20 at 2,368 and PD 2.91", function()
+  it("lists 113 chips with the H20 at 2,368 and PD 2.91", function()
     local out, rc = tpp_cmd("chips")
     assert.equal(0, rc)
     assert.matches("nv_h20%s+NVIDIA H20 %(HGX%)%s+2,368%s+[%w=]+%s+2%.91", out)
-    assert.matches("112 chips", out)
+    assert.matches("113 chips", out)
     assert.matches("not legal advice", out)
   end)
 
@@ -49,7 +49,7 @@ describe("tpp chips / show (bin/tpp)", function()
     local out, rc = tpp_cmd("chips --json")
     assert.equal(0, rc)
     local d = json.decode(out)
-    assert.equal(112, #d.chips)
+    assert.equal(113, #d.chips)
     local by = {}
     for _, c in ipairs(d.chips) do by[c.id] = c end
     assert.near(15831.2, by.nv_h100_sxm.tpp, 1e-9)
