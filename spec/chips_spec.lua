@@ -24,6 +24,10 @@ describe("tpp.chips database", function()
     assert.equal(0, rep.counts.unexplained)
     assert.is_true(rep.ok)
     assert.equal(78, rep.counts.values)
+    -- figure citations whose document was read from a copy (the verification
+    -- pass raised this from 346 of 1,312); changes only when sources are re-read
+    assert.equal(1338, rep.counts.citations)
+    assert.equal(539, rep.counts.checked_citations)
   end)
 
   it("cites a source of the registry for every figure, with the tag its kind gives", function()
@@ -195,6 +199,69 @@ describe("tpp.chips.check", function()
     assert.equal(1, d2.counts.unexplained)
     assert.same({}, d2.problems)                 -- complete record: only the value fails
     assert.matches("Check FAILED", t2)
+  end)
+end)
+
+describe("figures corrected or added in the verification pass", function()
+  local function cls(id, ver) return rules.classify(id, { rules = ver or "us-2023-10", as_of = "2026-03-01" }) end
+  local function reading(r, name)
+    for _, e in ipairs(r.readings) do if e.name == name then return e end end
+  end
+
+  it("counts a citation as checked only when its document has a read record", function()
+    local data = { dense = { fp16 = 1, int8 = 2 }, cite = { ["dense.fp16"] = "aws-neuron-trn3", ["dense.int8"] = "nv-t4-ds" } }
+    assert.is_string(sources.get("aws-neuron-trn3").read)
+    assert.is_nil(sources.get("nv-t4-ds").read)
+    local checked, total = check.citations(data)
+    assert.equal(1, checked)
+    assert.equal(2, total)
+  end)
+
+  it("MI250: 6 Infinity Fabric links, 600 GB/s, still at the October 2022 I/O line", function()
+    assert.equal(600, tpp.chip("amd_mi250").interconnect_gbs)
+    assert.equal("controlled", cls("amd_mi250", "us-2022-10").status)
+  end)
+
+  it("two-chip cards are judged per chip, the card totals kept as a reading", function()
+    for id, want in pairs({ hw_atlas300i_duo = 1120, camb_mlu370x8 = 1024 }) do
+      local c = tpp.chip(id)
+      assert.near(want, c:metrics().tpp, 1e-9, id)
+      local r = cls(id)
+      assert.equal("not-controlled", r.status, id)
+      local e = reading(r, "per-card")
+      assert.is_true(e.changes, id)
+      assert.near(2 * want, e.tpp, 1e-9, id)
+    end
+  end)
+
+  it("Ascend 910B3 and 910B4: cube plus vector units; the 910B4's PD sits on the 5.92 line", function()
+    local b3 = tpp.chip("hw_910b3"):metrics()
+    assert.near(5012.8, b3.tpp, 1e-9)
+    assert.equal("3A090.a.1", cls("hw_910b3").governing)
+    local b4 = tpp.chip("hw_910b4"):metrics()
+    assert.near(4177.6, b4.tpp, 1e-9)
+    assert.near(6.2765, b4.pd, 1e-3)
+    local r = cls("hw_910b4")
+    assert.equal("3A090.a.2", r.governing)
+    local e = reading(r, "cube-only")
+    assert.is_true(e.changes)                          -- PD 3,932.8 / 665.6 = 5.909 < 5.92
+    assert.matches("3A090.b", e.answer)
+    assert.near(376.0, tpp.chip("hw_910b").dense.fp16, 0.05)
+  end)
+
+  it("MTT S4000: the listing figures put TPP under the 1,600 floor the launch figures sit on", function()
+    local r = cls("mt_s4000")
+    assert.equal("undetermined", r.status)             -- TPP 1,600, die area unknown
+    local e = reading(r, "fp16-98")
+    assert.is_true(e.changes)
+    assert.near(1568, e.tpp, 1e-9)
+    assert.matches("not%-controlled", e.answer)
+  end)
+
+  it("RTX 5080: GB203 378 mm2 gives a PD; a consumer part under 4,800 stays outside 3A090", function()
+    local m = tpp.chip("nv_rtx5080"):metrics()
+    assert.near(3602 / 378, m.pd, 1e-9)
+    assert.equal("not-controlled", cls("nv_rtx5080").status)
   end)
 end)
 
