@@ -95,12 +95,13 @@ return {
       title = "MindStudio sanitizer source platform_config.h (core_framework): per-SoC AI core count, buffer sizes and HBM size for Ascend 910B1-B4, 310P and 950 SKUs",
     },
     {
-      date = "2026",
-      key = "cann-ini-notes",
-      kind = "third-party",
-      publisher = "Ascend developers' notes on GitHub transcribing CANN platform_config INI files and npu-smi output",
-      read = "read 2026 via the public GitHub search index: (1) 'CANNBot-Skills ops/npu-arch' references (npu-arch-guide.md, npu-hardware-params.md; file ids 58031730833, 57937671543), stating as from platform_config/*.ini: Ascend910B2 24 cube and 48 vector cores, cube_freq 1,800 MHz, 16x16x16 FP16 cube array, vec_calc_size 128, so 353.89 TFLOPS cube + 22 TFLOPS vector FP16; 910B3 and 910B4 20 cores, 910B4 at 1.5 GHz with 32 GB; (2) a 910B3 kernel-tuning note (file id 68329729865): 20 AI cores and 40 vector cores from Ascend910B3.ini, AI core frequency 1,800 MHz from npu-smi",
-      title = "Ascend 910B SKU parameters from CANN platform_config INI files (cores, cube and vector clocks) as transcribed by developers",
+      date = "2025",
+      key = "hw-cann-ini",
+      kind = "vendor",
+      publisher = "Huawei (CANN 8.1.RC1 toolkit)",
+      read = "Huawei's INI files as mirrored on GitHub, leideng/CANN-8.1.RC1@551ed27c29284929bbdc2239e929ddfedfdf0b8b:Ascend/ascend-toolkit/8.1.RC1/aarch64-linux/data/platform_config/*.ini, read 2026: [SoCInfo] ai_core_cnt / vector_core_cnt, [AICoreSpec] cube_freq: Ascend910B1 24 / 48, 1,850 MHz, 64 GiB; Ascend910B2 24 / 48, 1,800 MHz, 64 GiB; Ascend910B3 20 / 40, 1,800 MHz, 64 GiB; Ascend910B4 20 / 40, 1,500 MHz, 32 GiB; the 910C dies Ascend910_9381/9382 24 / 48 at 1,800 MHz, 9391/9392 24 / 48 at 1,850 MHz, 9372 20 / 40 at 1,800 MHz, 9362 20 / 40 at 1,500 MHz; Ascend310P3 8 AI cores at 1,060 MHz; cube array 16x16x16 (INT8 16x32x16), vec_calc_size 128. Corroborated by Huawei's MindStudio chip table (core counts) and a developer's npu-smi reading of 1,800 MHz on a 910B3",
+      title = "CANN toolkit platform configuration files (data/platform_config/<SoC>.ini): core counts, cube clock, memory size per Ascend SoC version",
+      url = "https://github.com/leideng/CANN-8.1.RC1/tree/551ed27c29284929bbdc2239e929ddfedfdf0b8b/Ascend/ascend-toolkit/8.1.RC1/aarch64-linux/data/platform_config",
     },
     {
       date = "2025-04",
@@ -179,6 +180,7 @@ return {
       },
       uncertain = {
         "Card-level figures from press reports of a teardown, halved for one chip; Huawei's per-chip (310P) figures and the FP16 rate were not read. tdp_w is the whole card's 150 W.",
+        "Huawei's CANN configuration (hw-cann-ini, Ascend310P3.ini) gives a 310P3 8 AI cores at 1,060 MHz, 8 x 8,192 INT8 MACs x 2 x 1.06 GHz = 138.9 TOPS a chip, consistent with half the card's 280; which 310P version the card carries is not stated.",
       },
       notes = "Figures are per Ascend 310P chip, the integrated circuit 3A090 judges: TPP 1,120 (140 TOPS INT8 x 8), under the 1,600 floor of every density prong, so no die area is needed. Corrected in the verification pass: the row held the card's totals (TPP 2,240), which left the answer undetermined for want of a die area; the per-card reading keeps that view.",
     },
@@ -243,14 +245,14 @@ return {
       interconnect_dir = "HCCS (direction n/d)",
       cite = {
         ["*"] = "cset-910",
-        ["dense.bf16"] = "cann-ini-notes",
-        ["dense.fp16"] = "cann-ini-notes",
-        ["dense.int8"] = "cann-ini-notes",
+        ["dense.bf16"] = "hw-cann-ini",
+        ["dense.fp16"] = "hw-cann-ini",
+        ["dense.int8"] = "hw-cann-ini",
         die_area_mm2 = "kurnal-die",
       },
       derivation = {
         ["dense.bf16"] = "as dense.fp16",
-        ["dense.fp16"] = "24 cube cores x 4,096 FP16 MACs x 2 x 1.8 GHz = 353.9 TFLOPS, plus 48 vector cores x 128 lanes x 2 x 1.8 GHz = 22.1 TFLOPS (CANN platform configuration as transcribed; the core count matches Huawei's MindStudio table); equals the 376 TFLOPS that CSET and others quote",
+        ["dense.fp16"] = "24 cube cores x 4,096 FP16 MACs x 2 x 1.8 GHz = 353.9 TFLOPS, plus 48 vector cores x 128 lanes x 2 x 1.8 GHz = 22.1 TFLOPS (Huawei's CANN platform configuration, Ascend910B2.ini); equals the 376 TFLOPS that CSET and others quote",
         ["dense.int8"] = "the cube units' INT8 rate, 24 x 8,192 MACs x 2 x 1.8 GHz (the vector cores' INT8 rate is not known); was 752, an assumed twice-FP16 figure",
       },
       readings = {
@@ -263,7 +265,52 @@ return {
       uncertain = {
         "Huawei publishes no spec sheet: the FP16 rate is computed from CANN's configuration as developers transcribe it; 64 GB / 1.6 TB/s, HCCS 392 GB/s and 400 W come from CSET, Epoch, cloud docs and press; die 665.6 mm2 from die shots, I/O die unclear.",
       },
-      notes = "Huawei publishes no 910B spec sheet. The 376 TFLOPS FP16 of the 910B2 matches half of the 752 TFLOPS Huawei's CloudMatrix384 paper gives for the dual-die 910C. The 376 is also what CANN's platform configuration gives (hw-mindstudio-chipinfo, cann-ini-notes): 24 cube cores x 4,096 FP16 MACs x 2 x 1.8 GHz = 353.9 TFLOPS plus 48 vector cores x 128 lanes x 2 x 1.8 GHz = 22.1 TFLOPS. The 910B3 and 910B4 are rows of their own (hw_910b3, hw_910b4); the 910B1 has 24 cores like the 910B2 but no clock was found, so it has no row.",
+      notes = "Huawei publishes no 910B spec sheet. The 376 TFLOPS FP16 of the 910B2 matches half of the 752 TFLOPS Huawei's CloudMatrix384 paper gives for the dual-die 910C. The 376 is also what Huawei's CANN platform configuration gives (Ascend910B2.ini): 24 cube cores x 4,096 FP16 MACs x 2 x 1.8 GHz = 353.9 TFLOPS plus 48 vector cores x 128 lanes x 2 x 1.8 GHz = 22.1 TFLOPS. The 910B3 and 910B4 are rows of their own (hw_910b3, hw_910b4); so is the 910B1 (hw_910b1: 24 cores at 1,850 MHz).",
+    },
+    {
+      id = "hw_910b1",
+      name = "Huawei Ascend 910B1",
+      vendor = "Huawei HiSilicon",
+      designer = "Huawei (HiSilicon)",
+      origin = "prc",
+      country = "China",
+      family = "Ascend 910 (Da Vinci)",
+      variant_of = "hw_910",
+      form = "OAM/PCIe (Atlas A2)",
+      process = "SMIC N+1 (7nm-class)",
+      year = 2023,
+      datacenter = true,
+      datacenter_basis = "designed and marketed for data centers (Huawei Atlas A2 training/inference servers and cards)",
+      dense = { fp16 = 386.5, bf16 = 386.5, int8 = 727.4 },
+      memory = { capacity_gb = 68.7, type = "HBM2e" },
+      hbm = true,
+      die_area_mm2 = 665.6,
+      planar = false,
+      die_note = "taken as the 910B2's Virtuvian-B die (21.32 x 31.22 mm from die shots) with fewer cores enabled; I/O integration unclear",
+      cite = {
+        ["*"] = "hw-cann-ini",
+        ["dense.bf16"] = "hw-cann-ini",
+        die_area_mm2 = "kurnal-die",
+        year = "hw-mindstudio-chipinfo",
+      },
+      derivation = {
+        ["dense.bf16"] = "as dense.fp16",
+        ["dense.fp16"] = "24 cube cores x 4,096 FP16 MACs x 2 x 1.85 GHz = 363.7 TFLOPS, plus 48 vector cores x 128 lanes x 2 x 1.85 GHz = 22.7 TFLOPS (Huawei's CANN platform configuration, Ascend910B1.ini)",
+        ["dense.int8"] = "the cube units' INT8 rate, 24 x 8,192 MACs x 2 x 1.85 GHz (the vector cores' INT8 rate is not known)",
+        die_area_mm2 = "the 910B2's die-shot area, assuming the same die with 24 cores enabled at a higher clock",
+        ["memory.capacity_gb"] = "memory_size 68,719,476,736 bytes (64 GiB) in Ascend910B1.ini",
+      },
+      readings = {
+        {
+          figures = { ["dense.bf16"] = 363.7, ["dense.fp16"] = 363.7 },
+          name = "cube-only",
+          text = "TPP counted on the cube units only, leaving out the vector cores' FP16 FMA rate (the rule aggregates over all processing units; Huawei's 376 TFLOPS 910B2 figure includes the vector cores)",
+        },
+      },
+      uncertain = {
+        "Huawei publishes no 910B1 spec sheet: the rate is computed from Huawei's CANN configuration file (cores, clock, array sizes), not read as a published peak; power and interconnect not recorded. Same die as the 910B2 assumed.",
+      },
+      notes = "The fastest 910B bin: 24 cores at 1,850 MHz, TPP 6,183 with the vector cores (5,820 on the cube units alone), PD 9.29 on the 665.6 mm2 die: 3A090.a under every reading. The 910C's Ascend910_9391/9392 dies carry the same configuration.",
     },
     {
       id = "hw_910b3",
@@ -280,20 +327,23 @@ return {
       datacenter = true,
       datacenter_basis = "designed and marketed for data centers (Huawei Atlas A2 training/inference servers and cards)",
       dense = { fp16 = 313.3, bf16 = 313.3, int8 = 589.8 },
+      memory = { capacity_gb = 68.7, type = "HBM2e" },
+      hbm = true,
       die_area_mm2 = 665.6,
       planar = false,
       die_note = "taken as the 910B2's Virtuvian-B die (21.32 x 31.22 mm from die shots) with fewer cores enabled; I/O integration unclear",
       cite = {
-        ["*"] = "cann-ini-notes",
-        ["dense.bf16"] = "cann-ini-notes",
+        ["*"] = "hw-cann-ini",
+        ["dense.bf16"] = "hw-cann-ini",
         die_area_mm2 = "kurnal-die",
         year = "hw-mindstudio-chipinfo",
       },
       derivation = {
         ["dense.bf16"] = "as dense.fp16",
-        ["dense.fp16"] = "20 cube cores (Huawei's MindStudio chip table) x 4,096 FP16 MACs x 2 x 1.8 GHz = 294.9 TFLOPS, plus 40 vector cores x 128 lanes x 2 x 1.8 GHz = 18.4 TFLOPS (clock from npu-smi as a developer reports it; CANN's cube array and vector width)",
+        ["dense.fp16"] = "20 cube cores x 4,096 FP16 MACs x 2 x 1.8 GHz = 294.9 TFLOPS, plus 40 vector cores x 128 lanes x 2 x 1.8 GHz = 18.4 TFLOPS (Huawei's CANN platform configuration, Ascend910B3.ini)",
         ["dense.int8"] = "the cube units' INT8 rate, 20 x 8,192 MACs x 2 x 1.8 GHz (the vector cores' INT8 rate is not known)",
         die_area_mm2 = "the 910B2's die-shot area, assuming the same die binned to 20 cores",
+        ["memory.capacity_gb"] = "memory_size 68,719,476,736 bytes (64 GiB) in Ascend910B3.ini",
       },
       readings = {
         {
@@ -303,7 +353,7 @@ return {
         },
       },
       uncertain = {
-        "Huawei publishes no 910B3 spec sheet: the core count is Huawei's own tooling table, the 1.8 GHz clock a developer's npu-smi reading, and the rate is computed from them; memory, power and interconnect not recorded. Same die as the 910B2 assumed.",
+        "Huawei publishes no 910B3 spec sheet: the rate is computed from Huawei's CANN configuration file (cores, clock, array sizes), not read as a published peak; power and interconnect not recorded. Same die as the 910B2 assumed.",
       },
       notes = "20 of the Virtuvian-B die's cube cores at 1.8 GHz: TPP 5,013 with the vector cores, 4,719 on the cube units alone (the cube-only reading); on the 665.6 mm2 die PD is 7.53 or 7.09, so 3A090.a either way (TPP >= 4,800, or PD >= 5.92). The widely quoted 313 TFLOPS figure for the 910B3 in secondary tables matches the computed total.",
     },
@@ -322,20 +372,23 @@ return {
       datacenter = true,
       datacenter_basis = "designed and marketed for data centers (Huawei Atlas A2 training/inference servers and cards)",
       dense = { fp16 = 261.1, bf16 = 261.1, int8 = 491.5 },
+      memory = { capacity_gb = 34.4, type = "HBM2e" },
+      hbm = true,
       die_area_mm2 = 665.6,
       planar = false,
       die_note = "taken as the 910B2's Virtuvian-B die (21.32 x 31.22 mm from die shots) with fewer cores enabled; I/O integration unclear",
       cite = {
-        ["*"] = "cann-ini-notes",
-        ["dense.bf16"] = "cann-ini-notes",
+        ["*"] = "hw-cann-ini",
+        ["dense.bf16"] = "hw-cann-ini",
         die_area_mm2 = "kurnal-die",
         year = "hw-mindstudio-chipinfo",
       },
       derivation = {
         ["dense.bf16"] = "as dense.fp16",
-        ["dense.fp16"] = "20 cube cores (Huawei's MindStudio chip table) x 4,096 FP16 MACs x 2 x 1.5 GHz = 245.8 TFLOPS, plus 40 vector cores x 128 lanes x 2 x 1.5 GHz = 15.4 TFLOPS (the 1.5 GHz clock as CANN's configuration is transcribed)",
+        ["dense.fp16"] = "20 cube cores x 4,096 FP16 MACs x 2 x 1.5 GHz = 245.8 TFLOPS, plus 40 vector cores x 128 lanes x 2 x 1.5 GHz = 15.4 TFLOPS (Huawei's CANN platform configuration, Ascend910B4.ini)",
         ["dense.int8"] = "the cube units' INT8 rate, 20 x 8,192 MACs x 2 x 1.5 GHz (the vector cores' INT8 rate is not known)",
         die_area_mm2 = "the 910B2's die-shot area, assuming the same die binned to 20 cores",
+        ["memory.capacity_gb"] = "memory_size 34,359,738,368 bytes (32 GiB) in Ascend910B4.ini",
       },
       readings = {
         {
@@ -345,7 +398,7 @@ return {
         },
       },
       uncertain = {
-        "Huawei publishes no 910B4 spec sheet: the core count is Huawei's own tooling table and the 1.5 GHz clock a developer's transcription of CANN's configuration; memory (32 GB in that transcription, 64 GB in Huawei's tooling table), power and interconnect not recorded. Same die as the 910B2 assumed; a separate I/O die would lower PD below 5.92.",
+        "Huawei publishes no 910B4 spec sheet: the rate is computed from Huawei's CANN configuration file (20 cores at 1,500 MHz). Huawei's Atlas 300I A2 card, reported to carry the 910B4, is quoted at 280 TFLOPS FP16 / 560 TOPS INT8, above the computed 261.1: a higher-clocked card SKU or a rounded figure; at 280 TFLOPS TPP would be 4,480 and PD 6.73 (3A090.a.2 either way). Power and interconnect not recorded. Same die as the 910B2 assumed; a separate I/O die would lower PD below 5.92.",
       },
       notes = "PD sits on the 5.92 line: TPP 4,178 with the vector cores gives PD 6.28 (3A090.a.2), while the cube units alone give TPP 3,932 and PD 5.91 (3A090.b). Both answers control it for a datacenter part; only the paragraph turns on the reading, and on the die area.",
     },
@@ -395,6 +448,11 @@ return {
           text = "TPP counted on the cube units only (2 dies x 353.9 TFLOPS), leaving out the vector cores' FP16 rate that Huawei's 752 includes",
         },
         {
+          figures = { ["dense.bf16"] = 772.9, ["dense.fp16"] = 772.9, ["dense.int8"] = 1454.9 },
+          name = "sku-9391",
+          text = "the Ascend910_9391/9392 dies of Huawei's CANN configuration (24 cores at 1,850 MHz each) rather than the 9381/9382 dies at 1,800 MHz that match the paper's 752",
+        },
+        {
           figures = { die_area_mm2 = 665.6 },
           name = "one-die-area",
           text = "die area read as one 665.6 mm2 die (a report disputes the two-compute-die layout)",
@@ -433,7 +491,7 @@ return {
       uncertain = {
         "Memory bandwidth (3.2 TB/s) and the UB/HCCS interconnect figure (784 GB/s) are from press summaries; power not published; a two-compute-die layout is reported by Huawei's paper but disputed by one report (one die would halve the area and double PD).",
       },
-      notes = "Three figures circulate for the dense FP16/BF16 rate. 752 TFLOPS is Huawei's engineers' own per-chip figure (CloudMatrix384 paper, June 2025: two dies, each at the 910B2's 376). 800 TFLOPS is the rounded figure of Huawei's Connect 2025 roadmap slide (as summarised by the press) and of analysts (Epoch AI). About 781 TFLOPS follows from Huawei's SuperPoD total (300 PFLOPS BF16 / 384 NPUs), a rounded marketing total. tpp uses 752 (tag vendor: a Huawei paper, not a datasheet). TPP is 12,032 at 752, 12,500 at 781 and 12,800 at 800: every reading sits between 4,800 and 21,000, so no answer changes.",
+      notes = "Three figures circulate for the dense FP16/BF16 rate. 752 TFLOPS is Huawei's engineers' own per-chip figure (CloudMatrix384 paper, June 2025: two dies, each at the 910B2's 376). 800 TFLOPS is the rounded figure of Huawei's Connect 2025 roadmap slide (as summarised by the press) and of analysts (Epoch AI). About 781 TFLOPS follows from Huawei's SuperPoD total (300 PFLOPS BF16 / 384 NPUs), a rounded marketing total. tpp uses 752 (tag vendor: a Huawei paper, not a datasheet). Huawei's CANN configuration lists four 910C die versions: Ascend910_9381/9382 (24 cores at 1,800 MHz: 376 TFLOPS with the vector cores, twice that 752, the paper's figure), 9391/9392 (1,850 MHz: 772.9 a package, the sku-9391 reading), 9372 (20 cores at 1,800 MHz: 626.7) and 9362 (20 cores at 1,500 MHz: 522.2); every one is above 4,800 TPP and under 21,000. TPP is 12,032 at 752, 12,500 at 781 and 12,800 at 800: every reading sits between 4,800 and 21,000, so no answer changes.",
     },
     {
       id = "hw_950pr",
@@ -467,6 +525,7 @@ return {
       },
       uncertain = {
         "Keynote figures (FP8 1 PF, FP4 2 PF, 2 TB/s) differ from the whitepaper's cube-only figures (FP8 865); die areas unknown.",
+        "The whitepaper's table as a developer transcribes it (Huawei 950 whitepaper table 3-1, via CANN developer notes) gives the server SKU 32 cube cores at 1.65 GHz: BF16 432 on the cube units plus 54 on the vector cores (486 in all), FP8 865, MXFP4 1,730; counting the vector cores (the rule aggregates all processing units) TPP would be 7,776, against 8,000 from the keynote's rounded 1 PFLOPS FP8. Both sit between 4,800 and 21,000.",
       },
       notes = "Whitepaper cube-only: BF16 432, FP8 865, MXFP4 1,730. Atlas 350 card (28 cores): 112 GB, 1.4 TB/s, BF16 425 / FP8 804 / FP4 1,561, <=600 W.",
     },
