@@ -18,8 +18,18 @@
 #define TPP_STR2(x) #x
 #define TPP_STR(x) TPP_STR2(x)
 
+/* The version string, formatted once from the one definition in include/tpp.h. */
+static char version_text[32];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void version_format(void) {
+  snprintf(version_text, sizeof version_text, "%d.%d.%d", TPP_VERSION_MAJOR, TPP_VERSION_MINOR,
+           TPP_VERSION_PATCH);
+}
+
 const char *tpp_version(void) {
-  return "0.1.0";
+  pthread_once(&version_once, version_format);
+  return version_text;
 }
 
 void tpp_error_clear(tpp_error *err) {

@@ -5,7 +5,7 @@ return [==[
 
 enum {
   TPP_VERSION_MAJOR = 0,
-  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_MINOR = 2,
   TPP_VERSION_PATCH = 0
 };
 enum {

@@ -15,6 +15,7 @@
 -- Its quantities are reported or derived figures and are shown as assumptions.
 -- Not legal advice.
 local util = require "tpp.util"
+local spec = require "tpp.spec"
 local import = require "tpp.chips.import"
 local dest = require "tpp.dest"
 
@@ -413,11 +414,9 @@ local function rule_engine()
   return nil
 end
 
+-- H100-equivalents on the TPP basis: the one reference of the C core (the H100 SXM's TPP).
 local function h100e(tpp_value)
-  local ref = 15832
-  local ok, spec = pcall(require, "tpp.spec")
-  if ok and spec.H100E_BASES then ref = spec.H100E_BASES.tpp.reference end
-  return tpp_value / ref
+  return tpp_value / spec.H100E_BASES.tpp.reference
 end
 
 -- ------------------------------------------------------------- check ----
@@ -473,12 +472,10 @@ function M.check(input, opts)
     rule_status = ("not enforced since %s (BIS); text still in the eCFR; this check applies the CFR text")
       :format(M.NOT_ENFORCED_FROM),
     figures = figures, figures_source = figures_source,
-    h100e_basis = "TPP / 15,832 (H100 SXM TPP)",
+    h100e_basis = spec.H100E_BASES.tpp.label,
     rows_total = #raw, errors = {}, rows = {}, countries = {}, consignees = {}, findings = {},
     assumptions = {}, notes = {}, disclaimer = dest.DISCLAIMER,
   }
-  local okspec, spec = pcall(require, "tpp.spec")
-  if okspec then rep.h100e_basis = spec.H100E_BASES.tpp.label end
 
   -- validate every row
   local ships, chip_cache = {}, {}

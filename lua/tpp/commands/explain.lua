@@ -8,15 +8,20 @@ local classify = require "tpp.commands.classify"
 
 local M = {
   summary = "explain one chip's classification in plain language, test by test",
-  usage = "tpp explain CHIP [--rules ID|FILE] [--as-of DATE] [--dest COUNTRY] [--hq COUNTRY] [--near PCT] [--json]",
+  usage = "tpp explain CHIP [--rules ID|FILE] [--as-of DATE] [--dest COUNTRY] [--hq COUNTRY] [--near PCT] " ..
+    "[--view enforced|cfr-text] [-f FORMAT]",
   options = {
     rules = { arg = "ID|FILE", multi = true, help = "rule version id or rule file (default: in force on --as-of)" },
     ["as-of"] = { arg = "DATE", help = "rule time, YYYY-MM-DD (default today)" },
     dest = { arg = "COUNTRY", help = "destination country for the licence decision" },
     hq = { arg = "COUNTRY", help = "headquarters (or ultimate parent) of the recipient" },
     near = { arg = "PCT", help = "flag values within PCT % of a line (default 5)" },
-    basis = { arg = "BASIS", help = "'enforced' (default) or 'cfr-text'" },
+    view = { arg = "VIEW", choices = { "enforced", "cfr-text" },
+             help = "'enforced' policy (default) or the 'cfr-text' (with rules not enforced)" },
+    basis = { arg = "VIEW", alias = "view", deprecated = true, choices = { "enforced", "cfr-text" },
+              help = "the old name of --view" },
   },
+  rows = function(data) return data.results or { data } end,
   min_args = 1, max_args = 1,
 }
 
