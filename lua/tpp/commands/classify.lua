@@ -30,7 +30,7 @@ local M = {
               help = "the old name of --view" },
     explain = { flag = true, help = "print the plain-language explanation of every result" },
   },
-  rows = "results",
+  args = "chip", rows = "results",
   columns = { "chip", "rules", "status", "eccn", "classification", "outcome", "governing", "values.tpp",
               "values.pd", "near_line", "missing", "review_policy", "as_of", "rules_status", "rules_hash" },
   exit_status = {

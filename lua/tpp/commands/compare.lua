@@ -17,7 +17,7 @@ local M = {
     rules = { arg = "ID", help = "rule version for the outcome row (default: in force on --as-of)" },
     ["as-of"] = { arg = "DATE", help = "date for the rule version (default today)" },
   },
-  min_args = 2,
+  min_args = 2, args = "chip", rows = "chips",
 }
 
 local function fmt(v, decimals)

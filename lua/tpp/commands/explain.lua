@@ -22,7 +22,7 @@ local M = {
               help = "the old name of --view" },
   },
   rows = function(data) return data.results or { data } end,
-  min_args = 1, max_args = 1,
+  min_args = 1, max_args = 1, args = "chip",
 }
 
 local function value_text(t)

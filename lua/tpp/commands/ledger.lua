@@ -17,7 +17,7 @@ local M = {
     g2g = { arg = "COUNTRY", multi = true,
       help = "country with a government-to-government arrangement (doubled cap)" },
   },
-  min_args = 1, max_args = 1,
+  min_args = 1, max_args = 1, args = "file", rows = "rows",
 }
 
 function M.run(args)

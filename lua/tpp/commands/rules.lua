@@ -8,7 +8,8 @@ local M = {
   summary = "list rule versions with status and dates, or show one version's thresholds and paragraphs",
   usage = "tpp rules [ID|FILE] [--as-of DATE] [--json]",
   options = { ["as-of"] = { arg = "DATE", help = "show status on DATE and the version in force (default today)" } },
-  max_args = 1,
+  max_args = 1, args = "rules",
+  rows = function(data) return data.versions end,
 }
 
 local function dates_text(d)

@@ -8,7 +8,7 @@ local M = {
   summary = "show one chip: figures with provenance, metrics, assumptions, sources",
   usage = "tpp show CHIP [--tf32-bits 0|19|32] [--json]",
   options = { ["tf32-bits"] = { arg = "BITS", help = "count TF32 at 19 or 32 bits (default 0: excluded)" } },
-  min_args = 1, max_args = 1,
+  min_args = 1, max_args = 1, args = "chip",
 }
 
 function M.run(args)
