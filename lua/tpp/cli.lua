@@ -109,7 +109,7 @@ function M.command_module(name)
   for _, c in ipairs(M.COMMANDS) do
     if c[1] == name then
       -- a command module may be left out of an installation; any other load error is a bug to show
-      if not util.searchpath(c[2]) then return nil end
+      if not (package.loaded[c[2]] or package.preload[c[2]] or util.searchpath(c[2])) then return nil end
       return require(c[2])
     end
   end

@@ -242,7 +242,7 @@ function M.table(columns, rows, opts)
       shrink(visible, "hard")
       break
     end
-    table.insert(dropped, 1, visible[victim].title)
+    dropped[#dropped + 1] = visible[victim].title
     table.remove(visible, victim)
   end
   -- render: every row may take several lines
