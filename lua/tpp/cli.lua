@@ -11,6 +11,7 @@
 --     rows = "field" | function(data) -> list,        -- see FORMATS
 --     columns = { "key", "nested.key", ... },         -- CSV column order (optional)
 --     exit_status = { { 0, "text" }, ... },           -- in --help and the man page
+--     raw_text = true,      -- print text as it is (SVG, scripts, generated text): never fitted
 --     subcommands = "tpp.bench", list = function() -> names (dispatch `tpp x NAME`),
 --     run = function(args) return data, text[, exit_status] end }
 --
@@ -39,7 +40,9 @@
 -- lists of scalars joined with "; ", deeper values as JSON text; columns in the order of
 -- `columns`, else sorted by name). Without a row list, csv is a usage error and jsonl
 -- prints data on one line. A command that writes its own output (streaming) checks
--- args.format itself and returns nil, nil[, status].
+-- args.format itself and returns nil, nil[, status]. In table format, any line of
+-- text wider than the output (report.width()) is wrapped (report.fit) unless the
+-- command sets raw_text.
 --
 -- EXIT STATUS (M.EXIT; the same numbers in --help, the man page and the README):
 --   0 not controlled / no licence required / ok      1 controlled / licence required / prohibited
@@ -281,7 +284,10 @@ end
 -- What to print for the chosen format.
 local function render(args, mod, data, text, cmdname)
   local fmt = args.format
-  if fmt == "table" then return text end
+  if fmt == "table" then
+    if text == nil or mod.raw_text then return text end
+    return require("tpp.report").fit(text)
+  end
   if fmt == "json" then return json.encode(data, { indent = 2 }) .. "\n" end
   return require("tpp.cli.format").render(fmt, data, mod, cmdname)
 end

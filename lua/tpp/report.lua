@@ -72,6 +72,24 @@ function M.wrap(text, width, indent)
   return table.concat(out, "\n")
 end
 
+--- Every line of text that is wider than width wrapped at spaces, its
+-- continuation indented two more than the line (tables made by
+-- report.table already fit; a line without spaces stays as it is).
+function M.fit(text, width)
+  width = width or M.width()
+  local out = {}
+  for line in (text .. "\n"):gmatch("(.-)\n") do
+    if M.len(line) > width and line:find("%S%s+%S") then
+      local lead = line:match("^%s*")
+      out[#out + 1] = M.wrap(line, width, lead .. "  ")
+    else
+      out[#out + 1] = line
+    end
+  end
+  if out[#out] == "" then out[#out] = nil end
+  return table.concat(out, "\n") .. (text:sub(-1) == "\n" and "\n" or "")
+end
+
 --- Paragraphs of text reflowed to width: lines that start with a space are
 -- kept as they are (examples, lists); other consecutive lines are joined and
 -- wrapped; blank lines separate paragraphs.

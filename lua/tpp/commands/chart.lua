@@ -25,7 +25,7 @@ local M = {
     output = { arg = "FILE", help = "write the SVG to FILE and print a summary" },
     ["no-detail"] = { flag = true, help = "map: leave out the magnified inset" },
   },
-  min_args = 1, max_args = 1,
+  min_args = 1, max_args = 1, raw_text = true,
 }
 
 function M.list()

@@ -98,7 +98,7 @@ function M.text(results, opts)
   for _, r in ipairs(rows) do one_rules = one_rules and r.rules == rows[1].rules end
   local cols = {
     { key = "chip", title = "chip", wrap = false },
-    { key = "status", title = "status", wrap = false },
+    { key = "status", title = "status", fmt = function(v) return (v:gsub("-", " ")) end },
     { key = "class", title = "ECCN / class", max = 34 },
     { key = "tpp", title = "TPP", align = "right", fmt = function(v) return num(v) end },
     { key = "pd", title = "PD", align = "right", fmt = function(v) return num(v, 2) end, priority = 2 },

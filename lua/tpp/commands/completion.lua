@@ -13,6 +13,7 @@ local M = {
     list = { arg = "WHAT", choices = { "chips", "rules" }, help = "print the names completed for chips or rules" },
   },
   max_args = 1,
+  raw_text = true,
   rows = function(data) return data.names end,
 }
 
