@@ -77,7 +77,9 @@ describe("packaging", function()
   end)
 
   it("prints the exports that make require 'tpp' work from the checkout (make env)", function()
-    local p = io.popen([[sh -c 'eval "$(make -s env)"; cd /; lua5.4 -e "io.write((require(\"tpp\").chip(\"H20\"):tpp()))"; echo; luajit -e "io.write((require(\"tpp\").chip(\"H20\"):tpp()))"' 2>&1]])
+    local probe = [[io.write((require("tpp").chip("H20"):tpp()))]]
+    local p = io.popen(("sh -c 'eval \"$(make -s env)\"; cd /; lua5.4 -e %q; echo; luajit -e %q' 2>&1")
+      :format(probe, probe))
     local out = p:read("*a")
     p:close()
     assert.matches("^2368%.?0?\n2368%.?0?$", out)
