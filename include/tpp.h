@@ -224,6 +224,20 @@ int tpp_isatty(int fd);
 /* Wall-clock seconds from a monotonic clock, for benchmarks. */
 double tpp_now(void);
 
+/* ---- interactive interrupts (the REPL) ----
+ * tpp_interrupt_catch(1): from now on SIGINT (Ctrl-C) is only recorded, and
+ * a read waiting for input returns early (no SA_RESTART), so an interactive
+ * loop can cancel the line and go on; a second SIGINT before the first was
+ * taken terminates the process as SIGINT does by default.
+ * tpp_interrupt_catch(0) puts back the handler that was there before.
+ * Returns 0, or -1 if sigaction failed. */
+int tpp_interrupt_catch(int on);
+/* 1 when SIGINT arrived since the last call (and forgets it), else 0. */
+int tpp_interrupt_take(void);
+/* Wait until fd has input: 1 when it has, 0 after timeout_ms (-1 = no
+ * timeout), -1 when a signal (Ctrl-C) or an error cut the wait short. */
+int tpp_wait_input(int fd, int timeout_ms);
+
 /* 64-byte aligned memory outside any Lua heap; tpp_free(NULL) is a no-op.
  * Returns NULL when bytes is 0 or the allocation fails. */
 void *tpp_alloc(size_t bytes);

@@ -331,6 +331,7 @@ local function resolve(argv)
 end
 
 local function run(argv)
+  if argv[1] == nil then return require("tpp.repl").run() end
   local mod, cmdname, rest, bare = resolve(argv)
   local args = M.parse(rest, bare and { options = {} } or mod, cmdname)
   if bare then -- `tpp bench` or `tpp bench --help`: the targets
@@ -357,10 +358,6 @@ end
 --- Run one command line; returns the process exit status.
 function M.main(argv)
   local name = argv[1]
-  if name == nil then
-    require("tpp.repl").run()
-    return 0
-  end
   if name == "help" or name == "--help" or name == "-h" then
     local mod = argv[2] and M.command_module(argv[2])
     io.stdout:write(mod and M.help_text(mod, argv[2]) or M.usage())
