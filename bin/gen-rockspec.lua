@@ -48,7 +48,8 @@ print(("%s: %d C sources, %d Lua modules"):format(path, #sources, #mods))
 
 -- the released rockspec: the same build, version and source of the release
 local h = assert(io.open("include/tpp.h", "rb")):read("*a")
-local version = table.concat({ h:match("TPP_VERSION_MAJOR = (%d+),%s+TPP_VERSION_MINOR = (%d+),%s+TPP_VERSION_PATCH = (%d+)") }, ".")
+local version = table.concat({ h:match(
+  "TPP_VERSION_MAJOR = (%d+),%s+TPP_VERSION_MINOR = (%d+),%s+TPP_VERSION_PATCH = (%d+)") }, ".")
 assert(version:match("^%d+%.%d+%.%d+$"), "no TPP_VERSION_* in include/tpp.h")
 local release = text:gsub('\nversion = "scm%-1"\n', ('\nversion = "%s-1"\n'):format(version), 1)
   :gsub("%-%- Offline from a checkout:.-\nrockspec_format", ("-- Release %s, built from the tarball `make dist` writes:\n" ..

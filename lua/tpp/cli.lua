@@ -294,7 +294,7 @@ end
 
 local function write_output(args, mod, s, cmdname)
   if s == nil or s == "" then return end
-  if s:sub(-1) ~= "\n" then s = s .. "\n" end
+  if s:sub(-1) ~= "\n" and not mod.raw_text then s = s .. "\n" end -- raw output (PNG bytes) stays as it is
   local own = mod.options and mod.options.output
   if args.output and not own then
     local f, err = io.open(args.output, "wb")

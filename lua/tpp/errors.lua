@@ -40,7 +40,7 @@ function M.is_error(e) return getmetatable(e) == Error end
 -- stays a string). A leading "tpp...: " of the message is dropped first, so
 -- "tpp: no chip named 'x'" wrapped with "tpp show: " reads once.
 function M.wrap(e, prefix)
-  local msg = tostring(e):gsub("^tpp[%.%w_]*: ", "")
+  local msg = tostring(e):gsub("^tpp[%w%._ %-]-: ", "")
   if M.is_error(e) then return setmetatable({ kind = e.kind, message = prefix .. msg }, Error) end
   return prefix .. msg
 end

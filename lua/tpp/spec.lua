@@ -39,6 +39,7 @@ local TOP_KEYS = {
   stated = "table", reference = "table", provenance = "table", sources = "table",
   notes = "string", uncertain = "table", aliases = "table", fp64_vector = "number",
   market = "string", designer_hq = "string", first_marketed = "string", gpu = "boolean",
+  announced = "string", first_shipped = "string",
 }
 local MEMORY_KEYS = { capacity_gb = "number", bandwidth_gbs = "number", type = "string",
                       package_area_mm2 = "number" }
@@ -112,6 +113,13 @@ function M.normalize(t)
   end
   local id = type(t.id) == "string" and t.id or nil
   check_keys(id, "", t, TOP_KEYS)
+  -- dates a chip was announced and first shipped (the charts' timeline): calendar dates
+  for _, k in ipairs({ "announced", "first_shipped", "first_marketed" }) do
+    if t[k] ~= nil then
+      local ok, msg = util.check_date(t[k])
+      if not ok then bad(id, k, msg) end
+    end
+  end
   local c = util.deepcopy(t)
   c.assumptions = json.array {}
   c.provenance = c.provenance or {}

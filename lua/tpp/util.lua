@@ -114,6 +114,18 @@ function M.trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 --- Normalized lookup key: lower case, letters and digits only.
 function M.squash(s) return (s:lower():gsub("[^%w]", "")) end
 
+--- A calendar date "YYYY-MM-DD" (leap years included): true, or nil and what is wrong.
+function M.check_date(s)
+  local y, m, d = tostring(s):match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if not y then return nil, ("'%s' is not a date; expected YYYY-MM-DD"):format(tostring(s)) end
+  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
+  local days = ({ 31, leap and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
+  if not days then return nil, ("'%s': month %d does not exist"):format(s, m) end
+  if d < 1 or d > days then return nil, ("'%s': day %d does not exist in that month"):format(s, d) end
+  return true
+end
+
 --- package.searchpath for every interpreter (Lua 5.1 lacks it): the file
 -- that would load module name from path, or nil.
 function M.searchpath(name, path)
