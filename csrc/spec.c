@@ -2,7 +2,8 @@
  * spec.c - the regulatory metrics of a chip: TPP, performance density,
  * 3A991.p processing performance, memory-bandwidth density, H100-equivalents.
  *
- * Definitions follow RULES.md §3: TPP = 2 x MacTOPS x bit length, where a
+ * Definitions follow the Technical Notes to ECCN 3A090 (15 CFR part 774,
+ * supp. 1, as amended by 88 FR 73458): TPP = 2 x MacTOPS x bit length, where a
  * datasheet's dense TOPS/TFLOPS figure already is 2 x MacTOPS; the highest
  * value over the supported precisions is the one evaluated; sparsity is never
  * counted; PD = TPP / applicable die area (non-planar logic dies only).

@@ -24,7 +24,8 @@ local M = {}
 M.RULE_ID = "us-2025-01-diffusion"
 
 -- Figures used until the rule file (lua/tpp/rules/us_2025_01_diffusion.lua)
--- provides them; RULES.md §5.3, §12 item 1.
+-- provides them: the AI Diffusion rule, 90 FR 4544 (15 CFR 740.29 LPP and
+-- the country allocations), each tagged with its provenance.
 M.FALLBACK_FIGURES = {
   lpp_tpp = { value = 26900000, tag = "reported",
     source = "§740.29 LPP: 26,900,000 TPP per ultimate consignee per calendar year [reported: FGX blog, " ..
@@ -132,7 +133,7 @@ function M.figures()
       source = "twice the rule file's country cap (government-to-government arrangement) [reported]" }
   end
   local src = used_rule and ("rule file " .. M.RULE_ID .. (v.hash and (" (hash " .. tostring(v.hash) .. ")") or ""))
-    or "tpp.ledger fallback figures (RULES.md §5.3)"
+    or "tpp.ledger fallback figures (90 FR 4544, 15 CFR 740.29)"
   return out, src
 end
 
@@ -680,8 +681,8 @@ function M.check(input, opts)
       table.concat(util.sorted_keys(g2g), ", "), figures.country_cap_g2g_tpp.tag or "?",
       figures.country_cap_g2g_tpp.source)
   end
-  A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule, not verified against the " ..
-    "rule text (RULES.md §5.2); Tier 2 membership depends on it [reported]"
+  A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule (90 FR 4544, supplement no. 5 " ..
+    "to part 740), not verified against the rule text; Tier 2 membership depends on it [reported]"
   A[#A + 1] = "Tier 3 = D:5 + Macau on each shipment's date [reported]"
   A[#A + 1] = "H100e basis: " .. rep.h100e_basis .. " [derived]"
   if #auto_rows > 0 then

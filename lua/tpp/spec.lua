@@ -1,5 +1,5 @@
 --- tpp.spec: the chip object.
--- Validates a chip table (the shape of DESIGN.md "Data: a chip"), hands it to
+-- Validates a chip table (the shape the README shows under "In Lua"), hands it to
 -- the C core for the metrics, and keeps provenance and assumptions beside
 -- every number. Unknown is nil, never zero.
 local core = require "tpp.backend"

@@ -1,10 +1,10 @@
---- tpp.chips.import: read chips from CSV in the column layout of the team's
--- reference table (chips.csv, documented in CHIPS.md §1), and write the
--- database files of lua/tpp/chips/.
+--- tpp.chips.import: read chips from CSV in the column layout of tpp's chip
+-- table (a header row: id, name, vendor, ... with a provenance letter per
+-- figure; see the README), and write the database files of lua/tpp/chips/.
 --
 --   local import = require "tpp.chips.import"
---   local rows = import.read_csv("chips.csv")      -- list of chip tables
---   import.write_db("chips.csv", "lua/tpp/chips")   -- regenerate the database
+--   local rows = import.read_csv("mychips.csv")    -- list of chip tables
+--   import.write_db("mychips.csv", "lua/tpp/chips") -- regenerate the database
 --
 -- Every figure keeps its provenance tag: V -> "vendor", T -> "reported"
 -- (third party), E -> "derived" (an estimate made for the dataset).
@@ -71,7 +71,7 @@ local FP4_PARTS = {
 }
 
 -- Datacenter design/marketing (3A090 Note 2). A judgement from the vendor's
--- positioning and form factor; the rule text has no bright line (RULES.md §12 item 8).
+-- positioning and form factor; the rule text (3A090 Note 2, 88 FR 73458) has no bright line.
 local NOT_DATACENTER = {
   nv_rtx4090 = "GeForce gaming card: designed and marketed for consumer PCs",
   nv_rtx4090d = "GeForce gaming card for China: designed and marketed for consumer PCs",
@@ -90,7 +90,7 @@ local DATACENTER_NOTE = {
   aws_trn2 = "available only in AWS data centers (cloud only)",
 }
 
--- Figures CHIPS.md §6 lists as not confirmed against a primary source.
+-- Figures not confirmed against a primary source (vendor datasheet or filing).
 M.UNCERTAIN = {
   nv_h20 = "No NVIDIA datasheet: FP8 296, BF16 148, 96 GB, 4.0 TB/s, 400 W and 78 SMs come from leaked spec sheets and press.",
   nv_h800_sxm = "FP64 'about 1 TFLOPS' is from secondary pages; TechPowerUp lists a much higher FP64.",
@@ -311,7 +311,7 @@ function M.write_db(csv_path, outdir)
   for _, g in ipairs(order) do
     local parts = {
       "-- tpp chip database: " .. g .. " (" .. #groups[g] .. " parts).",
-      "-- Generated from the team's reference table (chips.csv) by tpp.chips.import;",
+      "-- Generated from tpp's chip table (CSV) by tpp.chips.import;",
       "-- every figure is dense and carries its provenance tag: vendor (datasheet),",
       "-- reported (third party) or derived (an estimate; see 'uncertain' and 'notes').",
       "return {",
