@@ -125,8 +125,8 @@ build/man/tpp.1: all bin/gen-man.lua $(CLI_SRC)
 
 build/completion/tpp.bash build/completion/_tpp: all $(CLI_SRC)
 	@mkdir -p build/completion
-	TPP_LUA=$(LUA) COLUMNS=80 bin/tpp completion bash > build/completion/tpp.bash
-	TPP_LUA=$(LUA) COLUMNS=80 bin/tpp completion zsh > build/completion/_tpp
+	TPP_BINDING= TPP_LUA=$(LUA) COLUMNS=80 bin/tpp completion bash > build/completion/tpp.bash
+	TPP_BINDING= TPP_LUA=$(LUA) COLUMNS=80 bin/tpp completion zsh > build/completion/_tpp
 
 man: build/man/tpp.1 build/completion/tpp.bash build/completion/_tpp
 
