@@ -76,6 +76,9 @@ describe("tpp.chart.map()", function()
     assert.matches('<line class="guide%-2026"', s)
     assert.matches(">TPP 21,000<", s, 1, true)
     assert.matches("DRAM bandwidth &lt; 6,500 GB/s", s, 1, true)
+    -- a review policy is a line, not a region or a classification threshold
+    assert.is_nil(s:find('data-clause="742.6', 1, true))
+    assert.is_nil(s:find('<line class="guide" [^>]*>%s*<title>TPP 21,000</title>'))
   end)
 
   it("reads its lines from the rule file: a what-if version moves them", function()
@@ -216,6 +219,12 @@ describe("tpp.chart.map()", function()
     end
     assert.equal(0, overlaps)
     assert.is_true(#inf.numbered > 0)
+    -- before a label becomes a number it drops its TPP: some labels are names alone
+    local names_alone = 0
+    for text in s:gmatch('<text class="ptlabel" font%-size="[%d.]+" x="[%d.]+" y="[%d.]+">([^<]+)</text>') do
+      if not text:match("^%d+$") then names_alone = names_alone + 1 end
+    end
+    assert.is_true(names_alone > 0)
     assert.matches("Numbered points (no room for a label): 1\194\160", s, 1, true)
   end)
 

@@ -45,6 +45,15 @@ describe("tpp chips / show (bin/tpp)", function()
     assert.matches("not legal advice", out)
   end)
 
+  it("fits 80 columns keeping the decisive columns (id, name, TPP, PD, H100e)", function()
+    local out = tpp_cmd("chips")
+    local head = out:match("^[^\n]+")
+    for _, col in ipairs({ "id", "name", "TPP", "PD", "H100e" }) do assert.matches("%f[%w]" .. col .. "%f[%W]", head) end
+    assert.is_nil(head:find("set by", 1, true))
+    assert.matches("left out to fit 80 columns: ", out, 1, true)
+    for line in out:gmatch("[^\n]+") do assert.is_true(#line <= 80, line) end
+  end)
+
   it("prints stable JSON with the figures and the H100e basis", function()
     local out, rc = tpp_cmd("chips --json")
     assert.equal(0, rc)
