@@ -437,6 +437,20 @@ describe("tpp.chart.timeline()", function()
     assert.equal(px(s), px(alone))
   end)
 
+  it("stays legible with 120 dated chips: no two point labels overlap", function()
+    local list = require("fixtures.synthetic_chips").list(120)
+    local t, ti = chart.timeline { rules = "us-2023-10", as_of = AS_OF, chips = list }
+    local boxes = {}
+    for x0, y0, text in t:gmatch('<text class="ptlabel[^"]*" font%-size="[%d.]+" x="([%d.]+)" y="([%d.]+)">(.-)</text>') do
+      boxes[#boxes + 1] = { tonumber(x0), tonumber(y0) - 10, tonumber(x0) + svg.text_width(text, 10), tonumber(y0) + 2 }
+    end
+    assert.is_true(#boxes > 60, #boxes .. " labels")
+    for i = 1, #boxes do
+      for j = i + 1, #boxes do assert.is_false(svg.overlaps(boxes[i], boxes[j], -1.5), i .. " and " .. j) end
+    end
+    assert.equal(#list - #ti.missing, #ti.plotted) -- every dated chip is drawn
+  end)
+
   it("does not overlap the rule-date labels", function()
     local boxes = {}
     for x0, y0, text in s:gmatch('<text class="isolabel" x="([%d.]+)" y="([%d.]+)">(.-)</text>') do
