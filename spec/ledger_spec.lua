@@ -202,9 +202,9 @@ describe("tpp ledger (command)", function()
     assert.matches("not legal advice", text)
   end)
 
-  it("exit status 1 when rows are rejected", function()
+  it("exit status 65 (bad input data) when rows are rejected", function()
     local _, text, code = cmd.run { "spec/fixtures/ledger_bad.csv", ["as-of"] = "2026-12-31" }
-    assert.equal(1, code)
+    assert.equal(65, code)
     assert.matches("Rejected rows", text)
   end)
 

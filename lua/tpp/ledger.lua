@@ -231,13 +231,11 @@ function M.parse_json(text, name)
   return rows
 end
 
---- Read a ledger file (CSV or JSON by extension or content).
--- Returns raw rows and the format, or nil and a message (file errors).
+--- Read a ledger file (CSV or JSON by extension or content; "-" is
+-- standard input). Returns raw rows and the format, or nil and a message.
 function M.read(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, ("cannot open ledger '%s': %s"):format(path, tostring(err)) end
-  local text = f:read("*a")
-  f:close()
+  local text, err = util.read_text(path)
+  if not text then return nil, ("cannot open ledger '%s': %s"):format(path, (err:gsub("^cannot read '.-': ", ""))) end
   local fmt = path:lower():match("%.json$") and "json" or (path:lower():match("%.csv$") and "csv")
   if not fmt then fmt = text:match("^%s*[%[{]") and "json" or "csv" end
   if fmt == "json" then return M.parse_json(text, path), fmt end
