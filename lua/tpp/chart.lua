@@ -399,6 +399,21 @@ local function place_labels(items, obstacles, bounds, segments)
   return items
 end
 
+-- Footnote sentences for the points labelled by a number, and those with no label at all.
+local function numbered_notes(list)
+  local keys, hidden = {}, {}
+  for _, e in ipairs(list) do
+    if e.hidden then hidden[#hidden + 1] = e.text:gsub(" ", "\194\160")
+    else keys[#keys + 1] = (e.num .. " " .. e.text):gsub(" ", "\194\160") end
+  end
+  local out = {}
+  if #keys > 0 then out[#out + 1] = "Numbered points (no room for a label): " .. table.concat(keys, ", ") .. "." end
+  if #hidden > 0 then
+    out[#out + 1] = "Points without a label (no room even for a number): " .. table.concat(hidden, ", ") .. "."
+  end
+  return out
+end
+
 -- Nearest point of box b to (x, y), for leader lines.
 local function nearest_on_box(b, x, y)
   local nx = math.max(b[1], math.min(x, b[3]))
@@ -630,8 +645,13 @@ local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, 
     end
     place_labels(items2, obst2, bounds, segments)
     for _, it in ipairs(items2) do
-      if it.crowded then unplaced = unplaced + 1 end
-      placed[#placed + 1] = it
+      if it.crowded then
+        -- no room even for a number: no label (never one drawn over another); listed as such
+        unplaced = unplaced + 1
+        numbering.list[tonumber(it.p.name_text)].hidden = true
+      else
+        placed[#placed + 1] = it
+      end
     end
   end
   items = placed
@@ -1144,11 +1164,7 @@ function M.map(opts)
   -- footnote: what is not on the chart, then sources
   local foot = {}
   for _, n in ipairs(notes) do foot[#foot + 1] = n end
-  if numbered and #numbered > 0 then
-    local keys = {}
-    for _, e in ipairs(numbered) do keys[#keys + 1] = (e.num .. " " .. e.text):gsub(" ", "\194\160") end
-    foot[#foot + 1] = "Numbered points (no room for a label): " .. table.concat(keys, ", ") .. "."
-  end
+  for _, n in ipairs(numbered_notes(numbered)) do foot[#foot + 1] = n end
   foot[#foot + 1] = ("Rule version %s (%s on %s; %s); %s."):format(rule_id, meta.status or "status unknown", as_of,
     meta.citation or "citation unknown", meta.source or "regions as given")
   foot[#foot + 1] = "Chip figures from tpp's database with provenance (vendor datasheets, reported and derived " ..
@@ -1478,7 +1494,8 @@ function M.bandwidth(opts)
       return table.concat(t, "\n")
     end,
   }
-  local crowded = draw_points(layerA, ptsA, obstA, A, rule_id, "a-", 10, nil, styleA)
+  local numbering = { list = {} }
+  local crowded = draw_points(layerA, ptsA, obstA, A, rule_id, "a-", 10, nil, styleA, numbering)
 
   -- panel B
   local bx = svg.log_scale(1000, 100000, Bp[1], Bp[3])
@@ -1533,7 +1550,7 @@ function M.bandwidth(opts)
       return table.concat(t, "\n")
     end,
   }
-  crowded = crowded + draw_points(layerB, ptsB, obstB, Bp, rule_id, "b-", 10, nil, styleB)
+  crowded = crowded + draw_points(layerB, ptsB, obstB, Bp, rule_id, "b-", 10, nil, styleB, numbering)
 
   -- legend and footnote
   -- one legend per panel: their colours mean different outcomes, so no colour is shared
@@ -1560,6 +1577,7 @@ function M.bandwidth(opts)
   if #missing_b > 0 then
     notes[#notes + 1] = "Not in panel B (TPP or DRAM bandwidth unknown): " .. table.concat(missing_b, ", ") .. "."
   end
+  for _, n in ipairs(numbered_notes(numbering.list)) do notes[#notes + 1] = n end
   notes[#notes + 1] = ("Panel A: the numbers of rule file %s (%s; %s): they appear in the GAIN AI Act and AI " ..
     "OVERWATCH Act texts; that they are the April-2025 letters' criteria is unconfirmed (reported-only); the " ..
     "letters name the H20 and chips reaching its memory bandwidth, interconnect bandwidth or a combination. " ..
@@ -1571,6 +1589,7 @@ function M.bandwidth(opts)
   local fy = add_footnote(doc, A[1] - 56, ly + 4, W - A[1] + 40, notes)
   doc:resize(W, math.ceil(fy + 6))
   local info = { chart = "bandwidth", rules = rule_id, as_of = as_of, crowded_labels = crowded,
+    numbered = require("tpp.json").array(numbering.list),
     panel_a = {}, panel_b = {}, missing_a = missing_a, missing_b = missing_b }
   for _, e in ipairs(ea) do
     info.panel_a[#info.panel_a + 1] = { id = e.id, dram_gbs = e.xv, interconnect_gbs = e.yv, class = e.cls }
@@ -1783,11 +1802,7 @@ function M.timeline(opts)
     notes[#notes + 1] = "Not on the timeline (no announcement or first-shipment date in the chip data): " ..
       table.concat(keep, ", ") .. "."
   end
-  if #numbering.list > 0 then
-    local keys = {}
-    for _, e in ipairs(numbering.list) do keys[#keys + 1] = (e.num .. " " .. e.text):gsub(" ", "\194\160") end
-    notes[#notes + 1] = "Numbered points (no room for a label): " .. table.concat(keys, ", ") .. "."
-  end
+  for _, n in ipairs(numbered_notes(numbering.list)) do notes[#notes + 1] = n end
   notes[#notes + 1] = ("Status: the rule engine's classification of each chip under %s (%s; %s), %s. Dates " ..
     "from the chip data, each with its provenance ('tpp show CHIP'); a chip is placed at its announcement, or at " ..
     "its first shipment where it has no announcement date. China-specific SKUs (diamonds) sit just under the " ..
