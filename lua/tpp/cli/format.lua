@@ -63,10 +63,28 @@ function M.csv_field(s)
   return s
 end
 
+-- The text of column path ("a.b") in row r: only that value is looked up and
+-- flattened (a declared column list need not flatten whole results).
+local function cell(r, path)
+  local v = r
+  for part in path:gmatch("[^%.]+") do
+    if type(v) ~= "table" or v == json.null then return "" end
+    v = v[part]
+  end
+  if type(v) == "table" and v ~= json.null and not is_list(v) and next(v) ~= nil then return json.encode(v) end
+  return flatten(v, path, {})[path] or ""
+end
+
 --- CSV text of rows; columns in the given order, else every flattened key sorted.
 function M.csv(rows, columns)
   local flat, keys = {}, {}
-  for i, r in ipairs(rows) do
+  if columns then
+    for i, r in ipairs(rows) do
+      flat[i] = {}
+      for _, c in ipairs(columns) do flat[i][c] = type(r) == "table" and cell(r, c) or "" end
+    end
+  end
+  for i, r in ipairs(columns and {} or rows) do
     flat[i] = type(r) == "table" and flatten(r, "", {}) or { value = scalar_text(r) }
     for k in pairs(flat[i]) do keys[k] = true end
   end
