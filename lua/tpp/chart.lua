@@ -513,7 +513,12 @@ end
 --- A compact label for chips at one point: "A100 SXM", "A100 PCIe", "A800"
 -- -> "A100 SXM/PCIe, A800"; "RTX 5090D", "RTX 5090D V2" -> "RTX 5090D/V2".
 function M.group_label(names)
-  local out, chain = {}, nil
+  local out, chain, seen = {}, nil, {}
+  local unique = {}
+  for _, n in ipairs(names) do
+    if not seen[n] then seen[n] = true; unique[#unique + 1] = n end -- two variants with one short name
+  end
+  names = unique
   for _, n in ipairs(names) do
     local toks = {}
     for t in n:gmatch("%S+") do toks[#toks + 1] = t end
@@ -1604,25 +1609,32 @@ end
 -- ----------------------------------------------------------- timeline ----
 
 --- The date a chip is placed at on the timeline: its announcement date, else
--- its first shipment; with which one it is and its provenance. nil when the
--- chip data has neither (it is then left off the timeline, never guessed).
+-- its first shipment, known at least to the month; with which one it is and
+-- its provenance. nil (and why) when the chip data has no such date: the chip
+-- is then left off the timeline, never placed at a guessed month.
 function M.chip_date(c)
   local d = c.data or c
   local prov = d.provenance or {}
-  if d.announced then return d.announced, "announced", prov.announced end
-  if d.first_shipped then return d.first_shipped, "first shipped", prov.first_shipped end
-  return nil
+  for _, k in ipairs({ { "announced", "announced" }, { "first_shipped", "first shipped" } }) do
+    local v = d[k[1]]
+    if type(v) == "string" and v:match("^%d%d%d%d%-%d%d") then return v, k[2], prov[k[1]] end
+  end
+  if d.announced or d.first_shipped then return nil, "date known to the year only" end
+  return nil, "no date"
 end
 
--- A date as a fractional year (exact day of the year).
+-- A date as a fractional year: YYYY-MM-DD at its day; YYYY-MM (a date known
+-- to the month) at the middle of its month.
 local function year_frac(date)
-  local y, m, d = date:match("^(%d+)-(%d+)-(%d+)$")
-  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  local y, m, d = date:match("^(%d+)-(%d+)-?(%d*)$")
+  y, m = tonumber(y), tonumber(m)
   local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
   local month_days = { 31, leap and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-  local day = d
-  for i = 1, m - 1 do day = day + month_days[i] end
-  return y + (day - 1) / (leap and 366 or 365)
+  local before = 0
+  for i = 1, m - 1 do before = before + month_days[i] end
+  local days = leap and 366 or 365
+  if d == "" then return y + (before + month_days[m] / 2) / days end
+  return y + (before + tonumber(d) - 1) / days
 end
 M.year_frac = year_frac
 
@@ -1672,7 +1684,8 @@ function M.timeline(opts)
       lo_year = math.min(lo_year, math.floor(e.xv))
       hi_year = math.max(hi_year, math.floor(e.xv) + 1)
     else
-      missing[#missing + 1] = M.short_name(c) .. (m.tpp and "" or " (TPP unknown)")
+      missing[#missing + 1] = M.short_name(c) .. (m.tpp and (what == "no date" and "" or (" (" .. what .. ")")) or
+        " (TPP unknown)")
     end
   end
   table.sort(missing)
@@ -1805,7 +1818,8 @@ function M.timeline(opts)
   for _, n in ipairs(numbered_notes(numbering.list)) do notes[#notes + 1] = n end
   notes[#notes + 1] = ("Status: the rule engine's classification of each chip under %s (%s; %s), %s. Dates " ..
     "from the chip data, each with its provenance ('tpp show CHIP'); a chip is placed at its announcement, or at " ..
-    "its first shipment where it has no announcement date. China-specific SKUs (diamonds) sit just under the " ..
+    "its first shipment where it has no announcement date; a date known to the month sits at mid-month. " ..
+    "China-specific SKUs (diamonds) sit just under the " ..
     "line of the rule they were designed for."):format(rule_id, meta.citation or "?", meta.status or "?",
     meta.source or "")
   notes[#notes + 1] = M.DISCLAIMER

@@ -81,6 +81,7 @@ M.EXIT_STATUS = {
 M.COMMANDS = {
   { "chips", "tpp.commands.chips" },
   { "show", "tpp.commands.show" },
+  { "import", "tpp.commands.import" },
   { "compare", "tpp.commands.compare" },
   { "classify", "tpp.commands.classify" },
   { "explain", "tpp.commands.explain" },

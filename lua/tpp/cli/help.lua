@@ -27,9 +27,18 @@ function M.usage_tokens(usage)
 end
 
 --- A usage string wrapped at width; continuation lines line up after the
--- command name ("usage: tpp classify ").
+-- command name ("usage: tpp classify "). A usage of several lines (forms of
+-- one command) wraps each line, the later ones under the first.
 function M.usage_lines(usage, width, lead)
   lead = lead or "usage: "
+  if usage:find("\n", 1, true) then
+    local out = {}
+    for form in usage:gmatch("[^\n]+") do
+      form = form:gsub("^%s+", "")
+      out[#out + 1] = M.usage_lines(form, width, #out == 0 and lead or (" "):rep(#lead))
+    end
+    return table.concat(out, "\n")
+  end
   local tokens = M.usage_tokens(usage)
   local head = { tokens[1] }
   local k = 2
