@@ -29,7 +29,7 @@ extern "C" {
 
 enum {
   TPP_VERSION_MAJOR = 0,
-  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_MINOR = 2,
   TPP_VERSION_PATCH = 0
 };
 
@@ -84,17 +84,18 @@ enum {
   TPP_FIELD_COUNT = 17
 };
 
-/* How TF32 enters the maximum: excluded (default: its bit length is ambiguous), or
- * counted at 19 or 32 bits. */
+/* How TF32 enters the maximum: excluded (default: the 3A090 Technical Note
+ * counts the "bit length of the operation", and TF32 carries 19 significant
+ * bits in a 32-bit container), or counted at 19 or 32 bits. */
 enum {
   TPP_TF32_EXCLUDED = 0,
   TPP_TF32_19 = 19,
   TPP_TF32_32 = 32
 };
 
-/* How processing units combine (3A090 technical notes 1(d) and 2): the maximum
- * over precisions of the per-precision sums (default),
- * or the sum over units of each unit's own maximum (an upper-bound reading). */
+/* How processing units combine (3A090 Technical Notes 1(d) and 2, 88 FR
+ * 73458): the maximum over precisions of the per-precision sums (default), or
+ * the sum over units of each unit's own maximum (an upper-bound reading). */
 enum {
   TPP_UNITS_MAX_OF_SUMS = 0,
   TPP_UNITS_SUM_OF_MAXES = 1
@@ -223,6 +224,20 @@ int tpp_isatty(int fd);
 
 /* Wall-clock seconds from a monotonic clock, for benchmarks. */
 double tpp_now(void);
+
+/* ---- interactive interrupts (the REPL) ----
+ * tpp_interrupt_catch(1): from now on SIGINT (Ctrl-C) is only recorded, and
+ * a read waiting for input returns early (no SA_RESTART), so an interactive
+ * loop can cancel the line and go on; a second SIGINT before the first was
+ * taken terminates the process as SIGINT does by default.
+ * tpp_interrupt_catch(0) puts back the handler that was there before.
+ * Returns 0, or -1 if sigaction failed. */
+int tpp_interrupt_catch(int on);
+/* 1 when SIGINT arrived since the last call (and forgets it), else 0. */
+int tpp_interrupt_take(void);
+/* Wait until fd has input: 1 when it has, 0 after timeout_ms (-1 = no
+ * timeout), -1 when a signal (Ctrl-C) or an error cut the wait short. */
+int tpp_wait_input(int fd, int timeout_ms);
 
 /* 64-byte aligned memory outside any Lua heap; tpp_free(NULL) is a no-op.
  * Returns NULL when bytes is 0 or the allocation fails. */
@@ -665,7 +680,7 @@ float tpp_sampler_random(tpp_sampler *s);
 /* TPP_FFI_END kernels */
 
 /* ---- model -----------------------------------------------------------------
- * A llama-style transformer (llama2.c semantics) with a
+ * A llama-style transformer (the semantics of Karpathy's llama2.c run.c) with a
  * KV cache, reading and writing llama2.c checkpoints:
  *   TPP_CKPT_V0  legacy fp32 "version 0" (28-byte header, run.c);
  *   TPP_CKPT_Q8  "version 2" Q8_0 (256-byte header, runq.c);

@@ -1,10 +1,13 @@
 -- tpp: export-control metrics of AI chips (TPP, performance density, rule
 -- classification) with a C core, for Lua 5.1-5.4 and LuaJIT.
 -- Offline from a checkout:  luarocks --tree ./lua_modules make rockspec/tpp-scm-1.rockspec
+-- tpp has no public repository yet, so the source is the checkout itself
+-- (`luarocks make` builds it; nothing is fetched). A release is built from
+-- its tarball: rockspec/tpp-VERSION-1.rockspec (`make dist`).
 rockspec_format = "3.0"
 package = "tpp"
 version = "scm-1"
-source = { url = "git+https://example.invalid/tpp.git" }
+source = { url = "." }
 description = {
   summary = "Export-control metrics of AI chips: TPP, performance density, rule versions, inference",
   detailed = [[
@@ -12,6 +15,7 @@ tpp computes the regulatory metrics of AI accelerators from datasheet figures
 with provenance, classifies chips under every version of the US rules, and
 models and measures LLM inference. Not legal advice.]],
   license = "MIT",
+  labels = { "export-control", "ai-chips", "regulation" },
 }
 dependencies = { "lua >= 5.1, < 5.5" }
 external_dependencies = { OPENBLAS = { library = "openblas" } }
@@ -63,11 +67,16 @@ build = {
     ["tpp.chips.readings"] = "lua/tpp/chips/readings.lua",
     ["tpp.chips.sources"] = "lua/tpp/chips/sources.lua",
     ["tpp.cli"] = "lua/tpp/cli.lua",
+    ["tpp.cli.completion"] = "lua/tpp/cli/completion.lua",
+    ["tpp.cli.format"] = "lua/tpp/cli/format.lua",
+    ["tpp.cli.help"] = "lua/tpp/cli/help.lua",
+    ["tpp.cli.man"] = "lua/tpp/cli/man.lua",
     ["tpp.commands.bench"] = "lua/tpp/commands/bench.lua",
     ["tpp.commands.chart"] = "lua/tpp/commands/chart.lua",
     ["tpp.commands.chips"] = "lua/tpp/commands/chips.lua",
     ["tpp.commands.classify"] = "lua/tpp/commands/classify.lua",
     ["tpp.commands.compare"] = "lua/tpp/commands/compare.lua",
+    ["tpp.commands.completion"] = "lua/tpp/commands/completion.lua",
     ["tpp.commands.diff"] = "lua/tpp/commands/diff.lua",
     ["tpp.commands.explain"] = "lua/tpp/commands/explain.lua",
     ["tpp.commands.import"] = "lua/tpp/commands/import.lua",
@@ -81,6 +90,7 @@ build = {
     ["tpp.commands.whatif"] = "lua/tpp/commands/whatif.lua",
     ["tpp.countries"] = "lua/tpp/countries.lua",
     ["tpp.dest"] = "lua/tpp/dest.lua",
+    ["tpp.errors"] = "lua/tpp/errors.lua",
     ["tpp.ffi"] = "lua/tpp/ffi.lua",
     ["tpp.ffi_bench"] = "lua/tpp/ffi_bench.lua",
     ["tpp.ffi_infer"] = "lua/tpp/ffi_infer.lua",

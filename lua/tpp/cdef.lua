@@ -5,7 +5,7 @@ return [==[
 
 enum {
   TPP_VERSION_MAJOR = 0,
-  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_MINOR = 2,
   TPP_VERSION_PATCH = 0
 };
 enum {
@@ -140,6 +140,9 @@ int tpp_get_threads(void);
 void tpp_set_threads(int n_threads);
 int tpp_isatty(int fd);
 double tpp_now(void);
+int tpp_interrupt_catch(int on);
+int tpp_interrupt_take(void);
+int tpp_wait_input(int fd, int timeout_ms);
 void *tpp_alloc(size_t bytes);
 void tpp_free(void *ptr);
 void tpp_fill_f64(double *dst, int64_t n, double value);

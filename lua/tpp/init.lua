@@ -4,7 +4,7 @@
 --   local h20 = tpp.chip "H20"
 --   print(h20:tpp())                -- 2368   fp8
 --   print(h20:pd())                 -- 2.909...
---   print(tpp.h100e(h20, "8bit"))   -- 0.1496  dense 8-bit OP/s / 1,979 TOPS (H100 SXM)
+--   print(tpp.h100e(h20, "8bit"))   -- 0.1496  dense 8-bit OP/s / 1,978.9 TOPS (H100 SXM)
 --
 -- Not legal advice: tpp computes metrics from published figures and reads
 -- public rule texts; a licensing decision needs counsel and the official text.

@@ -15,6 +15,7 @@
 -- Its quantities are reported or derived figures and are shown as assumptions.
 -- Not legal advice.
 local util = require "tpp.util"
+local spec = require "tpp.spec"
 local import = require "tpp.chips.import"
 local dest = require "tpp.dest"
 
@@ -208,13 +209,11 @@ function M.parse_json(text, name)
   return rows
 end
 
---- Read a ledger file (CSV or JSON by extension or content).
--- Returns raw rows and the format, or nil and a message (file errors).
+--- Read a ledger file (CSV or JSON by extension or content; "-" is
+-- standard input). Returns raw rows and the format, or nil and a message.
 function M.read(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, ("cannot open ledger '%s': %s"):format(path, tostring(err)) end
-  local text = f:read("*a")
-  f:close()
+  local text, err = util.read_text(path)
+  if not text then return nil, ("cannot open ledger '%s': %s"):format(path, (err:gsub("^cannot read '.-': ", ""))) end
   local fmt = path:lower():match("%.json$") and "json" or (path:lower():match("%.csv$") and "csv")
   if not fmt then fmt = text:match("^%s*[%[{]") and "json" or "csv" end
   if fmt == "json" then return M.parse_json(text, path), fmt end
@@ -392,11 +391,9 @@ local function rule_engine()
   return nil
 end
 
+-- H100-equivalents on the TPP basis: the one reference of the C core (the H100 SXM's TPP).
 local function h100e(tpp_value)
-  local ref = 15832
-  local ok, spec = pcall(require, "tpp.spec")
-  if ok and spec.H100E_BASES then ref = spec.H100E_BASES.tpp.reference end
-  return tpp_value / ref
+  return tpp_value / spec.H100E_BASES.tpp.reference
 end
 
 -- ------------------------------------------------------------- check ----
@@ -452,12 +449,10 @@ function M.check(input, opts)
     rule_status = ("not enforced since %s (BIS); text still in the eCFR; this check applies the CFR text")
       :format(M.NOT_ENFORCED_FROM),
     figures = figures, figures_source = figures_source,
-    h100e_basis = "TPP / 15,832 (H100 SXM TPP)",
+    h100e_basis = spec.H100E_BASES.tpp.label,
     rows_total = #raw, errors = {}, rows = {}, countries = {}, consignees = {}, findings = {},
     assumptions = {}, notes = {}, disclaimer = dest.DISCLAIMER,
   }
-  local okspec, spec = pcall(require, "tpp.spec")
-  if okspec then rep.h100e_basis = spec.H100E_BASES.tpp.label end
 
   -- validate every row
   local ships, chip_cache = {}, {}
@@ -662,8 +657,8 @@ function M.check(input, opts)
       table.concat(util.sorted_keys(g2g), ", "), figures.country_cap_g2g_tpp.tag or "?",
       figures.country_cap_g2g_tpp.source)
   end
-  A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule, not verified against the " ..
-    "rule text (90 FR 4544); Tier 2 membership depends on it [reported]"
+  A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule (90 FR 4544, supplement no. 5 " ..
+    "to part 740), not verified against the rule text; Tier 2 membership depends on it [reported]"
   A[#A + 1] = "Tier 3 = D:5 + Macau on each shipment's date [reported]"
   A[#A + 1] = "H100e basis: " .. rep.h100e_basis .. " [derived]"
   if #auto_rows > 0 then

@@ -1,9 +1,10 @@
 --- tpp.spec: the chip object.
--- Validates a chip table (the shape README.md shows), hands it to
+-- Validates a chip table (the shape the README shows under "In Lua"), hands it to
 -- the C core for the metrics, and keeps provenance and assumptions beside
 -- every number. Unknown is nil, never zero.
 local core = require "tpp.backend"
 local util = require "tpp.util"
+local json = require "tpp.json"
 
 -- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
 -- the interpreter is several times faster here, so the JIT stays off for this module.
@@ -17,13 +18,18 @@ for _, p in ipairs(M.PRECISIONS) do PREC_SET[p] = true end
 
 M.BITS = { fp64 = 64, fp32 = 32, tf32 = nil, fp16 = 16, bf16 = 16, fp8 = 8, int8 = 8, fp6 = 6, fp4 = 4, int4 = 4 }
 
--- H100 SXM references of the three H100-equivalent bases (dense FP8 x 8 = TPP; vendor datasheet).
-M.H100E_BASES = {
-  tpp = { reference = 15832, label = "TPP / 15,832 (H100 SXM TPP)" },
-  ["8bit"] = { reference = 1979, label = "dense 8-bit OP/s / 1,979 TOPS (H100 SXM)" },
-  fp16 = { reference = 989.4, label = "dense FP16 FLOP/s / 989.4 TFLOPS (H100 SXM)" },
-}
+-- The H100-equivalent bases. The references live in the C core (csrc/spec.c:
+-- the H100 SXM5 entry's dense figures and its TPP); labels print them.
+M.H100E_BASES = {}
 M.H100E_ORDER = { "tpp", "8bit", "fp16" }
+local BASIS_LABELS = {
+  tpp = "TPP / %s (the H100 SXM's TPP)",
+  ["8bit"] = "dense 8-bit OP/s / %s TOPS (H100 SXM)",
+  fp16 = "dense FP16 FLOP/s / %s TFLOPS (H100 SXM)",
+}
+for _, b in ipairs(core.h100e_bases()) do
+  M.H100E_BASES[b.name] = { reference = b.reference, label = BASIS_LABELS[b.name]:format(util.fmt(b.reference, 1)) }
+end
 
 -- Provenance tags, strongest first; a computed figure takes its weakest input's tag.
 M.PROVENANCE_RANK = { vendor = 1, primary = 1, secondary = 2, reported = 3, user = 3, derived = 4 }
@@ -140,7 +146,7 @@ function M.normalize(t)
   local id = type(t.id) == "string" and t.id or nil
   check_keys(id, "", t, TOP_KEYS)
   local c = util.deepcopy(t)
-  c.assumptions = {}
+  c.assumptions = json.array {}
   c.provenance = c.provenance or {}
   local prov = c.provenance
 
@@ -358,7 +364,7 @@ function Chip:metrics(opts)
     mem_bw_gbs = c.memory.bandwidth_gbs, mem_gb = c.memory.capacity_gb,
     interconnect_gbs = c.interconnect_gbs, transistors_b = c.transistors_b,
     tf32_bits = o.tf32_bits, unit_mode = o.unit_mode,
-    provenance = {}, unknown = {}, assumptions = {},
+    provenance = {}, unknown = {}, assumptions = json.array {},
   }
   for i, a in ipairs(c.assumptions) do m.assumptions[i] = a end
   if o.tf32_bits == 0 then

@@ -44,7 +44,7 @@ function M.run(args)
   local reps = cli.number(args, "repeat", 5, "bench screen")
   local seed = cli.number(args, "seed", 42, "bench screen")
   if n < 1 or sample < 1 or reps < 1 or n ~= math.floor(n) then
-    error({ message = "tpp bench screen: --n, --sample and --repeat must be integers >= 1", exit = 64 }, 0)
+    error(require("tpp.errors").usage("tpp bench screen: --n, --sample and --repeat must be integers >= 1"), 0)
   end
   if sample > n then sample = n end
 

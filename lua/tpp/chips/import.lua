@@ -191,11 +191,15 @@ end
 
 --- Read a CSV file in tpp's chip format into a list of chip tables; nil and
 -- a message when the file or its header is wrong (a bad value raises).
+-- "-" reads standard input.
 function M.read_csv(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, "tpp: cannot read " .. path .. ": " .. tostring(err) end
-  local text = f:read("*a")
-  f:close()
+  local text, err = util.read_text(path)
+  if not text then return nil, "tpp: " .. err end
+  return M.read_csv_text(text, path == "-" and "standard input" or path)
+end
+
+--- The same from CSV text; path names it in messages.
+function M.read_csv_text(text, path)
   local rows = M.parse_csv(text, path)
   local header = rows[1]
   if not header or header[1] ~= "id" then

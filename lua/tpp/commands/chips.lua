@@ -4,10 +4,10 @@ local report = require "tpp.report"
 local util = require "tpp.util"
 
 local M = {
-  summary = "list the chip database with TPP, PD, memory bandwidth and H100-equivalents",
+  summary = "the chip database: TPP, PD, bandwidth, H100-equivalents",
   usage = "tpp chips [--vendor NAME] [--sort tpp|pd|name|year] [--basis tpp|8bit|fp16] [--tf32-bits 0|19|32] " ..
-    "[--json]\n" ..
-    "       tpp chips --check [--all] [--vendor NAME] [--json]",
+    "[-f FORMAT]\n" ..
+    "       tpp chips --check [--all] [--vendor NAME] [-f FORMAT]",
   help = "--check recomputes TPP and PD of every chip from its figures and compares them with every value a " ..
     "vendor or a third party stated (the chip's 'stated' and 'evidence' records). A difference over 1 % must be " ..
     "reproduced by a convention (TF32 bit length, FP6 counting, sparsity, per die vs per package, another die " ..
@@ -19,11 +19,16 @@ local M = {
       help = "recompute TPP and PD and compare them with every stated value; exit 1 on an unexplained difference" },
     all = { flag = true, help = "with --check: list agreeing values too, not only differences" },
     vendor = { arg = "NAME", help = "only chips whose vendor contains NAME" },
-    sort = { arg = "KEY", help = "sort by tpp, pd, name, year or id (default: database order)" },
+    sort = { arg = "KEY", choices = { "tpp", "pd", "name", "year", "id" },
+             help = "sort by tpp, pd, name, year or id (default: database order)" },
     basis = { arg = "BASIS", help = "H100-equivalent basis: tpp (default), 8bit or fp16" },
-    ["tf32-bits"] = { arg = "BITS", help = "count TF32 at 19 or 32 bits (default 0: excluded)" },
+    ["tf32-bits"] = { arg = "BITS", choices = { "0", "19", "32" },
+                      help = "count TF32 at 19 or 32 bits (default 0: excluded)" },
   },
   max_args = 0,
+  rows = "chips",
+  columns = { "id", "name", "vendor", "year", "datacenter", "tpp", "tpp_precision", "pd", "mem_bw_gbs",
+              "interconnect_gbs", "h100e", "h100e_basis", "provenance" },
 }
 
 local function pct(v) return v and ("%+.1f %%"):format(v) or "-" end
@@ -118,20 +123,21 @@ function M.run(args)
     end)
   end
   local text = report.table({
-    { key = "id", title = "id" },
-    { key = "name", title = "name", max = 38 },
+    { key = "id", title = "id", wrap = false },
+    { key = "name", title = "name", max = 38, priority = 2 },
     { key = "tpp", title = "TPP", align = "right", fmt = report.int },
-    { key = "tpp_precision", title = "set by",
+    { key = "tpp_precision", title = "set by", priority = 5,
       fmt = function(v, r) return r.tpp_ties and table.concat(r.tpp_ties, "=") or v end },
     { key = "pd", title = "PD", align = "right", fmt = report.fixed(2) },
-    { key = "mem_bw_gbs", title = "mem GB/s", align = "right", fmt = report.int },
-    { key = "h100e", title = "H100e", align = "right", fmt = report.fixed(2) },
-    { key = "datacenter", title = "DC", fmt = function(v) return v and "yes" or "no" end },
-    { key = "provenance", title = "source", fmt = function(v, r) return (v or "-") .. (r.uncertain and "*" or "") end },
+    { key = "mem_bw_gbs", title = "mem GB/s", align = "right", fmt = report.int, priority = 3 },
+    { key = "h100e", title = "H100e", align = "right", fmt = report.fixed(2), priority = 2 },
+    { key = "datacenter", title = "DC", fmt = function(v) return v and "yes" or "no" end, priority = 4 },
+    { key = "provenance", title = "source", priority = 3,
+      fmt = function(v, r) return (v or "-") .. (r.uncertain and "*" or "") end },
   }, rows)
-  text = text .. ("\n%d chips. TPP = 2 x dense MacTOPS x bit length (max over precisions); PD = TPP / mm2 of " ..
-    "logic die.\nH100e basis: %s. '-' = unknown. * = figures not confirmed against a primary " ..
-    "source ('tpp show ID').\n%s\n"):format(#rows, tpp.H100E_BASES[basis].label, tpp.DISCLAIMER)
+  text = text .. "\n" .. report.wrap(("%d chips. TPP = 2 x dense MacTOPS x bit length (max over precisions); " ..
+    "PD = TPP / mm2 of logic die. H100e basis: %s. '-' = unknown. * = figures not confirmed against a primary " ..
+    "source ('tpp show ID'). %s"):format(#rows, tpp.H100E_BASES[basis].label, tpp.DISCLAIMER)) .. "\n"
   for _, r in ipairs(rows) do r.uncertain = nil end
   return { chips = rows, h100e_basis = tpp.H100E_BASES[basis].label, disclaimer = tpp.DISCLAIMER,
            count = #rows, tf32_bits = tf or 0 }, text

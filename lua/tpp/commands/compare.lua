@@ -17,12 +17,19 @@ local M = {
     rules = { arg = "ID", help = "rule version for the outcome row (default: in force on --as-of)" },
     ["as-of"] = { arg = "DATE", help = "date for the rule version (default today)" },
   },
-  min_args = 2,
+  min_args = 2, args = "chip", rows = "chips",
 }
 
 local function fmt(v, decimals)
   if v == nil then return "-" end
   return util.fmt(v, decimals or 0)
+end
+
+local function best_of(dense, a, b)
+  local x, y = dense and dense[a], dense and dense[b]
+  if x == nil then return y end
+  if y == nil then return x end
+  return math.max(x, y)
 end
 
 local function ratio(v, base)
@@ -43,8 +50,8 @@ function M.run(args)
     local col = {
       id = d.id, name = d.name, vendor = d.vendor, year = d.year, datacenter = d.datacenter,
       tpp = m.tpp, tpp_precision = m.tpp_precision, pd = m.pd,
-      fp16_tflops = m.h100e.fp16 and m.h100e.fp16 * tpp.H100E_BASES.fp16.reference,
-      int8_tops = m.h100e["8bit"] and m.h100e["8bit"] * tpp.H100E_BASES["8bit"].reference,
+      -- the datasheet figures themselves (max of the two formats), not H100e x reference (which rounds)
+      fp16_tflops = best_of(d.dense, "fp16", "bf16"), int8_tops = best_of(d.dense, "fp8", "int8"),
       mem_bw_gbs = m.mem_bw_gbs, mem_gb = m.mem_gb, interconnect_gbs = m.interconnect_gbs,
       h100e = { tpp = m.h100e.tpp, ["8bit"] = m.h100e["8bit"], fp16 = m.h100e.fp16 },
     }

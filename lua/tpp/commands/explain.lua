@@ -8,7 +8,8 @@ local classify = require "tpp.commands.classify"
 
 local M = {
   summary = "explain one chip's classification in plain language, test by test",
-  usage = "tpp explain CHIP [--rules ID|FILE] [--as-of DATE] [--dest COUNTRY ...] [--hq COUNTRY] [--near PCT] [--json]",
+  usage = "tpp explain CHIP [--rules ID|FILE] [--as-of DATE] [--dest COUNTRY ...] [--hq COUNTRY] [--near PCT] " ..
+    "[--view enforced|cfr-text] [-f FORMAT]",
   help = "--dest (repeatable) adds the screening of 'tpp screen' for each destination: every regime,\n" ..
     "its status on the date, its outcome, why and its source.",
   options = {
@@ -17,9 +18,13 @@ local M = {
     dest = { arg = "COUNTRY", multi = true, help = "destination for the screening (repeatable; as tpp screen)" },
     hq = { arg = "COUNTRY", help = "headquarters (or ultimate parent) of the recipient" },
     near = { arg = "PCT", help = "flag values within PCT % of a line (default 5)" },
-    basis = { arg = "BASIS", help = "'enforced' (default) or 'cfr-text'" },
+    view = { arg = "VIEW", choices = { "enforced", "cfr-text" },
+             help = "'enforced' policy (default) or the 'cfr-text' (with rules not enforced)" },
+    basis = { arg = "VIEW", alias = "view", deprecated = true, choices = { "enforced", "cfr-text" },
+              help = "the old name of --view" },
   },
-  min_args = 1, max_args = 1,
+  rows = function(data) return data.results or { data } end,
+  min_args = 1, max_args = 1, args = "chip",
 }
 
 local function value_text(t)

@@ -25,6 +25,8 @@ local M = {
     validate = { flag = true, help = "predicted vs measured on published anchors" },
     models = { flag = true, help = "list the model presets" },
   },
+  args = "chip",
+  rows = function(data) return data.results or data.models or data.anchors end,
 }
 
 local function run_models()

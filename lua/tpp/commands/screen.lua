@@ -3,6 +3,7 @@
 -- groups and the headquarters rule, the Entity List, end uses, review policy,
 -- License Exceptions, VEU, bills) and the PRC side, per destination.
 local screen = require "tpp.screen"
+local errors = require "tpp.errors"
 local format = require "tpp.screen.format"
 local input = require "tpp.rules.input"
 
@@ -59,7 +60,7 @@ end
 
 -- Input errors from the command line are usage errors: exit status 64.
 local function usage_error(msg)
-  error({ message = (tostring(msg):gsub("^tpp%.screen: ", "tpp screen: ")), exit = 64 }, 0)
+  error(errors.usage((tostring(msg):gsub("^tpp%.screen: ", "tpp screen: "))), 0)
 end
 M.usage_error = usage_error
 
@@ -75,25 +76,24 @@ local function read_transactions(path, args)
   else
     local f, err = io.open(path, "rb")
     if not f then
-      error({ message = ("tpp screen: --input: cannot read %s: %s"):format(path, tostring(err)), exit = 66 }, 0)
+      error(errors.input(("tpp screen: --input: cannot read %s: %s"):format(path, tostring(err))), 0)
     end
     text = f:read("*a")
     f:close()
   end
   local ok, rows, starts = pcall(require("tpp.chips.import").parse_csv, text, path, "tpp screen")
-  if not ok then error({ message = tostring(rows), exit = 65 }, 0) end
+  if not ok then error(errors.data(tostring(rows)), 0) end
   local header = rows[1]
   if not header then
-    error({ message = ("tpp screen: %s: empty file; expected a header with chip,to"):format(path), exit = 65 }, 0)
+    error(errors.data(("tpp screen: %s: empty file; expected a header with chip,to"):format(path)), 0)
   end
   local cols = {}
   for i, h in ipairs(header) do
     local name = h:lower():gsub("^%s+", ""):gsub("%s+$", ""):gsub("%-", "_")
     if not M.COLUMNS[name] then
       local hint = require("tpp.util").did_you_mean(name, require("tpp.util").keys(M.COLUMNS))
-      error({ message = ("tpp screen: %s: line %d: column '%s' unknown%s; columns: chip, to, as_of, end_user, " ..
-        "end_use, hq, origin, from, us_tech"):format(path, starts[1], h, hint and ("; did you mean '" .. hint .. "'?") or ""),
-        exit = 65 }, 0)
+      error(errors.data(("tpp screen: %s: line %d: column '%s' unknown%s; columns: chip, to, as_of, end_user, " ..
+        "end_use, hq, origin, from, us_tech"):format(path, starts[1], h, hint and ("; did you mean '" .. hint .. "'?") or "")), 0)
     end
     cols[i] = name
   end
@@ -107,7 +107,7 @@ local function read_transactions(path, args)
         if v ~= nil and v ~= "" then t[name] = v end
       end
       if not t.chip or not t.to then
-        error({ message = ("tpp screen: %s: line %d: chip and to are required"):format(path, starts[r]), exit = 65 }, 0)
+        error(errors.data(("tpp screen: %s: line %d: chip and to are required"):format(path, starts[r])), 0)
       end
       local q = {
         chip = t.chip, to = t.to, as_of = t.as_of or args["as-of"], end_user = t.end_user or args["end-user"],
@@ -118,8 +118,8 @@ local function read_transactions(path, args)
       if ut ~= nil then
         local l = ut:lower()
         if l == "yes" or l == "true" then q.us_tech = true elseif l == "no" or l == "false" then q.us_tech = false
-        else error({ message = ("tpp screen: %s: line %d: us_tech: got '%s', expected yes or no"):format(path,
-          starts[r], ut), exit = 65 }, 0) end
+        else error(errors.data(("tpp screen: %s: line %d: us_tech: got '%s', expected yes or no"):format(path,
+          starts[r], ut)), 0) end
       end
       out[#out + 1] = { q = q, line = starts[r] }
     end
@@ -133,8 +133,8 @@ function M.run(args)
     for _, tr in ipairs(read_transactions(args.input, args)) do
       local ok, res = pcall(screen.screen, tr.q)
       if not ok then
-        error({ message = (tostring(res):gsub("^tpp%.screen: ", ("tpp screen: %s: line %d: "):format(args.input,
-          tr.line))), exit = 65 }, 0)
+        error(errors.data((tostring(res):gsub("^tpp%.screen: ", ("tpp screen: %s: line %d: "):format(args.input,
+          tr.line)))), 0)
       end
       for _, r in ipairs(res.results) do all.results[#all.results + 1] = r end
     end

@@ -23,6 +23,7 @@
 -- load as "file:line: what is wrong; what to do".
 local metrics = require "tpp.rules.metrics"
 local util = require "tpp.util"
+local json = require "tpp.json"
 
 local M = {}
 
@@ -140,7 +141,7 @@ local function check_provenance(S, line, what, p)
 end
 
 local function string_list(S, line, what, t)
-  local out = {}
+  local out = json.array {}
   for i, v in ipairs(t or {}) do
     if type(v) ~= "string" then fail(S, line, "%s[%d] must be a string, got %s", what, i, type(v)) end
     out[i] = v

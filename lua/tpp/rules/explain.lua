@@ -18,8 +18,12 @@ function M.number(v)
   if v == nil then return "unknown" end
   local a = math.abs(v)
   if a >= 100 then
-    if math.abs(v - math.floor(v + 0.5)) < 1e-9 then return util.fmt(v, 0) end
-    return util.fmt(v, 1)
+    -- as many decimals (up to 2) as the value has: 989.45 stays 989.45, not 989.5 beside a datasheet 989.4
+    for decimals = 0, 1 do
+      local scale = 10 ^ decimals
+      if math.abs(v * scale - math.floor(v * scale + 0.5)) < 1e-6 then return util.fmt(v, decimals) end
+    end
+    return util.fmt(v, 2)
   end
   if a == 0 then return "0" end
   if a < 0.01 then return ("%.2g"):format(v) end
