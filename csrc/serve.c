@@ -16,8 +16,12 @@
  *   comm     tp > 1: all-reduces of (q / ad) hidden act_bytes, ring 2 (tp - 1) / tp over the scale-up link
  *            ep > 1: dispatch + combine per MoE layer, q / S tokens x k destinations per chip,
  *                    split between scale-up and scale-out links by where the peers sit
- *   time     = max(dense bytes / BW, dense FLOPs / peak) + max(expert ...) + max(KV ..., attention ...)
+ *   time     = R(dense bytes / BW, dense FLOPs / peak) + R(expert ...) + R(KV ..., attention ...)
  *              + (1 - overlap) comm + step overhead
+ *            R(a, b) = (a^p + b^p)^(1/p): a roofline whose corner is rounded (kernels near
+ *            the ridge reach neither peak); p = 0 means the sharp max(a, b)
+ *   matmul efficiency falls with the rows M each weight matrix sees:
+ *            compute x M / (M + m_half), M = q / ad for dense layers, q k / E per expert
  *
  * Decode micro-batches: with pp stages, B sequences run as pp micro-batches
  * of B / pp (at least 1), so a token takes pp stage steps and the replica
@@ -100,6 +104,7 @@ static int check_model(const tpp_serve_model *m, tpp_error *err) {
       (rc = need_pos(m->weight_bytes, "model.weight_bytes", err)) ||
       (rc = need_nonneg(m->kv_bytes_per_token, "model.kv_bytes_per_token", err)) ||
       (rc = need_nonneg(m->attn_flops_per_ctx, "model.attn_flops_per_ctx", err)) ||
+      (rc = need_nonneg(m->prefill_attn_flops_per_ctx, "model.prefill_attn_flops_per_ctx", err)) ||
       (rc = need_pos(m->hidden, "model.hidden", err)) ||
       (rc = need_pos(m->act_bytes, "model.act_bytes", err)) ||
       (rc = need_int(m->n_layers, 1, 1 << 20, "model.n_layers", err)) ||
@@ -138,6 +143,8 @@ static int check_config(const tpp_serve_config *cfg, tpp_error *err) {
       (rc = need_frac(w->prefix_hit, "work.prefix_hit", 1, err)) ||
       (rc = need_frac(e->mem, "eff.mem", 0, err)) ||
       (rc = need_frac(e->compute, "eff.compute", 0, err)) ||
+      (rc = need_nonneg(e->gemm_m_half, "eff.gemm_m_half", err)) ||
+      (rc = need_nonneg(e->roofline_p, "eff.roofline_p", err)) ||
       (rc = need_nonneg(e->step_us, "eff.step_us", err)) ||
       (rc = need_frac(e->overlap, "eff.overlap", 1, err)) ||
       (rc = need_frac(e->mem_reserve, "eff.mem_reserve", 1, err)) ||
@@ -222,6 +229,16 @@ typedef struct step {
   double seconds;
 } step;
 
+/* A roofline of two times: the sharp max, or the p-norm that rounds its corner. */
+static double roof(double a, double b, double p) {
+  double hi, lo;
+  if (!(p > 0)) return fmax(a, b);
+  hi = fmax(a, b);
+  lo = fmin(a, b);
+  if (hi <= 0) return 0;
+  return hi * pow(1.0 + pow(lo / hi, p), 1.0 / p);
+}
+
 /* One stage step for q query tokens (whole micro-batch, all attention
  * groups), seqs sequences reading ctx tokens of KV each, and attn_flops
  * attention FLOPs for the micro-batch over all layers. */
@@ -233,21 +250,25 @@ static void stage_step(const tpp_serve_config *cfg, const geometry *g, double q,
   double d_bytes, d_flops, e_bytes = 0, e_flops = 0, kv_bytes, a_flops;
   double t_d, t_e, t_a, comm = 0;
   double q_group = q / g->ad;
+  double gemm_d = g->gemm, gemm_e = g->gemm;
 
   d_bytes = m->dense_params * wb * g->f / g->tp;
   d_flops = 2.0 * m->dense_params * g->f * q_group / g->tp;
+  if (e->gemm_m_half > 0) gemm_d *= q_group / (q_group + e->gemm_m_half);
   if (m->n_experts > 0) {
     double E = (double)m->n_experts, k = (double)m->experts_per_token;
     double touched = E * (1.0 - pow(1.0 - k / E, q));
+    double rows = q * k / E; /* tokens each expert's matrices see */
     e_bytes = g->moe_f * touched * m->expert_params * wb / g->S;
     e_flops = 2.0 * q * k * m->expert_params * g->moe_f * e->moe_imbalance / g->S;
+    if (e->gemm_m_half > 0) gemm_e *= rows / (rows + e->gemm_m_half);
   }
   kv_bytes = seqs / g->ad * ctx * m->kv_bytes_per_token * g->f * g->kv_shard;
   a_flops = attn_flops * g->f / (g->ad * g->tp);
 
-  t_d = fmax(d_bytes / g->bw, d_flops / g->gemm);
-  t_e = fmax(e_bytes / g->bw, e_flops / g->gemm);
-  t_a = fmax(kv_bytes / g->bw, a_flops / g->attn);
+  t_d = roof(d_bytes / g->bw, d_flops / gemm_d, e->roofline_p);
+  t_e = m->n_experts > 0 ? roof(e_bytes / g->bw, e_flops / gemm_e, e->roofline_p) : 0;
+  t_a = roof(kv_bytes / g->bw, a_flops / g->attn, e->roofline_p);
 
   s->ar_bytes = q_group * m->hidden * m->act_bytes;
   s->ar_count = 0;
@@ -275,7 +296,7 @@ static void stage_step(const tpp_serve_config *cfg, const geometry *g, double q,
   s->flops = d_flops + e_flops + a_flops;
   s->comm_s = comm;
   s->mem_s = (d_bytes + e_bytes + kv_bytes) / g->bw;
-  s->comp_s = (d_flops + e_flops) / g->gemm + a_flops / g->attn;
+  s->comp_s = d_flops / gemm_d + (m->n_experts > 0 ? e_flops / gemm_e : 0) + a_flops / g->attn;
   s->overhead_s = e->step_us * 1e-6;
   s->seconds = t_d + t_e + t_a + (1.0 - e->overlap) * comm + s->overhead_s;
 }
@@ -318,6 +339,7 @@ static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
   double k = (double)w->spec_tokens, a = w->spec_accept, hit = w->prefix_hit;
   double fresh = P * (1.0 - hit), ctx = P + 0.5 * O;
   double mb, routed, usable, w_chip, per_seq, len, stage_ms, step_ms;
+  double apc_prefill = m->prefill_attn_flops_per_ctx > 0 ? m->prefill_attn_flops_per_ctx : m->attn_flops_per_ctx;
 
   memset(o, 0, sizeof *o);
   plan_geometry(cfg, &g);
@@ -343,13 +365,13 @@ static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
   }
 
   /* one prompt alone through every stage: the prefill part of TTFT */
-  stage_step(cfg, &g, fresh, 1, P * hit, prefill_attn(m->attn_flops_per_ctx, 1, P, hit), &sp);
+  stage_step(cfg, &g, fresh, 1, P * hit, prefill_attn(apc_prefill, 1, P, hit), &sp);
   o->prefill_ms = (g.pp * sp.seconds + (g.pp - 1) * p2p_s(cfg, &g, fresh)) * 1e3;
   o->prefill_bound = bound_of(&sp, cfg->eff.overlap);
 
   mb = B >= g.pp ? B / g.pp : 1.0;
   if (w->mode == TPP_SERVE_PREFILL_POOL) {
-    stage_step(cfg, &g, mb * fresh, mb, P * hit, prefill_attn(m->attn_flops_per_ctx, mb, P, hit), &s);
+    stage_step(cfg, &g, mb * fresh, mb, P * hit, prefill_attn(apc_prefill, mb, P, hit), &s);
     stage_ms = s.seconds * 1e3;
     step_ms = g.pp * stage_ms + (g.pp - 1) * p2p_s(cfg, &g, mb * fresh) * 1e3;
     o->step_ms = step_ms;
@@ -364,7 +386,7 @@ static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
     if (w->mode == TPP_SERVE_AGGREGATED) {
       double starts = mb * (1.0 + a) / O; /* prompts begun per step per micro-batch */
       q += starts * fresh;
-      attn += prefill_attn(m->attn_flops_per_ctx, starts, P, hit);
+      attn += prefill_attn(apc_prefill, starts, P, hit);
     }
     stage_step(cfg, &g, q, mb, ctx, attn, &s);
     stage_ms = s.seconds * 1e3;
@@ -376,7 +398,8 @@ static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
     o->per_chip_output_tokens_per_s = rate / g.R;
     if (w->mode == TPP_SERVE_AGGREGATED) {
       o->per_chip_prefill_tokens_per_s = rate * P / O / g.R;
-      o->ttft_ms = o->prefill_ms + step_ms;
+      /* a new prompt waits for the step the other B - 1 sequences are in */
+      o->ttft_ms = o->prefill_ms + step_ms * (B - 1.0) / B;
     } else {
       o->per_chip_prefill_tokens_per_s = 0;
       o->ttft_ms = NAN;
@@ -390,6 +413,8 @@ static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
   o->allreduce_count = s.ar_count;
   o->alltoall_bytes = s.a2a_bytes;
   o->comm_ms = s.comm_s * 1e3;
+  o->mem_ms = s.mem_s * 1e3;
+  o->compute_ms = s.comp_s * 1e3;
 
   /* feasibility, most fundamental first */
   if (cfg->plan.ep > cfg->plan.tp && cfg->plan.ep % cfg->plan.tp != 0)

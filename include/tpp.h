@@ -247,11 +247,11 @@ void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double 
  * One forward step of a pipeline stage on one chip is a sum of per-operator
  * rooflines plus communication and a fixed step cost:
  *
- *   t = max(dense weight bytes / (BW e_mem), dense FLOPs / (peak e_compute))
- *     + max(routed-expert bytes / (BW e_mem), expert FLOPs / (peak e_compute))
- *     + max(KV bytes / (BW e_mem), attention FLOPs / (attn peak e_compute))
+ *   t = R(dense weight bytes / (BW e_mem), dense FLOPs / (peak e_compute))
+ *     + R(routed-expert bytes / (BW e_mem), expert FLOPs / (peak e_compute))
+ *     + R(KV bytes / (BW e_mem), attention FLOPs / (attn peak e_compute))
  *     + (1 - overlap) (tensor-parallel all-reduces + expert all-to-alls)
- *     + step overhead
+ *     + step overhead,    R(a, b) = (a^p + b^p)^(1/p) (max(a, b) when p = 0)
  *
  * Every efficiency is an input (the caller's calibrated table supplies them);
  * docs/serving-model.md derives each term. Units: bytes, FLOPs, ms, GB/s.
@@ -275,7 +275,8 @@ typedef struct tpp_serve_model {
   double expert_params;      /* one routed expert of one layer (0 for dense models) */
   double weight_bytes;       /* bytes per parameter (4-bit formats with block scales: 4.5/8) */
   double kv_bytes_per_token; /* KV cache per token of context, all layers, at the KV precision */
-  double attn_flops_per_ctx; /* attention FLOPs per query token per context token, all layers */
+  double attn_flops_per_ctx; /* attention FLOPs per query token per context token, all layers (decode) */
+  double prefill_attn_flops_per_ctx; /* the same for prompt tokens (MLA expands heads); 0 = as decode */
   double hidden;             /* model width (activation values per token) */
   double act_bytes;          /* bytes per activation value in collectives (2 = 16-bit) */
   int32_t n_layers;
@@ -312,6 +313,9 @@ typedef struct tpp_serve_workload {
 typedef struct tpp_serve_eff {
   double mem;                /* fraction of peak bandwidth streaming weights and KV, (0, 1] */
   double compute;            /* fraction of peak FLOPS in matmuls and attention, (0, 1] */
+  double gemm_m_half;        /* rows per weight matrix at which a matmul reaches half of `compute`
+                                (small decode batches and MoE experts run slower); 0 = no such loss */
+  double roofline_p;         /* sharpness of each roofline: t = (t_mem^p + t_flops^p)^(1/p); 0 = max() */
   double step_us;            /* fixed cost per forward step (launch, scheduler), us */
   double overlap;            /* fraction of communication hidden behind compute, [0, 1) */
   double mem_reserve;        /* fraction of memory not usable for weights and KV, [0, 1) */
@@ -368,6 +372,8 @@ typedef struct tpp_serve_result {
   double allreduce_count;      /* all-reduces per step per stage */
   double alltoall_bytes;       /* bytes one chip sends per step in expert dispatch + combine */
   double comm_ms;              /* communication per step per stage, before overlap */
+  double mem_ms;               /* per stage step: time the bytes alone would take */
+  double compute_ms;           /* per stage step: time the FLOPs alone would take */
   double weights_gb;           /* weights per chip */
   double kv_gb;                /* KV cache per chip at this batch, full length */
 } tpp_serve_result;
@@ -386,7 +392,8 @@ typedef struct tpp_serve_target {
   double tpot_ms;            /* server: time-per-output-token target (0 = none) */
 } tpp_serve_target;
 
-/* Defaults: a 1-chip plan, batch 1, 1024 in / 256 out, efficiencies 0.7/0.5. */
+/* Defaults: a 1-chip plan, batch 1, 1024 in / 256 out, efficiencies 0.7/0.5,
+ * no row-count loss (gemm_m_half 0), a sharp roofline (roofline_p 0). */
 void tpp_serve_config_init(tpp_serve_config *cfg);
 
 /* One configuration at its batch. Bad input -> error naming the field; an

@@ -31,6 +31,7 @@ static const field model_fields[] = {
     FD(tpp_serve_model, dense_params), FD(tpp_serve_model, resident_params),
     FD(tpp_serve_model, expert_params), FD(tpp_serve_model, weight_bytes),
     FD(tpp_serve_model, kv_bytes_per_token), FD(tpp_serve_model, attn_flops_per_ctx),
+    FD(tpp_serve_model, prefill_attn_flops_per_ctx),
     FD(tpp_serve_model, hidden), FD(tpp_serve_model, act_bytes), FI(tpp_serve_model, n_layers),
     FI(tpp_serve_model, moe_layers), FI(tpp_serve_model, n_experts),
     FI(tpp_serve_model, experts_per_token), FI(tpp_serve_model, kv_heads), {NULL, 0, 0}};
@@ -42,7 +43,7 @@ static const field work_fields[] = {
     FI(tpp_serve_workload, spec_tokens), FD(tpp_serve_workload, spec_accept),
     FD(tpp_serve_workload, prefix_hit), {NULL, 0, 0}};
 static const field eff_fields[] = {
-    FD(tpp_serve_eff, mem), FD(tpp_serve_eff, compute), FD(tpp_serve_eff, step_us),
+    FD(tpp_serve_eff, mem), FD(tpp_serve_eff, compute), FD(tpp_serve_eff, gemm_m_half), FD(tpp_serve_eff, roofline_p), FD(tpp_serve_eff, step_us),
     FD(tpp_serve_eff, overlap), FD(tpp_serve_eff, mem_reserve), FD(tpp_serve_eff, dispatch_bytes),
     FD(tpp_serve_eff, moe_imbalance), {NULL, 0, 0}};
 static const field target_fields[] = {
@@ -182,6 +183,8 @@ static void push_result(lua_State *L, const tpp_serve_result *r) {
   SETN(allreduce_count);
   SETN(alltoall_bytes);
   SETN(comm_ms);
+  SETN(mem_ms);
+  SETN(compute_ms);
   SETN(weights_gb);
   SETN(kv_gb);
 #undef SETI

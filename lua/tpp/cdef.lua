@@ -166,6 +166,7 @@ typedef struct tpp_serve_model {
   double weight_bytes;
   double kv_bytes_per_token;
   double attn_flops_per_ctx;
+  double prefill_attn_flops_per_ctx;
   double hidden;
   double act_bytes;
   int32_t n_layers;
@@ -196,6 +197,8 @@ typedef struct tpp_serve_workload {
 typedef struct tpp_serve_eff {
   double mem;
   double compute;
+  double gemm_m_half;
+  double roofline_p;
   double step_us;
   double overlap;
   double mem_reserve;
@@ -245,6 +248,8 @@ typedef struct tpp_serve_result {
   double allreduce_count;
   double alltoall_bytes;
   double comm_ms;
+  double mem_ms;
+  double compute_ms;
   double weights_gb;
   double kv_gb;
 } tpp_serve_result;

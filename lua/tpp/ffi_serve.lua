@@ -10,12 +10,13 @@ return function(M, C, ffi)
              { "scaleup_size", "i" } },
     model = { { "dense_params", "d" }, { "resident_params", "d" }, { "expert_params", "d" },
               { "weight_bytes", "d" }, { "kv_bytes_per_token", "d" }, { "attn_flops_per_ctx", "d" },
+              { "prefill_attn_flops_per_ctx", "d" },
               { "hidden", "d" }, { "act_bytes", "d" }, { "n_layers", "i" }, { "moe_layers", "i" },
               { "n_experts", "i" }, { "experts_per_token", "i" }, { "kv_heads", "i" } },
     plan = { { "tp", "i" }, { "pp", "i" }, { "ep", "i" } },
     work = { { "batch", "i" }, { "input_tokens", "i" }, { "output_tokens", "i" }, { "mode", "i" },
              { "spec_tokens", "i" }, { "spec_accept", "d" }, { "prefix_hit", "d" } },
-    eff = { { "mem", "d" }, { "compute", "d" }, { "step_us", "d" }, { "overlap", "d" }, { "mem_reserve", "d" },
+    eff = { { "mem", "d" }, { "compute", "d" }, { "gemm_m_half", "d" }, { "roofline_p", "d" }, { "step_us", "d" }, { "overlap", "d" }, { "mem_reserve", "d" },
             { "dispatch_bytes", "d" }, { "moe_imbalance", "d" } },
     target = { { "kind", "i" }, { "max_batch", "i" }, { "ttft_ms", "d" }, { "tpot_ms", "d" } },
   }
@@ -101,6 +102,7 @@ return function(M, C, ffi)
       decode_weight_bytes = num(r.decode_weight_bytes), decode_kv_bytes = num(r.decode_kv_bytes),
       decode_flops = num(r.decode_flops), allreduce_bytes = num(r.allreduce_bytes),
       allreduce_count = num(r.allreduce_count), alltoall_bytes = num(r.alltoall_bytes), comm_ms = num(r.comm_ms),
+      mem_ms = num(r.mem_ms), compute_ms = num(r.compute_ms),
       weights_gb = num(r.weights_gb), kv_gb = num(r.kv_gb),
     }
   end

@@ -107,7 +107,27 @@ TAP_TEST(serve_aggregated_folds_prefill_into_decode) {
   prefill = fmax(2.8125e8 / 5e11, 2 * 1e9 * 100 / 2 / 5e13) + fmax(0, 5e9 / 2 / 2.5e13) +
             20 * (10e-6 + 200000 / 100e9);
   TAP_NEAR(r.prefill_ms, prefill * 1e3, 1e-12, "prefill of one prompt");
-  TAP_NEAR(r.ttft_ms, r.prefill_ms + r.step_ms, 1e-12, "TTFT = own prefill + one step");
+  TAP_NEAR(r.ttft_ms, r.prefill_ms + r.step_ms * 7 / 8, 1e-12, "TTFT = own prefill + the step of the other 7");
+}
+
+TAP_TEST(serve_matmul_rows_efficiency) {
+  tpp_serve_config c;
+  tpp_serve_result r;
+  tpp_error err;
+  dense_case(&c);
+  c.work.batch = 64;
+  c.eff.gemm_m_half = 64; /* 64 rows per chip: half of eff.compute */
+  TAP_INT(tpp_serve_eval(&c, &r, &err), TPP_OK, "eval ok");
+  /* dense: max(5.625e-4, 2e9 x 64 / 2 / (5e13 x 0.5)) = 2.56e-3 (compute bound at half efficiency);
+   * KV 64 x 110 x 1000 x 0.5 = 3.52e6 B; attention 64 x 110 x 1e6 / 2 = 3.52e9 FLOPs at full efficiency;
+   * all-reduce 20 x (10 us + 128000 / 100e9) */
+  TAP_NEAR(r.step_ms, (2.56e-3 + fmax(3.52e6 / 5e11, 3.52e9 / 2.5e13) + 20 * (10e-6 + 1.28e-6)) * 1e3, 1e-12,
+           "matmul efficiency halves at m_half rows, attention does not");
+  TAP_INT(r.decode_bound, TPP_SERVE_BOUND_COMPUTE, "compute bound");
+  c.eff.gemm_m_half = 0;
+  tpp_serve_eval(&c, &r, &err);
+  TAP_NEAR(r.step_ms, (fmax(5.625e-4, 1.28e-3) + fmax(3.52e6 / 5e11, 3.52e9 / 2.5e13) + 20 * (10e-6 + 1.28e-6)) * 1e3,
+           1e-12, "without the loss: full efficiency");
 }
 
 TAP_TEST(serve_pipeline_microbatches) {
