@@ -239,7 +239,9 @@ function M.load(path)
   local source = path:match("[^/]+$") or path
   local a
   if cfg.hidden_size or cfg.num_hidden_layers or cfg.text_config then
+    local named = cfg._name_or_path
     a = M.from_hf(cfg, source)
+    if not named then a.name = (source:gsub("%.%w+$", "")) .. " (" .. tostring(a.name) .. ")" end
   else
     cfg.source = cfg.source or source
     a = M.check(cfg, source)
@@ -281,7 +283,8 @@ function M.params(a)
   local head = a.vocab * h
   local dense = L * (attn + norms) + dense_layers * dense_ffn + moe_layers * per_moe + h + head
   local resident = dense + (a.tied and 0 or a.vocab * h) + routed
-  local active = dense + (a.moe and moe_layers * a.moe.experts_per_token * expert or 0)
+  -- active: what one token uses, counted as model cards count it (input embeddings included)
+  local active = dense + (a.tied and 0 or a.vocab * h) + (a.moe and moe_layers * a.moe.experts_per_token * expert or 0)
   return { dense = dense, resident = resident, expert = expert, routed = routed, active = active,
            total = resident }
 end
