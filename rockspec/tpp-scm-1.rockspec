@@ -116,6 +116,7 @@ build = {
     ["tpp.serve.host"] = "lua/tpp/serve/host.lua",
     ["tpp.serve"] = "lua/tpp/serve/init.lua",
     ["tpp.serve.links"] = "lua/tpp/serve/links.lua",
+    ["tpp.serve.measurements"] = "lua/tpp/serve/measurements.lua",
     ["tpp.serve.models"] = "lua/tpp/serve/models.lua",
     ["tpp.serve.stacks"] = "lua/tpp/serve/stacks.lua",
     ["tpp.spec"] = "lua/tpp/spec.lua",

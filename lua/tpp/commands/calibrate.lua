@@ -4,8 +4,8 @@ local report = require "tpp.report"
 
 local M = {
   summary = "fit the serving model's efficiency table to measurements (tpp's or yours) and show the fit",
-  usage = "tpp calibrate [FILE] [--write TABLE.lua] [--table] [--stacks] [--json]",
-  help = "FILE is a measurements CSV with the columns of tpp's own (lua/tpp/serve/measurements.csv):\n" ..
+  usage = "tpp calibrate [FILE] [--write TABLE.lua] [--table] [--stacks] [--shipped] [--json]",
+  help = "FILE is a measurements CSV with the columns of tpp's own ('tpp calibrate --shipped' prints it):\n" ..
     "id, use (fit|holdout), chip, chips, stack, model, precision, kv_precision, scenario, pool, plan,\n" ..
     "batch, input_tokens, output_tokens, ttft_ms, tpot_ms, prefix_hit, spec_tokens, spec_accept, metric,\n" ..
     "value, source, date, provenance, notes. Rows marked holdout are predicted, never fitted.\n" ..
@@ -16,6 +16,7 @@ local M = {
     write = { arg = "FILE", help = "write the fitted table as a Lua file" },
     table = { flag = true, help = "show the shipped efficiency table (no fit)" },
     stacks = { flag = true, help = "list the serving stacks and what tpp assumes of each" },
+    shipped = { flag = true, help = "print tpp's measurements CSV (a start for your own file)" },
   },
   max_args = 1,
 }
@@ -75,6 +76,11 @@ end
 
 function M.run(args)
   if args.stacks then return run_stacks() end
+  if args.shipped then
+    local cal = require "tpp.serve.calibrate"
+    local text = cal.shipped_csv()
+    return { csv = text, measurements = #cal.read() }, text
+  end
   local cal = require "tpp.serve.calibrate"
   if args.table then
     local data = require("tpp.serve.efficiency").default().data
@@ -83,7 +89,7 @@ function M.run(args)
   local path = args[1]
   local rows, err = cal.read(path)
   if not rows then error(err, 0) end
-  local c = cal.calibrate(rows, { source = path or "tpp/serve/measurements.csv", date = os.date("!%Y-%m-%d") })
+  local c = cal.calibrate(rows, { source = path or "tpp.serve.measurements", date = os.date("!%Y-%m-%d") })
   local rep = c.report
   local text = {}
   text[#text + 1] = ("Fitted %d measurements, predicted %d held out (%s).\n\n"):format(rep.fit.n, rep.holdout.n,

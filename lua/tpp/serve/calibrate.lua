@@ -6,7 +6,7 @@
 --   local fit = cal.fit(rows)                       -- { table = <efficiency data>, ... }
 --   local report = cal.validate(rows, efficiency.new(fit.table))
 --
--- A measurement is one row of a CSV (tpp/serve/measurements.csv shows every
+-- A measurement is one row of a CSV (tpp.serve.measurements lists every
 -- column): chip, chips, stack, model, precisions, scenario, pool, plan,
 -- batch, lengths, latency targets, the metric and its value, source, date,
 -- provenance, and use = fit | holdout. Rows marked holdout never touch the
@@ -53,10 +53,9 @@ M.EXTRA_CHIPS = {
     source = "NVIDIA A100 datasheet: 40 GB, 1,555 GB/s" },
 }
 
---- The shipped measurements file.
-function M.default_path()
-  local here = debug.getinfo(1, "S").source:match("^@(.*)calibrate%.lua$") or "./"
-  return here .. "measurements.csv"
+--- The shipped measurements, as CSV text.
+function M.shipped_csv()
+  return require "tpp.serve.measurements"
 end
 
 local extra_cache = {}
@@ -145,10 +144,10 @@ function M.parse(text, source)
   return rows
 end
 
---- Read a measurements CSV (default: tpp's shipped file). Returns rows or
--- nil, message when the file cannot be read.
+--- Read a measurements CSV (default: tpp's shipped measurements). Returns
+-- rows or nil, message when the file cannot be read.
 function M.read(path)
-  path = path or M.default_path()
+  if path == nil then return M.parse(M.shipped_csv(), "tpp.serve.measurements") end
   local f, err = io.open(path, "rb")
   if not f then return nil, ("tpp calibrate: cannot read '%s': %s"):format(path, tostring(err)) end
   local text = f:read("*a")
@@ -485,7 +484,7 @@ function M.calibrate(rows, opts)
   local u0 = math.max(M.MIN_U, rms_holdout)
   local data = with_globals({
     generated = "tpp calibrate",
-    measurements = opts.source or "tpp/serve/measurements.csv",
+    measurements = opts.source or "tpp.serve.measurements",
     date = opts.date,
     rms_holdout_log_error = round4(rms_holdout),
     base_uncertainty = round4(u0),

@@ -5,7 +5,7 @@ return {
   date = "2026-12-08",
   gemm_m_half = 0,
   generated = "tpp calibrate",
-  measurements = "tpp/serve/measurements.csv",
+  measurements = "tpp.serve.measurements",
   rms_holdout_log_error = 0.1773,
   roofline_p = 2.604,
   entries = {

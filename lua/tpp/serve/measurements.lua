@@ -1,3 +1,16 @@
+-- tpp's shipped serving measurements: published results the efficiency table
+-- is fitted on (use = fit) or checked against (use = holdout), one CSV row
+-- each with its source, configuration, date and provenance. The CSV text is
+-- kept in a Lua module so that it installs with tpp; `tpp calibrate
+-- --shipped` prints it, and `tpp calibrate FILE` fits a file of the same
+-- columns (yours, or this one extended). Columns:
+--   id, use (fit|holdout), chip (database id), chips, stack, model (preset),
+--   precision, kv_precision, scenario (offline|server|latency|batch), pool
+--   (decode|prefill, empty = aggregated), plan (auto or tp=..,pp=..,ep=..),
+--   batch (per replica), input_tokens, output_tokens, ttft_ms, tpot_ms
+--   (server targets), prefix_hit, spec_tokens, spec_accept, metric, value,
+--   source, date, provenance, notes
+return [==[
 id,use,chip,chips,stack,model,precision,kv_precision,scenario,pool,plan,batch,input_tokens,output_tokens,ttft_ms,tpot_ms,prefix_hit,spec_tokens,spec_accept,metric,value,source,date,provenance,notes
 mlperf41-h100-offline,fit,nv_h100_sxm,8,trt-llm,llama-2-70b,fp8,fp8,offline,,auto,,294,290,,,,,,system_output_tokens_per_s,24524.9,"MLPerf Inference v4.1 closed, NVIDIA DGX-H100_H100-SXM-80GBx8_TRT, llama2-70b-99.9 Offline, mlperf_log_summary.txt (github.com/mlcommons/inference_results_v4.1)",2024-08-28,measured (audited benchmark),84.48 samples/s; output 290 tokens per sample (tokens/samples); input mean 294 tokens of the OpenOrca set (unverified)
 mlperf41-h100-server,holdout,nv_h100_sxm,8,trt-llm,llama-2-70b,fp8,fp8,server,,auto,,294,290,2000,200,,,,system_output_tokens_per_s,21605.79,"MLPerf Inference v4.1 closed, NVIDIA DGX-H100_H100-SXM-80GBx8_TRT, llama2-70b-99.9 Server, mlperf_log_summary.txt",2024-08-28,measured (audited benchmark),targets are 99th percentiles (TTFT 2 s; TPOT 200 ms); measured mean TPOT 155 ms; tpp compares means with the targets
@@ -50,3 +63,4 @@ sglang-h20-prefill,fit,nv_h20,8,sglang,deepseek-v3,fp8,fp8,offline,prefill,tp=8,
 sglang-h20-decode,holdout,nv_h20,16,sglang,deepseek-v3,fp8,fp8,batch,decode,ep=16,512,4096,1000,,,,1,0.93,per_chip_output_tokens_per_s,712.5,"Ant Group and SGLang, lmsys.org/blog/2025-09-26-sglang-ant-group: 5.7k output tokens/s per node; decode logs in github.com/sgl-project/sglang pull request 11854 (32 running requests per GPU, accept length 1.93, 655-693 tokens/s per GPU)",2025-09-26,reported (operator),"EP16 decode over two nodes, 32 sequences per GPU, multi-token prediction accepting 0.93 extra tokens per step; no H20 decode entry is fitted: predicted from the H100 on SGLang (same Hopper architecture)"
 cm384-910c-decode,fit,hw_910c,160,cann,deepseek-v3,int8,int8,server,decode,ep=160,,4096,1000,,50,,,,per_chip_output_tokens_per_s,1943,"Zuo et al., 'Serving Large Language Models on Huawei CloudMatrix384' (arXiv 2506.12708)",2025-06,reported (vendor paper),decode instance of 160 NPUs (EP320 over dies) at TPOT < 50 ms; INT8 (W8A8)
 cm384-910c-prefill,fit,hw_910c,16,cann,deepseek-v3,int8,int8,offline,prefill,ep=16,,4096,1000,,,,,,per_chip_prefill_tokens_per_s,6688,"Zuo et al., arXiv 2506.12708: 6,688 prefill tokens/s per NPU",2025-06,reported (vendor paper),4K-token prompts; prefill instance size assumed (16 NPUs)
+]==]
