@@ -329,8 +329,9 @@ static void set_nan_figures(tpp_serve_result *o) {
   o->per_chip_output_tokens_per_s = o->per_chip_prefill_tokens_per_s = o->user_tokens_per_s = NAN;
 }
 
-/* The model proper, on a checked configuration. */
-static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
+/* The model proper, on a checked configuration. A sweep asks for less
+ * (full = 0): no prefill of a lone prompt (TTFT), nothing for infeasible plans. */
+static void evaluate_as(const tpp_serve_config *cfg, tpp_serve_result *o, int full) {
   const tpp_serve_model *m = &cfg->model;
   const tpp_serve_workload *w = &cfg->work;
   geometry g;
@@ -364,10 +365,30 @@ static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
     o->max_batch = mx > (double)(1 << 30) ? (1 << 30) : (int32_t)mx;
   }
 
+  /* feasibility, most fundamental first */
+  if (cfg->plan.ep > cfg->plan.tp && cfg->plan.ep % cfg->plan.tp != 0)
+    o->status = TPP_SERVE_BAD_PLAN;
+  else if (cfg->plan.tp > cfg->chip.scaleup_size)
+    o->status = TPP_SERVE_TP_EXCEEDS_DOMAIN;
+  else if (g.R > (double)cfg->chip.scaleup_size && !(cfg->chip.scaleout_gbs > 0))
+    o->status = TPP_SERVE_NEEDS_SCALEOUT;
+  else if (o->max_batch == 0)
+    o->status = TPP_SERVE_WEIGHTS_DO_NOT_FIT;
+  else if (w->batch > o->max_batch)
+    o->status = TPP_SERVE_BATCH_DOES_NOT_FIT;
+  if (o->status != TPP_SERVE_OK && !full) {
+    set_nan_figures(o);
+    return;
+  }
+
   /* one prompt alone through every stage: the prefill part of TTFT */
-  stage_step(cfg, &g, fresh, 1, P * hit, prefill_attn(apc_prefill, 1, P, hit), &sp);
-  o->prefill_ms = (g.pp * sp.seconds + (g.pp - 1) * p2p_s(cfg, &g, fresh)) * 1e3;
-  o->prefill_bound = bound_of(&sp, cfg->eff.overlap);
+  if (full) {
+    stage_step(cfg, &g, fresh, 1, P * hit, prefill_attn(apc_prefill, 1, P, hit), &sp);
+    o->prefill_ms = (g.pp * sp.seconds + (g.pp - 1) * p2p_s(cfg, &g, fresh)) * 1e3;
+    o->prefill_bound = bound_of(&sp, cfg->eff.overlap);
+  } else {
+    o->prefill_ms = NAN;
+  }
 
   mb = B >= g.pp ? B / g.pp : 1.0;
   if (w->mode == TPP_SERVE_PREFILL_POOL) {
@@ -415,19 +436,11 @@ static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
   o->comm_ms = s.comm_s * 1e3;
   o->mem_ms = s.mem_s * 1e3;
   o->compute_ms = s.comp_s * 1e3;
-
-  /* feasibility, most fundamental first */
-  if (cfg->plan.ep > cfg->plan.tp && cfg->plan.ep % cfg->plan.tp != 0)
-    o->status = TPP_SERVE_BAD_PLAN;
-  else if (cfg->plan.tp > cfg->chip.scaleup_size)
-    o->status = TPP_SERVE_TP_EXCEEDS_DOMAIN;
-  else if (g.R > (double)cfg->chip.scaleup_size && !(cfg->chip.scaleout_gbs > 0))
-    o->status = TPP_SERVE_NEEDS_SCALEOUT;
-  else if (o->max_batch == 0)
-    o->status = TPP_SERVE_WEIGHTS_DO_NOT_FIT;
-  else if (w->batch > o->max_batch)
-    o->status = TPP_SERVE_BATCH_DOES_NOT_FIT;
   if (o->status != TPP_SERVE_OK) set_nan_figures(o);
+}
+
+static void evaluate(const tpp_serve_config *cfg, tpp_serve_result *o) {
+  evaluate_as(cfg, o, 1);
 }
 
 int tpp_serve_eval(const tpp_serve_config *cfg, tpp_serve_result *out, tpp_error *err) {
@@ -548,7 +561,7 @@ static int sweep_range(void *vctx, int64_t begin, int64_t end, int worker) {
       x->tpot_ms[i] = NAN;
       continue;
     }
-    evaluate(&cfg, &r);
+    evaluate_as(&cfg, &r, 0);
     x->status[i] = r.status;
     x->tok_s[i] = r.per_chip_output_tokens_per_s;
     x->tpot_ms[i] = r.tpot_ms;
@@ -576,7 +589,9 @@ int tpp_serve_sweep(const tpp_serve_config *base, const tpp_serve_chip *chips, i
   if (n_chips > INT64_MAX / n_models / n_plans / n_batches)
     return tpp_fail(err, TPP_E_SHAPE, -1, -1, 0, "sweep too large");
   /* check each input once; a plan that does not suit a model is a status, not an error */
-  cfg = *base;
+  cfg = *base; /* its workload and efficiencies; chips and models are checked below */
+  cfg.chip = chips[0];
+  cfg.model = models[0];
   cfg.plan.tp = cfg.plan.pp = cfg.plan.ep = 1;
   if ((rc = check_config(&cfg, err)) != TPP_OK) return rc;
   for (i = 0; i < n_chips; i++) {

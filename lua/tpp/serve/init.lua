@@ -96,7 +96,10 @@ local GEMM = { fp32 = { "fp32" }, fp16 = { "fp16", "bf16" }, bf16 = { "bf16", "f
 --- Peaks and memory the model needs from a chip; nil, missing inputs when absent.
 function M.hardware(chip, precision, kv_precision)
   local d = tpp.chip(chip).data
-  local dense = d.dense or {}
+  local dense = {}
+  for k, v in pairs(d.dense or {}) do
+    if type(v) == "number" and v > 0 then dense[k] = v end -- a zero rate is no rate
+  end
   local notes, missing = {}, {}
   local name = d.name or d.id or "chip"
   local gemm, gemm_p
@@ -129,8 +132,8 @@ function M.hardware(chip, precision, kv_precision)
   end
   if not attn then missing[#missing + 1] = "dense.bf16 (attention math)" end
   local mem = d.memory or {}
-  if not mem.bandwidth_gbs then missing[#missing + 1] = "memory.bandwidth_gbs" end
-  if not mem.capacity_gb then missing[#missing + 1] = "memory.capacity_gb" end
+  if not (mem.bandwidth_gbs and mem.bandwidth_gbs > 0) then missing[#missing + 1] = "memory.bandwidth_gbs" end
+  if not (mem.capacity_gb and mem.capacity_gb > 0) then missing[#missing + 1] = "memory.capacity_gb" end
   if #missing > 0 then return nil, missing end
   local prov = d.provenance or {}
   for _, k in ipairs({ "dense." .. gemm_p, "memory.bandwidth_gbs", "memory.capacity_gb" }) do
