@@ -439,3 +439,26 @@ describe("tpp infer and tpp calibrate (command line)", function()
     os.remove(tbl)
   end)
 end)
+
+describe("tpp chart serving", function()
+  it("draws one frontier per chip: the H20 ahead per user at batch 1, far behind per chip at scale", function()
+    local chart = require "tpp.charts.serving"
+    local text, info = chart.chart { chips = { "H100", "H20" }, model = "llama-3.1-70b", n_chips = 8 }
+    assert.is_true(require("tpp.svg").check_xml(text))
+    assert.same({ "nv_h100_sxm", "nv_h20" }, info.plotted)
+    local h100, h20 = info.curves[1].points, info.curves[2].points
+    assert.is_true(h20[1].user_tokens_per_s > h100[1].user_tokens_per_s)
+    local function top(pts)
+      local m = 0
+      for _, p in ipairs(pts) do m = math.max(m, p.per_chip_output_tokens_per_s) end
+      return m
+    end
+    assert.is_true(top(h100) > 3 * top(h20))
+    -- a frontier: faster per user always means fewer tokens per chip
+    for i = 2, #h100 do
+      assert.is_true(h100[i].user_tokens_per_s < h100[i - 1].user_tokens_per_s)
+      assert.is_true(h100[i].per_chip_output_tokens_per_s > h100[i - 1].per_chip_output_tokens_per_s)
+    end
+    assert.matches("data%-chip=\"nv_h20\"", text)
+  end)
+end)

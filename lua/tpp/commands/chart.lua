@@ -6,6 +6,7 @@ local KINDS = {
   map = "TPP x performance-density threshold map with the 3A090 regions (PEERS.md §5.1)",
   bandwidth = "DRAM x interconnect bandwidth under the April-2025 letter criteria (reported-only)",
   timeline = "release year x TPP with the rule lines and rule dates",
+  serving = "tokens/s per chip x tokens/s per user from the serving model, one curve per chip",
 }
 
 local M = {
@@ -24,6 +25,8 @@ local M = {
     highlight = { arg = "CHIP", multi = true, help = "mark a chip with a star" },
     output = { arg = "FILE", help = "write the SVG to FILE and print a summary" },
     ["no-detail"] = { flag = true, help = "map: leave out the magnified inset" },
+    model = { arg = "NAME", help = "serving: model preset or config file (default llama-3.1-70b)" },
+    ["per-deployment"] = { arg = "N", help = "serving: chips per deployment (default 8)" },
   },
   min_args = 1, max_args = 1,
 }
@@ -46,9 +49,10 @@ function M.run(args)
     local ok, msg = dest.check_date(args["as-of"])
     if not ok then error("tpp chart: --as-of: " .. msg, 0) end
   end
-  local ok, text, info = pcall(chart[kind], {
+  local draw = kind == "serving" and require("tpp.charts.serving").chart or chart[kind]
+  local ok, text, info = pcall(draw, {
     rules = args.rules, as_of = args["as-of"], chips = args.chips, highlight = args.highlight,
-    detail = not args["no-detail"],
+    detail = not args["no-detail"], model = args.model, n_chips = tonumber(args["per-deployment"]),
   })
   if not ok then
     local msg = tostring(text)

@@ -185,8 +185,8 @@ end
 local function run_chips(args, chips, arch, o)
   local results, rows = {}, {}
   for _, name in ipairs(chips) do
-    local opts = util.deepcopy(o)
-    opts.efficiency = o.efficiency
+    local opts = {}
+    for k, v in pairs(o) do opts[k] = v end
     opts.chip, opts.model = name, arch
     local r = serve.evaluate(opts)
     results[#results + 1] = r
@@ -257,8 +257,8 @@ end
 local function run_sweep(args, chips, arch, o)
   local curves, text = {}, {}
   for _, name in ipairs(chips) do
-    local opts = util.deepcopy(o)
-    opts.efficiency = o.efficiency
+    local opts = {}
+    for k, v in pairs(o) do opts[k] = v end
     opts.chip, opts.model = name, arch
     opts.scenario = nil
     local s = serve.sweep(opts)

@@ -695,40 +695,70 @@ function M.throughput(opts)
   }
 end
 
---- The throughput-latency curve of a chip: one point per batch (powers of
--- two up to the largest that fits), each with tokens/s per chip and tokens/s
--- per user, at the best plan for the batch. opts as evaluate(), plus batches.
+--- The throughput-latency curve of a chip: every plan at every batch (powers
+-- of two up to opts.max_batch or 4096 per replica, or opts.batches), reduced
+-- to the Pareto frontier of tokens/s per chip against tokens/s per user: for
+-- each speed per user, the most tokens per chip any configuration gives.
+-- opts as evaluate() (chips = the deployment, default one scale-up domain).
+-- Returns { status, points = frontier (fastest per user first), all, result }.
 function M.sweep(opts)
-  local o = util.deepcopy(opts)
-  local batches = o.batches
+  local o = {}
+  for k, v in pairs(opts) do o[k] = v end -- shallow: chip objects and tables pass through
+  local list = o.batches
   o.batches = nil
-  o.scenario = "batch"
-  local points = {}
-  local list = batches or {}
-  if not batches then
+  if not list then
+    list = {}
     local b = 1
     while b <= (o.max_batch or 4096) do list[#list + 1] = b; b = b * 2 end
   end
-  local base
-  for _, b in ipairs(list) do
-    o.batch = b
-    local r = M.evaluate(o)
-    base = base or r
-    if r.status == "ok" then
-      points[#points + 1] = {
-        batch = b, per_chip_output_tokens_per_s = r.per_chip_output_tokens_per_s,
-        per_chip_output_tokens_per_s_low = r.per_chip_output_tokens_per_s_low,
-        per_chip_output_tokens_per_s_high = r.per_chip_output_tokens_per_s_high,
-        user_tokens_per_s = r.user_tokens_per_s, user_tokens_per_s_low = r.user_tokens_per_s_low,
-        user_tokens_per_s_high = r.user_tokens_per_s_high, tpot_ms = r.tpot_ms, ttft_ms = r.ttft_ms,
-        parallelism = r.parallelism.text, chips_per_replica = r.parallelism.chips_per_replica,
-      }
-    elseif r.status == "undetermined" then
-      return { status = "undetermined", missing = r.missing, reason = r.reason, points = points, result = r }
+  local chip = tpp.chip(o.chip)
+  local arch = M.model(o.model)
+  o.chip, o.model = chip, arch
+  local lk = links.of(chip, { system = o.system })
+  local n = o.chips or lk.size
+  local fixed = M.parse_plan(o.plan) or {}
+  fixed.tp, fixed.pp, fixed.ep = o.tp or fixed.tp, o.pp or fixed.pp, o.ep or fixed.ep
+  o.plan, o.tp, o.pp, o.ep = nil, nil, nil, nil
+  o.scenario, o.chips = "batch", n
+  local all, first = {}, nil
+  for _, plan in ipairs(M.plans(arch, n, lk.size, fixed)) do
+    for _, b in ipairs(list) do
+      o.batch, o.plan = b, plan
+      local r = M.evaluate(o)
+      first = first or r
+      if r.status == "undetermined" then
+        return { status = "undetermined", missing = r.missing, reason = r.reason, points = {}, all = {}, result = r }
+      end
+      if r.status == "ok" then
+        all[#all + 1] = {
+          batch = b, per_chip_output_tokens_per_s = r.per_chip_output_tokens_per_s,
+          per_chip_output_tokens_per_s_low = r.per_chip_output_tokens_per_s_low,
+          per_chip_output_tokens_per_s_high = r.per_chip_output_tokens_per_s_high,
+          user_tokens_per_s = r.user_tokens_per_s, user_tokens_per_s_low = r.user_tokens_per_s_low,
+          user_tokens_per_s_high = r.user_tokens_per_s_high, tpot_ms = r.tpot_ms, ttft_ms = r.ttft_ms,
+          parallelism = r.parallelism.text, chips_per_replica = r.parallelism.chips_per_replica,
+          result = r,
+        }
+      else
+        break -- a larger batch does not fit either
+      end
     end
   end
-  return { status = #points > 0 and "ok" or "infeasible", points = points, result = base,
-           reason = #points == 0 and base and base.reason or nil }
+  table.sort(all, function(p, q)
+    if p.user_tokens_per_s ~= q.user_tokens_per_s then return p.user_tokens_per_s > q.user_tokens_per_s end
+    return p.per_chip_output_tokens_per_s > q.per_chip_output_tokens_per_s
+  end)
+  local frontier, best = {}, -1
+  for _, p in ipairs(all) do
+    if p.per_chip_output_tokens_per_s > best * (1 + 1e-9) then
+      frontier[#frontier + 1] = p
+      best = p.per_chip_output_tokens_per_s
+    end
+  end
+  local result = frontier[1] and frontier[1].result or first
+  for _, p in ipairs(all) do p.result = nil end
+  return { status = #frontier > 0 and "ok" or "infeasible", points = frontier, all = all, result = result,
+           chips = n, reason = #frontier == 0 and first and first.reason or nil }
 end
 
 return M
