@@ -47,6 +47,7 @@ build = {
     ["tpp.benchlib"] = "lua/tpp/benchlib.lua",
     ["tpp.cdef"] = "lua/tpp/cdef.lua",
     ["tpp.chart"] = "lua/tpp/chart.lua",
+    ["tpp.charts.serving"] = "lua/tpp/charts/serving.lua",
     ["tpp.chips.amd"] = "lua/tpp/chips/amd.lua",
     ["tpp.chips.aws"] = "lua/tpp/chips/aws.lua",
     ["tpp.chips.china_other"] = "lua/tpp/chips/china_other.lua",

@@ -47,6 +47,8 @@ describe("tpp bench (smoke)", function()
 
   it("host turns measured peaks into a chip with a TPP (tpp.host)", function()
     local data = run("host", { seconds = "0.01", quick = true })
+    assert.equal(2, #data.serving.rows) -- decode and prefill, measured beside predicted
+    assert.is_true(data.serving.rows[1].measured > 0 and data.serving.rows[1].predicted > 0)
     assert.is_true(data.metrics.tpp > 0)
     assert.is_nil(data.metrics.pd)
     local chip = require("tpp").host { quick = true }

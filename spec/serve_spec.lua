@@ -462,3 +462,19 @@ describe("tpp chart serving", function()
     assert.matches("data%-chip=\"nv_h20\"", text)
   end)
 end)
+
+describe("the host as a calibration point", function()
+  it("predicts decode from the measured bandwidth at efficiency 1", function()
+    local host = require "tpp.serve.host"
+    local peaks = { cpu = "test cpu", threads = 1, cores = 1, isa = "scalar", blas = "none", date = "2025-01-01",
+                    fp64_gflops = 10, fp32_gflops = 100, int8_gops = 1000, membw_gbs = 10 }
+    local p = host.predict(peaks, "stories110m", "q8", 48)
+    -- 109.5 M weights at 1 byte (tied head) + KV, over 10 GB/s: about 91 tokens/s
+    local params = models.params(models.get("stories110m")).dense
+    local kv = models.attention(models.get("stories110m"), 4).kv_bytes_per_token * (8 + 24)
+    local roof = 10e9 / (params + kv)
+    assert.is_true(p.decode_tok_s < roof and p.decode_tok_s > 0.97 * roof, tostring(p.decode_tok_s))
+    assert.equal("memory", p.decode_bound)
+    assert.equal("compute", p.prefill_bound)
+  end)
+end)

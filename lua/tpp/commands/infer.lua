@@ -264,8 +264,8 @@ local function run_sweep(args, chips, arch, o)
     local s = serve.sweep(opts)
     local id = s.result and s.result.chip or name
     curves[#curves + 1] = { chip = id, status = s.status, reason = s.reason, missing = s.missing, points = s.points }
-    text[#text + 1] = ("%s, %s: tokens/s per chip against tokens/s per user, one row per batch per replica\n"):format(
-      id, arch.name or arch.key)
+    text[#text + 1] = ("%s, %s on %d chips: tokens/s per chip against tokens/s per user (the frontier over " ..
+      "plans and batches)\n"):format(id, arch.name or arch.key, s.chips or 0)
     if #s.points > 0 then
       text[#text + 1] = report.table({
         { key = "batch", title = "batch", align = "right", fmt = f0 },
@@ -287,7 +287,8 @@ local function run_sweep(args, chips, arch, o)
     text[#text + 1] = "\n"
   end
   return { curves = curves, disclaimer = tpp.DISCLAIMER },
-    table.concat(text) .. "Each row: the best plan for that batch. " .. tpp.DISCLAIMER .. "\n"
+    table.concat(text) .. "Each row is on the frontier: no other plan and batch gives more tokens per chip at " ..
+      "that speed per user. " .. tpp.DISCLAIMER .. "\n"
 end
 
 -- ---- validation ----

@@ -12,7 +12,7 @@ local serve = require "tpp.serve"
 local M = {}
 
 -- llama2.c shapes tpp's kernels can run, by serving-model preset.
-M.SHAPES = { stories15m = "stories15M", stories110m = "stories110M" }
+M.SHAPES = { stories260k = "stories260K", stories15m = "stories15M", stories110m = "stories110M" }
 M.PROMPT = 8       -- decode bench prompt (bench/decode.lua)
 M.PREFILL = 128    -- prefill bench tokens
 
@@ -65,10 +65,11 @@ end
 -- ("q8"), steps, seconds, quick.
 function M.compare(opts)
   opts = opts or {}
-  local model = opts.model or (opts.quick and "stories15m" or "stories110m")
+  local model = opts.model or (opts.quick and "stories260k" or "stories110m")
   local shape = M.SHAPES[model]
   if not shape then
-    error(("tpp infer host: --model: '%s' has no llama2.c checkpoint shape; expected stories15m or stories110m")
+    error(("tpp infer host: --model: '%s' has no llama2.c checkpoint shape; expected stories260k, stories15m " ..
+      "or stories110m")
       :format(tostring(model)), 0)
   end
   local weights = opts.weights or "q8"
@@ -77,7 +78,8 @@ function M.compare(opts)
                                               quick = opts.quick, fresh = opts.fresh }
   local lib = require "tpp.benchlib"
   local dec = require("tpp.bench.decode").measure(shape, weights, steps)
-  local pre = require("tpp.bench.prefill").measure(shape, weights, M.PREFILL)
+  local pre = require("tpp.bench.prefill").measure(shape, weights, math.min(M.PREFILL,
+    require("tpp.model").SHAPES[shape].seq_len))
   lib.cleanup()
   local pred = M.predict(peaks, model, weights, steps)
   return {

@@ -53,6 +53,8 @@ M.PRESETS = {
     mla = { q_lora_rank = 1536, kv_lora_rank = 512, qk_nope_head_dim = 128, qk_rope_head_dim = 64,
             v_head_dim = 128 },
     source = HF .. "deepseek-ai/DeepSeek-V3 (the multi-token-prediction layer is not counted)" },
+  ["stories260k"] = { name = "stories260K (llama2.c)", hidden = 64, n_layers = 5, n_heads = 8, n_kv_heads = 4,
+    head_dim = 8, ffn = 172, vocab = 512, tied = true, source = "karpathy/llama2.c tinyllamas" },
   ["stories15m"] = { name = "stories15M (llama2.c)", hidden = 288, n_layers = 6, n_heads = 6, n_kv_heads = 6,
     head_dim = 48, ffn = 768, vocab = 32000, tied = true, source = "karpathy/llama2.c tinyllamas" },
   ["stories110m"] = { name = "stories110M (llama2.c)", hidden = 768, n_layers = 12, n_heads = 12, n_kv_heads = 12,
