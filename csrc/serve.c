@@ -250,10 +250,11 @@ static void stage_step(const tpp_serve_config *cfg, const geometry *g, double q,
   double d_bytes, d_flops, e_bytes = 0, e_flops = 0, kv_bytes, a_flops;
   double t_d, t_e, t_a, comm = 0;
   double q_group = q / g->ad;
-  double gemm_d = g->gemm, gemm_e = g->gemm;
+  double gemm_d = g->gemm, gemm_e;
 
   d_bytes = m->dense_params * wb * g->f / g->tp;
   d_flops = 2.0 * m->dense_params * g->f * q_group / g->tp;
+  gemm_e = g->gemm;
   if (e->gemm_m_half > 0) gemm_d *= q_group / (q_group + e->gemm_m_half);
   if (m->n_experts > 0) {
     double E = (double)m->n_experts, k = (double)m->experts_per_token;

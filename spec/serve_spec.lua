@@ -81,12 +81,13 @@ describe("serve core (" .. core.binding .. ")", function()
     local ok, err = pcall(core.serve_eval, c)
     assert.is_false(ok)
     assert.matches("eff.mem: got 2, expected a fraction in %(0, 1%]", err)
-    ok, err = pcall(core.serve_eval, { work = { bacth = 1 } })
-    assert.matches("config.work.bacth: unknown field", err)
-    ok, err = pcall(core.serve_eval, { plan = { tp = 1.5 } })
-    assert.matches("config.plan.tp: got 1.5, expected a whole number", err)
-    ok, err = pcall(core.serve_eval, { chip = { mem_gb = "80" } })
-    assert.matches("config.chip.mem_gb: number expected, got string", err)
+    for _, case in ipairs({ { { work = { bacth = 1 } }, "config.work.bacth: unknown field" },
+                            { { plan = { tp = 1.5 } }, "config.plan.tp: got 1.5, expected a whole number" },
+                            { { chip = { mem_gb = "80" } }, "config.chip.mem_gb: number expected, got string" } }) do
+      ok, err = pcall(core.serve_eval, case[1])
+      assert.is_false(ok)
+      assert.matches(case[2], err)
+    end
   end)
 
   it("searches the largest batch under a TPOT target", function()
@@ -190,6 +191,7 @@ describe("tpp.serve.models", function()
     assert.matches("not valid JSON", err)
     os.remove(path)
     ok, err = pcall(models.check, { hidden = 64, n_layers = 2, n_heads = 2, vocab = 10, ffn = 8, layer = 3 })
+    assert.is_false(ok)
     assert.matches("unknown field 'layer'", err)
     assert.is_nil(models.load("/nonexistent/config.json"))
   end)
@@ -379,6 +381,7 @@ describe("calibration", function()
     text = table.concat(cal.COLUMNS, ",") .. "\n" ..
       "x1,maybe,nv_h100_sxm,1,,llama-3.1-8b,fp8,,batch,,,1,128,128,,,,,,tpot_ms,5,src,2025,,\n"
     ok, err = pcall(cal.parse, text, "mine.csv")
+    assert.is_false(ok)
     assert.matches("use: got 'maybe', expected fit or holdout", err)
   end)
 end)

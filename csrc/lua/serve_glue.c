@@ -97,11 +97,13 @@ static void read_fields(lua_State *L, int idx, const field *fs, void *base, cons
     double v = tpp_lua_optfield(L, idx, f->name, where);
     if (isnan(v)) continue;
     if (f->type == 'd') {
-      *(double *)((char *)base + f->offset) = v;
+      memcpy((char *)base + f->offset, &v, sizeof v);
     } else {
+      int32_t iv;
       if (v != floor(v) || v < -2147483648.0 || v > 2147483647.0)
         tpp_lua_errorf(L, "tpp: %s.%s: got %.17g, expected a whole number", where, f->name, v);
-      *(int32_t *)((char *)base + f->offset) = (int32_t)v;
+      iv = (int32_t)v;
+      memcpy((char *)base + f->offset, &iv, sizeof iv);
     }
   }
 }
@@ -258,7 +260,7 @@ static int l_serve_sweep(lua_State *L) {
   plans = (tpp_serve_plan *)read_list(L, 4, plan_fields, sizeof *plans, &plan1, "plans", &np);
   luaL_checktype(L, 5, LUA_TTABLE);
   nb = (int64_t)tpp_rawlen(L, 5);
-  if (nb < 1) tpp_lua_errorf(L, "tpp: serve_sweep: batches: a non-empty list expected");
+  if (nb < 1) return tpp_lua_errorf(L, "tpp: serve_sweep: batches: a non-empty list expected");
   batches = (int32_t *)lua_newuserdata(L, (size_t)nb * sizeof *batches);
   for (i = 0; i < nb; i++) {
     double v;

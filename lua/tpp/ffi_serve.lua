@@ -16,8 +16,8 @@ return function(M, C, ffi)
     plan = { { "tp", "i" }, { "pp", "i" }, { "ep", "i" } },
     work = { { "batch", "i" }, { "input_tokens", "i" }, { "output_tokens", "i" }, { "mode", "i" },
              { "spec_tokens", "i" }, { "spec_accept", "d" }, { "prefix_hit", "d" } },
-    eff = { { "mem", "d" }, { "compute", "d" }, { "gemm_m_half", "d" }, { "roofline_p", "d" }, { "step_us", "d" }, { "overlap", "d" }, { "mem_reserve", "d" },
-            { "dispatch_bytes", "d" }, { "moe_imbalance", "d" } },
+    eff = { { "mem", "d" }, { "compute", "d" }, { "gemm_m_half", "d" }, { "roofline_p", "d" }, { "step_us", "d" },
+            { "overlap", "d" }, { "mem_reserve", "d" }, { "dispatch_bytes", "d" }, { "moe_imbalance", "d" } },
     target = { { "kind", "i" }, { "max_batch", "i" }, { "ttft_ms", "d" }, { "tpot_ms", "d" } },
   }
   local SECTIONS = { "chip", "model", "plan", "work", "eff" }

@@ -182,7 +182,7 @@ local function scenario_text(o, r)
   return "offline (the batch with the highest throughput that fits)"
 end
 
-local function run_chips(args, chips, arch, o)
+local function run_chips(chips, arch, o)
   local results, rows = {}, {}
   for _, name in ipairs(chips) do
     local opts = {}
@@ -254,7 +254,7 @@ end
 
 -- ---- the batch sweep ----
 
-local function run_sweep(args, chips, arch, o)
+local function run_sweep(chips, arch, o)
   local curves, text = {}, {}
   for _, name in ipairs(chips) do
     local opts = {}
@@ -408,9 +408,9 @@ function M.run(args)
   end
   if args.sweep then
     if args.sweep ~= "batch" then usage("--sweep: got '%s', expected batch", args.sweep) end
-    return run_sweep(args, chips, arch, o)
+    return run_sweep(chips, arch, o)
   end
-  return run_chips(args, chips, arch, o)
+  return run_chips(chips, arch, o)
 end
 
 return M

@@ -137,7 +137,7 @@ function M.parse(text, source)
         spec_accept = num(rec, "spec_accept", where), metric = rec.metric, value = num(rec, "value", where, true),
         source = rec.source, date = rec.date, provenance = rec.provenance, notes = rec.notes,
       }
-      if not (row.value > 0) then error(("%s: value: got %s, expected > 0"):format(where, rec.value), 0) end
+      if row.value ~= row.value or row.value <= 0 then error(("%s: value: got %s, expected > 0"):format(where, rec.value), 0) end
       rows[#rows + 1] = row
     end
   end
@@ -211,28 +211,28 @@ end
 -- Solve A x = b (n x n, Gaussian elimination with partial pivoting).
 local function solve(A, b)
   local n = #b
-  local M = {}
+  local T = {}
   for i = 1, n do
-    M[i] = {}
-    for j = 1, n do M[i][j] = A[i][j] end
-    M[i][n + 1] = b[i]
+    T[i] = {}
+    for j = 1, n do T[i][j] = A[i][j] end
+    T[i][n + 1] = b[i]
   end
   for c = 1, n do
     local piv = c
-    for r = c + 1, n do if math.abs(M[r][c]) > math.abs(M[piv][c]) then piv = r end end
-    M[c], M[piv] = M[piv], M[c]
-    local d = M[c][c]
+    for r = c + 1, n do if math.abs(T[r][c]) > math.abs(T[piv][c]) then piv = r end end
+    T[c], T[piv] = T[piv], T[c]
+    local d = T[c][c]
     if math.abs(d) < 1e-300 then return nil end
     for r = c + 1, n do
-      local f = M[r][c] / d
-      if f ~= 0 then for j = c, n + 1 do M[r][j] = M[r][j] - f * M[c][j] end end
+      local f = T[r][c] / d
+      if f ~= 0 then for j = c, n + 1 do T[r][j] = T[r][j] - f * T[c][j] end end
     end
   end
   local x = {}
   for i = n, 1, -1 do
-    local s = M[i][n + 1]
-    for j = i + 1, n do s = s - M[i][j] * x[j] end
-    x[i] = s / M[i][i]
+    local s = T[i][n + 1]
+    for j = i + 1, n do s = s - T[i][j] * x[j] end
+    x[i] = s / T[i][i]
   end
   return x
 end
@@ -589,6 +589,7 @@ end
 --- The table as Lua source (deterministic: sorted keys).
 function M.to_lua(data)
   local lines = {
+    "-- luacheck: no max line length",
     "-- The serving model's efficiency table, written by `tpp calibrate --write`.",
     "-- Do not edit by hand: change the measurements and run the calibration again.",
     "return {",

@@ -1,3 +1,4 @@
+-- luacheck: no max line length
 -- The serving model's efficiency table, written by `tpp calibrate --write`.
 -- Do not edit by hand: change the measurements and run the calibration again.
 return {

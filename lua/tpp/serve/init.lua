@@ -68,7 +68,7 @@ function M.check_option(name, v, label)
     if r.open and not (v >= 0 and v < 1) then bad("a fraction in [0, 1)") end
     if not r.open and not (v > 0 and v <= 1) then bad("a fraction in (0, 1]") end
   elseif kind == "pos" then
-    if not (v > 0) or v == math.huge then bad("a number > 0") end
+    if v <= 0 or v == math.huge then bad("a number > 0") end
   elseif kind == "num" then
     if v < r[2] or v == math.huge then bad(("a number >= %s"):format(tostring(r[2]))) end
   end
@@ -625,8 +625,9 @@ function M._disaggregated(ctx, res)
   local dc, dc_tried = evaluate_pool(ctx, "decode", o.decode_chips, dc_fixed)
   if not pf or not dc then
     res.status = "infeasible"
-    local r1, n1 = (not pf) and diagnose(ctx, pf_tried, "prefill", o.prefill_chips)
-    local r2, n2 = (not dc) and diagnose(ctx, dc_tried, "decode", o.decode_chips)
+    local r1, n1, r2, n2
+    if not pf then r1, n1 = diagnose(ctx, pf_tried, "prefill", o.prefill_chips) end
+    if not dc then r2, n2 = diagnose(ctx, dc_tried, "decode", o.decode_chips) end
     res.reason = table.concat({ r1 and ("prefill pool: " .. r1) or nil, r2 and ("decode pool: " .. r2) or nil }, "; ")
     res.nearest = n1 or n2
     return res

@@ -1,3 +1,4 @@
+-- luacheck: no max line length
 -- tpp's shipped serving measurements: published results the efficiency table
 -- is fitted on (use = fit) or checked against (use = holdout), one CSV row
 -- each with its source, configuration, date and provenance. The CSV text is
