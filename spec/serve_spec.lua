@@ -481,3 +481,16 @@ describe("the host as a calibration point", function()
     assert.equal("compute", p.prefill_bound)
   end)
 end)
+
+describe("the 910C claim", function()
+  it("is answered per workload, with ranges", function()
+    local c = cal.claim_910c(serve.efficiency.default())
+    assert.equal(5, #c.rows)
+    for _, r in ipairs(c.rows) do
+      assert.is_number(r.ratio, r.what)
+      assert.is_true(r.low < r.ratio and r.ratio < r.high, r.what)
+    end
+    -- dense serving on 8 chips: about two thirds of an H100 (bandwidth 3.2 vs 3.35 TB/s, and a lower fitted efficiency)
+    assert.is_true(c.rows[2].ratio > 0.5 and c.rows[2].ratio < 0.8, tostring(c.rows[2].ratio))
+  end)
+end)

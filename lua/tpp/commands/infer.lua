@@ -328,6 +328,19 @@ function M.validate_report(path)
     { key = "right_order", title = "order", fmt = function(v, r) return (v and "right" or "WRONG") ..
       (r.tie and " (tie)" or "") end },
   }, rep.orders)
+  local claim = cal.claim_910c(serve.efficiency.default())
+  rep.claim = claim
+  lines[#lines + 1] = ("\nThe claim '%s' (%s), tested: 910C / H100 per workload\n"):format(claim.claim, claim.source)
+  lines[#lines + 1] = report.table({
+    { key = "what", title = "workload" },
+    { key = "ratio", title = "910C/H100", align = "right", fmt = function(v) return v and ("%.2f"):format(v) or "-" end },
+    { key = "range", title = "range", align = "right" },
+  }, (function()
+    for _, r in ipairs(claim.rows) do r.range = r.low and ("%.2f-%.2f"):format(r.low, r.high) or "-" end
+    return claim.rows
+  end)())
+  lines[#lines + 1] = "The 910C's efficiencies are fitted on Huawei's CloudMatrix384 paper only (DeepSeek on 384 NPUs);\n" ..
+    "on small dense deployments they are an extrapolation, and the ranges say how far.\n"
   lines[#lines + 1] = "\nSources:\n"
   for _, e in ipairs(rep.rows) do
     lines[#lines + 1] = report.wrap(("  %s (%s, %s): %s"):format(e.id, e.date or "?", e.provenance or "?", e.source),
@@ -339,7 +352,7 @@ end
 local function run_validate(args)
   local rep, text = M.validate_report(args.measurements)
   return { measurements = rep.rows, fit = rep.fit, holdout = rep.holdout, orders = rep.orders,
-           efficiency_date = serve.efficiency.default().data.date }, text
+           claim_910c = rep.claim, efficiency_date = serve.efficiency.default().data.date }, text
 end
 
 -- ---- presets ----

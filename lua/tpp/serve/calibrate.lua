@@ -564,6 +564,61 @@ function M.validate(rows, tbl)
   return { rows = out, fit = summary("fit"), holdout = summary("holdout"), orders = orders }
 end
 
+-- ---- a press claim, tested ----
+
+-- "Ascend 910C delivers about 60% of an H100's inference performance"
+-- (Tom's Hardware, February 2025, relaying DeepSeek-affiliated researchers;
+-- no workload stated). What tpp says depends on the workload, so it says it
+-- for several, each with the efficiency basis of both chips.
+M.CLAIM_910C = {
+  claim = "Ascend 910C is about 60% of an H100 for inference",
+  source = "Tom's Hardware, 'DeepSeek research suggests Huawei's Ascend 910C delivers 60% of Nvidia H100 " ..
+    "inference performance', February 2025 (no workload stated)",
+  workloads = {
+    { what = "Llama 3.1 8B, batch 1 on one chip (speed per user)", metric = "user_tokens_per_s",
+      common = { model = "llama-3.1-8b", scenario = "latency", chips = 1 }, a = {}, b = {} },
+    { what = "Llama 3.1 70B, 8 chips, offline throughput per chip", metric = "per_chip_output_tokens_per_s",
+      common = { model = "llama-3.1-70b", scenario = "offline", chips = 8 }, a = {}, b = {} },
+    { what = "Llama 3.1 70B, 8 chips, TPOT <= 50 ms", metric = "per_chip_output_tokens_per_s",
+      common = { model = "llama-3.1-70b", scenario = "server", tpot_ms = 50, chips = 8 }, a = {}, b = {} },
+    { what = "DeepSeek-R1 prefill pool (4K prompts)", metric = "per_chip_prefill_tokens_per_s",
+      common = { model = "deepseek-r1", pool = "prefill", scenario = "offline", input_tokens = 4096,
+                 output_tokens = 1000 },
+      a = { plan = "ep=32", chips = 32, stack = "sglang" }, b = { plan = "ep=16", chips = 16 } },
+    { what = "DeepSeek-R1 decode pool, expert parallel, TPOT <= 50 ms", metric = "per_chip_output_tokens_per_s",
+      common = { model = "deepseek-r1", pool = "decode", scenario = "server", tpot_ms = 50, input_tokens = 4096,
+                 output_tokens = 1000 },
+      a = { plan = "ep=72", chips = 72, stack = "sglang" }, b = { plan = "ep=160", chips = 160 } },
+  },
+}
+
+--- The 910C/H100 ratio per workload: { rows = { what, ratio, low, high,
+-- h100, a910c, basis }, claim, source }.
+function M.claim_910c(tbl)
+  local serve = require "tpp.serve"
+  local out = { claim = M.CLAIM_910C.claim, source = M.CLAIM_910C.source, rows = {} }
+  for _, w in ipairs(M.CLAIM_910C.workloads) do
+    local function run(chip, extra)
+      local o = { chip = chip, efficiency = tbl }
+      for k, v in pairs(w.common) do o[k] = v end
+      for k, v in pairs(extra) do o[k] = v end
+      return serve.evaluate(o)
+    end
+    local h, c = run("nv_h100_sxm", w.a), run("hw_910c", w.b)
+    local k = w.metric
+    local row = { what = w.what, metric = k, h100 = h[k], a910c = c[k], status = { h.status, c.status } }
+    if h[k] and c[k] then
+      row.ratio = c[k] / h[k]
+      row.low = c[k .. "_low"] / h[k .. "_high"]
+      row.high = c[k .. "_high"] / h[k .. "_low"]
+      row.basis = ("H100 %s (%s); 910C %s (%s)"):format(h.efficiency.stack, h.efficiency.decode.basis,
+        c.efficiency.stack, c.efficiency.decode.basis)
+    end
+    out.rows[#out.rows + 1] = row
+  end
+  return out
+end
+
 -- ---- writing the table as a Lua data file ----
 
 local function lua_value(v, indent)

@@ -447,7 +447,9 @@ local function diagnose(ctx, tried, mode, n_chips)
   if mode ~= "prefill" then
     for _, p in ipairs(M.plans(ctx.arch, 4096, D, {})) do
       local R = math.max(p.tp, p.ep) * p.pp
-      if (not smallest or R < smallest.R) and (p.tp <= 1 and p.ep <= 1 or ctx.chip_cfg.scaleup_gbs > 0) then
+      -- the fewest chips; among those, the widest tensor parallelism (the usual deployment)
+      local better = not smallest or R < smallest.R or (R == smallest.R and p.tp > smallest.plan.tp)
+      if better and (p.tp <= 1 and p.ep <= 1 or ctx.chip_cfg.scaleup_gbs > 0) then
         local r = run(ctx, p, mode, ctx.eff.mem, ctx.eff.compute, 1)
         if r.status == "ok" then smallest = { R = R, plan = p } end
       end
