@@ -3,7 +3,7 @@ local chart = require "tpp.chart"
 local dest = require "tpp.dest"
 
 local KINDS = {
-  map = "TPP x performance-density threshold map with the 3A090 regions (PEERS.md §5.1)",
+  map = "TPP x performance-density threshold map with the 3A090 regions",
   bandwidth = "DRAM x interconnect bandwidth under the April-2025 letter criteria (reported-only)",
   timeline = "release year x TPP with the rule lines and rule dates",
   serving = "tokens/s per chip x tokens/s per user from the serving model, one curve per chip",
