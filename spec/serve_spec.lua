@@ -318,6 +318,11 @@ describe("tpp.serve.evaluate", function()
   it("falls back to the architecture, then the vendor, then the global entry, and says so", function()
     local r = serve.evaluate { chip = "MI325X", model = "llama-2-70b", chips = 8 }
     assert.matches("architecture %(cdna3%)", r.efficiency.decode.basis)
+    local own = serve.evaluate { chip = "MI300X", model = "llama-2-70b", chips = 8 }
+    r = serve.evaluate { chip = "MI300X", model = "llama-2-70b", chips = 8, stack = "sglang" }
+    assert.equal("this chip on another stack", r.efficiency.decode.basis)
+    assert.equal(own.efficiency.decode.value, r.efficiency.decode.value)
+    assert.is_true(r.efficiency.decode.u > own.efficiency.decode.u, "a wider range off its own stack")
     local t = { id = "acme_x1", name = "Acme X1", vendor = "Acme", dense = { bf16 = 500, fp8 = 1000 },
                 memory = { bandwidth_gbs = 4000, capacity_gb = 96 } }
     r = serve.evaluate { chip = t, model = "llama-3.1-8b", chips = 1 }

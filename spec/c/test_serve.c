@@ -130,6 +130,21 @@ TAP_TEST(serve_matmul_rows_efficiency) {
            1e-12, "without the loss: full efficiency");
 }
 
+TAP_TEST(serve_rounded_roofline) {
+  tpp_serve_config c;
+  tpp_serve_result r;
+  tpp_error err;
+  double a, b;
+  dense_case(&c);
+  c.work.batch = 64;
+  c.eff.roofline_p = 2;
+  TAP_INT(tpp_serve_eval(&c, &r, &err), TPP_OK, "eval ok");
+  /* dense: sqrt(5.625e-4^2 + 1.28e-3^2); attention: sqrt((3.52e6/5e11)^2 + (3.52e9/2.5e13)^2) */
+  a = sqrt(5.625e-4 * 5.625e-4 + 1.28e-3 * 1.28e-3);
+  b = sqrt(7.04e-6 * 7.04e-6 + 1.408e-4 * 1.408e-4);
+  TAP_NEAR(r.step_ms, (a + b + 20 * (10e-6 + 1.28e-6)) * 1e3, 1e-12, "p = 2: each roofline is a 2-norm");
+}
+
 TAP_TEST(serve_pipeline_microbatches) {
   tpp_serve_config c;
   tpp_serve_result r;
