@@ -214,6 +214,13 @@ describe("tpp.serve.evaluate", function()
     near(r.per_chip_output_tokens_per_s * 8, r.system_output_tokens_per_s, 1e-12, "system = per chip x chips")
   end)
 
+  it("states the bandwidth share a decode step achieves, below the efficiency ceiling", function()
+    local r = serve.evaluate { chip = "H100", model = "llama-3.1-8b", scenario = "latency", chips = 1 }
+    local e = r.efficiency.decode.value
+    assert.is_true(r.achieved_bandwidth_fraction < e and r.achieved_bandwidth_fraction > 0.5 * e)
+    assert.matches("at batch 1 a decode step moves", table.concat(r.assumptions, "\n"))
+  end)
+
   it("counts idle chips: 3 chips of 2-chip replicas run one replica", function()
     local two = serve.evaluate { chip = "H100", model = "llama-3.1-70b", chips = 2, tp = 2, pp = 1 }
     local three = serve.evaluate { chip = "H100", model = "llama-3.1-70b", chips = 3, tp = 2, pp = 1 }

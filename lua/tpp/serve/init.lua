@@ -602,6 +602,14 @@ function M.evaluate(opts)
   res.system_output_tokens_per_s_high = h and h * n_chips
   res.memory = { weights_gb = c.weights_gb, kv_gb = c.kv_gb, max_batch = c.max_batch }
   res.bound = { decode = c.decode_bound, prefill = c.prefill_bound }
+  if mode ~= "prefill" and c.step_ms and c.step_ms > 0 then
+    -- what a step achieves depends on the batch: overhead, compute and communication share the step
+    local stage_s = c.step_ms / pool.plan.pp * 1e-3
+    local share = (c.decode_weight_bytes + c.decode_kv_bytes) / stage_s / (hw.mem_bw_gbs * 1e9)
+    res.achieved_bandwidth_fraction = share
+    note(("at batch %d a decode step moves %.0f%% of peak memory bandwidth (the efficiency is the ceiling; " ..
+      "the achieved share depends on the batch)"):format(c.batch, share * 100))
+  end
   res.detail = { step_ms = c.step_ms, prefill_ms = c.prefill_ms, comm_ms = c.comm_ms, mem_ms = c.mem_ms,
                  compute_ms = c.compute_ms,
                  decode_weight_bytes = c.decode_weight_bytes, decode_kv_bytes = c.decode_kv_bytes,
