@@ -543,4 +543,35 @@ int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gfl
 const char *tpp_blas_info(void);
 const char *tpp_cpu_name(void);
 
+/* region screen */
+
+enum {
+  TPP_SCREEN_NO_LICENCE = 0,
+  TPP_SCREEN_LICENCE = 1,
+  TPP_SCREEN_PROHIBITED = 2,
+  TPP_SCREEN_UNDETERMINED = 3
+};
+typedef struct tpp_screen_table {
+  int32_t n_segments;
+  int32_t n_chips;
+  int32_t n_dests;
+  int32_t n_hqs;
+  int32_t n_dclasses;
+  int32_t n_hclasses;
+  int32_t *seg_start;
+  int16_t *dest_class;
+  int16_t *hq_class;
+  int8_t *decision;
+  int8_t *review;
+  uint32_t *regimes;
+} tpp_screen_table;
+tpp_screen_table *tpp_screen_table_new(int32_t n_segments, int32_t n_chips, int32_t n_dests,
+                                       int32_t n_hqs, int32_t n_dclasses, int32_t n_hclasses,
+                                       tpp_error *err);
+void tpp_screen_table_free(tpp_screen_table *t);
+int tpp_screen_table_check(const tpp_screen_table *t, tpp_error *err);
+int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double *dest,
+                     const double *hq, const double *date, int64_t n, int8_t *decision,
+                     int8_t *review, double *regimes, int n_threads, tpp_error *err);
+
 ]==]

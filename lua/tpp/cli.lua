@@ -15,8 +15,10 @@ local M = {}
 
 -- name, module; the order is the help order.
 M.COMMANDS = {
+  { "screen", "tpp.commands.screen" },
   { "chips", "tpp.commands.chips" },
   { "show", "tpp.commands.show" },
+  { "import", "tpp.commands.import" },
   { "compare", "tpp.commands.compare" },
   { "classify", "tpp.commands.classify" },
   { "explain", "tpp.commands.explain" },
@@ -220,11 +222,16 @@ function M.main(argv)
     if type(code) == "number" then status = code end
   end)
   if not ok then
+    -- a command may raise { message = ..., exit = 64 } to choose its exit status (usage errors)
+    local exit_code = 1
+    if type(err) == "table" and type(err.message) == "string" then
+      exit_code, err = tonumber(err.exit) or 1, err.message
+    end
     -- a "tpp..." message is for the user: drop the Lua position in front of it
     local msg = tostring(err):gsub("^[^\n]-:%d+: (tpp)", "%1")
     if not msg:match("^tpp") then msg = "tpp: " .. msg end
     io.stderr:write(msg, "\n")
-    return 1
+    return exit_code
   end
   return status
 end

@@ -16,7 +16,7 @@ local M = {
   help = "map: the 3A090 regions drawn from the rule engine's compiled boxes, threshold guides, lines of\n" ..
     "constant die area, datasheet-unit ticks and every database chip with known TPP and PD.\n" ..
     "bandwidth: DRAM x interconnect bandwidth with the no-licence polygon of the April-2025 criteria.\n" ..
-    "timeline: release year x TPP with the 1,600 / 4,800 / 21,000 lines and the rule dates.\n" ..
+    "timeline: release year x TPP with the 3A090 TPP lines, the 91 FR 1684 China review line and the rule dates.\n" ..
     "The SVG goes to standard output unless --output is given; --json prints what was drawn instead.",
   options = {
     rules = { arg = "ID", help = "rule version (default: the one in force on the as-of date)" },

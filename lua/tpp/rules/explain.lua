@@ -5,6 +5,10 @@
 local util = require "tpp.util"
 local dsl = require "tpp.rules.dsl"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 local NEED = { [">="] = "at least", [">"] = "more than", ["<="] = "at most", ["<"] = "less than" }
@@ -237,6 +241,18 @@ function M.text(r, version)
         dsl.OUTCOMES[r.review_policy] or r.review_policy, list_words(reasons),
         r.status == "controlled" and "" or "; it matters only where a licence is required")
     end
+  end
+
+  local changed = {}
+  for _, e in ipairs(r.readings or {}) do
+    if e.changes then
+      changed[#changed + 1] = ("read as %s (%s), it would be '%s'%s"):format(e.name, e.text, e.answer,
+        e.tpp and (" at TPP " .. number(e.tpp)) or "")
+    end
+  end
+  if #changed > 0 then
+    parts[#parts + 1] = ("This answer rests on how the chip's figures are read: %s."):format(
+      table.concat(changed, "; "))
   end
 
   if r.near_line and #r.near > 0 then

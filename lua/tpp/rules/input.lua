@@ -1,5 +1,6 @@
 --- tpp.rules.input: what the rule commands share: chips from files (a JSON
--- list in the shape of DESIGN.md, or a CSV in the chips.csv layout), dates,
+-- literal-ok-comments: interval examples in comments use 3A090 numbers.
+-- list of chip tables as README.md shows them, or a CSV in the chips.csv layout), dates,
 -- NAME=VALUE settings, and JSON-safe copies of results (no infinities).
 local json = require "tpp.json"
 local util = require "tpp.util"
