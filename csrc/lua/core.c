@@ -112,7 +112,7 @@ int luaopen_tpp_core(lua_State *L) {
   lua_setfield(L, -2, "_VERSION");
   tpp_lua_open_spec(L);
   tpp_lua_open_batch(L);
-  tpp_lua_open_infer(L);
+  tpp_lua_open_serve(L);
   tpp_lua_open_rules(L);
   tpp_lua_open_tensor(L);
   tpp_lua_open_model(L);

@@ -92,6 +92,7 @@ M.COMMANDS = {
   { "ledger", "tpp.commands.ledger" },
   { "chart", "tpp.commands.chart" },
   { "infer", "tpp.commands.infer" },
+  { "calibrate", "tpp.commands.calibrate" },
   { "run", "tpp.commands.run" },
   { "bench", "tpp.commands.bench" },
   { "completion", "tpp.commands.completion" },

@@ -381,7 +381,7 @@ M.C = C
 
 -- Further areas add their FFI functions to M: require("tpp.ffi_<area>")(M, C, ffi)
 M._raise = raise
-require("tpp.ffi_infer")(M, C, ffi)
+require("tpp.ffi_serve")(M, C, ffi)
 require("tpp.ffi_rules")(M, C, ffi)
 require("tpp.ffi_tensor")(M, C, ffi)
 require("tpp.ffi_model")(M, C, ffi)

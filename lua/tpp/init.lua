@@ -165,7 +165,7 @@ function tpp.screen(q) return require("tpp.screen").screen(q) end
 -- Sub-modules load on first use: tpp.rules, tpp.model, tpp.tensor, ...
 local LAZY = {
   rules = "tpp.rules", model = "tpp.model", tensor = "tpp.tensor", kernels = "tpp.kernels",
-  json = "tpp.json", infer = "tpp.infer", svg = "tpp.svg", chart = "tpp.chart",
+  json = "tpp.json", infer = "tpp.infer", serve = "tpp.serve", svg = "tpp.svg", chart = "tpp.chart",
   dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import", regimes = "tpp.regimes",
 }
 setmetatable(tpp, { __index = function(t, k)

@@ -9,11 +9,12 @@ local KINDS = {
   map = "TPP x performance-density map with the regions of a rule version",
   bandwidth = "DRAM x interconnect bandwidth (April-2025 letters) and TPP x DRAM (January-2026 review)",
   timeline = "announcement date x TPP with the TPP lines and the dates of the rule versions",
+  serving = "tokens/s per chip x tokens/s per user from the serving model, one curve per chip",
 }
 
 local M = {
-  summary = "draw a chart (SVG or PNG): map, bandwidth, timeline",
-  usage = "tpp chart map|bandwidth|timeline [--rules ID] [--as-of DATE] [--chips LIST] [-i FILE] " ..
+  summary = "draw a chart (SVG or PNG): map, bandwidth, timeline, serving",
+  usage = "tpp chart map|bandwidth|timeline|serving [--rules ID] [--as-of DATE] [--chips LIST] [-i FILE] " ..
     "[--highlight CHIP] [--png] [--width PX] [-o FILE]",
   help = "map: the regions of a rule version (its compiled paragraphs), its threshold and review-policy\n" ..
     "lines, lines of constant die area, datasheet-unit ticks and every chip with known TPP and PD.\n" ..
@@ -34,6 +35,8 @@ local M = {
     png = { flag = true, help = "PNG instead of SVG (needs rsvg-convert)" },
     width = { arg = "PX", help = "width in pixels (default: the chart's own, about 1,100-1,200)" },
     ["no-detail"] = { flag = true, help = "map: leave out the magnified inset" },
+    model = { arg = "NAME", help = "serving: model preset or config file (default llama-3.1-70b)" },
+    ["per-deployment"] = { arg = "N", help = "serving: chips per deployment (default 8)" },
   },
   min_args = 1, max_args = 1, raw_text = true,
   rows = "plotted",
@@ -97,9 +100,10 @@ function M.run(args)
     chips = chips or {}
     for _, c in ipairs(require("tpp.rules.input").read_chips(args.input, "tpp chart")) do chips[#chips + 1] = c end
   end
-  local ok, text, info = pcall(chart[kind], {
+  local draw = kind == "serving" and require("tpp.charts.serving").chart or chart[kind]
+  local ok, text, info = pcall(draw, {
     rules = args.rules, as_of = args["as-of"], chips = chips, highlight = args.highlight,
-    detail = not args["no-detail"],
+    detail = not args["no-detail"], model = args.model, n_chips = tonumber(args["per-deployment"]),
   })
   if not ok then error(errors.wrap(text, "tpp chart: "), 0) end
   info.chart = kind
