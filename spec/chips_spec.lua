@@ -104,34 +104,44 @@ end)
 
 describe("tpp.chips.import", function()
   local import = require "tpp.chips.import"
+  local support = require "support"
 
-  it("parses quoted CSV fields with commas, quotes and newlines", function()
-    local rows, lines = import.parse_csv('a,b\n"x, y","say ""hi""\nthere"\nc,d\n')
-    assert.same({ { "a", "b" }, { "x, y", 'say "hi"\nthere' }, { "c", "d" } }, rows)
-    assert.same({ 1, 2, 4 }, lines)
-  end)
+  local function write(text)
+    local path = support.tmpname(".csv")
+    local f = assert(io.open(path, "wb"))
+    f:write(text)
+    f:close()
+    return path
+  end
 
-  it("reports an unclosed quote with its line", function()
-    local ok, err = pcall(import.parse_csv, 'a\n"oops\n', "f.csv")
-    assert.is_false(ok)
-    assert.matches("f.csv: line 2: a quoted field is not closed", err)
-  end)
-
-  it("converts a reference row with provenance tags", function()
-    local c = import.row_to_chip({ id = "x", name = "X", vendor = "V", country = "US", form = "", process = "",
-      year = "2024", year_src = "V", fp8 = "100", fp8_src = "T", die_area_mm2 = "50", die_area_mm2_src = "E",
-      mem_type = "GDDR6", sources = "a; b" }, "test")
+  it("reads a row of the extended layout with provenance tags through the strict reader", function()
+    local path = write("id,name,vendor,country,form,process,year,year_src,fp8,fp8_src,die_area_mm2," ..
+      "die_area_mm2_src,mem_type,sources\n" ..
+      'x,X,V,US,,,2024,V,100,T,50,E,GDDR6,"a; b"\n')
+    local rows = assert(import.read_csv(path))
+    os.remove(path)
+    local c = rows[1]
     assert.equal(100, c.dense.fp8)
     assert.equal("reported", c.provenance["dense.fp8"])
     assert.equal("derived", c.provenance.die_area_mm2)
     assert.is_false(c.hbm)
     assert.same({ "a", "b" }, c.sources)
     assert.equal(16, tpp.chip(c):pd())
+    -- the database judgement applies where the file has no datacenter column
+    assert.is_true(c.datacenter)
   end)
 
-  it("rejects a non-numeric figure naming the column", function()
-    local ok, err = pcall(import.row_to_chip, { id = "x", fp8 = "lots", year = "" }, "f.csv:3")
-    assert.is_false(ok)
-    assert.matches("f.csv:3, column fp8: 'lots' is not a number", err)
+  it("reports an unclosed quote with its line, and a bad figure with row, line and column", function()
+    local path = write('id,fp8\n"oops,1\n')
+    local rows, err = import.read_csv(path)
+    assert.is_nil(rows)
+    assert.matches("line 2: a quoted field is not closed", tostring(err), 1, true)
+    os.remove(path)
+    path = write("id,fp8,year\nx,1,\ny,lots,\n")
+    rows, err = import.read_csv(path)
+    assert.is_nil(rows)
+    assert.matches("row 2 (line 3): fp8: 'lots' is not a plain decimal number", tostring(err), 1, true)
+    assert.equal(65, err.exit_code)
+    os.remove(path)
   end)
 end)

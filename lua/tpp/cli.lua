@@ -223,6 +223,8 @@ function M.main(argv)
     local msg = tostring(err):gsub("^[^\n]-:%d+: (tpp)", "%1")
     if not msg:match("^tpp") then msg = "tpp: " .. msg end
     io.stderr:write(msg, "\n")
+    -- an error object may carry its exit status (tpp.io: 65 bad data, 66 unreadable)
+    if type(err) == "table" and type(err.exit_code) == "number" then return err.exit_code end
     return 1
   end
   return status

@@ -47,8 +47,25 @@ local function bad(chip_id, field, msg)
   error("tpp: " .. where_of(chip_id, field) .. ": " .. msg, 0)
 end
 
--- A known figure must be a finite number >= 0 (> 0 for areas); nil is unknown.
-local function check_number(chip_id, field, v, positive)
+-- Plausible ranges of a chip's figures (inclusive). A value outside is a typo
+-- or a unit mistake, and a huge one would overflow a derived metric (1e308
+-- TFLOPS gives TPP = inf; a 1e-300 mm2 die gives PD = inf), so it is refused.
+-- The bounds are wide: a wafer-scale engine (about 46,000 mm2, 4,000 billion
+-- transistors, 21 PB/s of on-chip memory bandwidth, 23 kW) fits.
+M.PLAUSIBLE = {
+  dense = { min = 0, max = 1e7, unit = "TFLOPS/TOPS" },
+  area_mm2 = { min = 1, max = 1e5, unit = "mm2" },
+  bandwidth_gbs = { min = 0, max = 1e8, unit = "GB/s" },
+  capacity_gb = { min = 0, max = 1e6, unit = "GB" },
+  interconnect_gbs = { min = 0, max = 1e8, unit = "GB/s" },
+  tdp_w = { min = 0, max = 1e6, unit = "W" },
+  transistors_b = { min = 0, max = 1e5, unit = "billion" },
+  year = { min = 1950, max = 2100, unit = "" },
+}
+
+-- A known figure must be a finite number >= 0 (> 0 for areas) inside its
+-- plausible range; nil is unknown.
+local function check_number(chip_id, field, v, positive, range)
   if v == nil then return nil end
   if type(v) ~= "number" then
     bad(chip_id, field, ("number expected, got %s"):format(type(v)))
@@ -63,6 +80,10 @@ local function check_number(chip_id, field, v, positive)
     bad(chip_id, field, ("got %s, expected a number > 0"):format(util.num(v)))
   elseif v < 0 then
     bad(chip_id, field, ("got %s, expected a number >= 0"):format(util.num(v)))
+  end
+  if range and (v < range.min or v > range.max) then
+    bad(chip_id, field, ("got %s, outside the plausible range %s to %s%s (a typo or a unit mistake?)"):format(
+      util.num(v), util.fmt(range.min), util.fmt(range.max), range.unit ~= "" and (" " .. range.unit) or ""))
   end
   return v
 end
@@ -93,7 +114,7 @@ local function check_precisions(chip_id, prefix, t)
       end
       bad(chip_id, prefix .. tostring(k), "not a precision tpp knows; " .. hint)
     end
-    out[k] = check_number(chip_id, prefix .. k, v)
+    out[k] = check_number(chip_id, prefix .. k, v, false, M.PLAUSIBLE.dense)
   end
   return out
 end
@@ -144,16 +165,18 @@ function M.normalize(t)
 
   if c.memory ~= nil then
     check_keys(id, "memory.", c.memory, MEMORY_KEYS)
-    check_number(id, "memory.bandwidth_gbs", c.memory.bandwidth_gbs)
-    check_number(id, "memory.capacity_gb", c.memory.capacity_gb)
-    check_number(id, "memory.package_area_mm2", c.memory.package_area_mm2, true)
+    check_number(id, "memory.bandwidth_gbs", c.memory.bandwidth_gbs, false, M.PLAUSIBLE.bandwidth_gbs)
+    check_number(id, "memory.capacity_gb", c.memory.capacity_gb, false, M.PLAUSIBLE.capacity_gb)
+    check_number(id, "memory.package_area_mm2", c.memory.package_area_mm2, true, M.PLAUSIBLE.area_mm2)
   else
     c.memory = {}
   end
-  check_number(id, "interconnect_gbs", c.interconnect_gbs)
-  check_number(id, "tdp_w", c.tdp_w)
-  check_number(id, "transistors_b", c.transistors_b)
-  check_number(id, "die_area_mm2", c.die_area_mm2, true)
+  check_number(id, "interconnect_gbs", c.interconnect_gbs, false, M.PLAUSIBLE.interconnect_gbs)
+  check_number(id, "tdp_w", c.tdp_w, false, M.PLAUSIBLE.tdp_w)
+  check_number(id, "transistors_b", c.transistors_b, false, M.PLAUSIBLE.transistors_b)
+  check_number(id, "fp64_vector", c.fp64_vector, false, M.PLAUSIBLE.dense)
+  check_number(id, "year", c.year, false, M.PLAUSIBLE.year)
+  check_number(id, "die_area_mm2", c.die_area_mm2, true, M.PLAUSIBLE.area_mm2)
 
   if c.dies ~= nil then
     if c.die_area_mm2 ~= nil then bad(id, "dies", "give either 'die_area_mm2' or 'dies', not both") end
@@ -161,7 +184,7 @@ function M.normalize(t)
       local f = ("dies[%d]"):format(i)
       if type(d) ~= "table" then bad(id, f, "table expected, got " .. type(d)) end
       check_keys(id, f .. ".", d, DIE_KEYS)
-      check_number(id, f .. ".area_mm2", d.area_mm2, true)
+      check_number(id, f .. ".area_mm2", d.area_mm2, true, M.PLAUSIBLE.area_mm2)
       if d.kind ~= nil and d.kind ~= "logic" and d.kind ~= "memory" and d.kind ~= "other" then
         bad(id, f .. ".kind", ("got '%s', expected 'logic', 'memory' or 'other'"):format(d.kind))
       end
@@ -170,6 +193,10 @@ function M.normalize(t)
           "(FinFET/GAA), so its area counts toward the applicable die area"):format(i)
       end
     end
+  end
+  if c.first_marketed ~= nil then
+    local okd, msg = util.check_date(c.first_marketed)
+    if not okd then bad(id, "first_marketed", msg) end
   end
   if c.datacenter == nil then
     c.assumptions[#c.assumptions + 1] = "datacenter: not stated; rules that depend on datacenter " ..

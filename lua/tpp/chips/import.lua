@@ -1,6 +1,6 @@
---- tpp.chips.import: read chips from CSV in the column layout of the team's
--- reference table (chips.csv, documented in CHIPS.md §1), and write the
--- database files of lua/tpp/chips/.
+--- tpp.chips.import: read chips from a CSV file of the extended chip layout
+-- (tpp.chips.schema, docs/input-formats.md) and write the database files of
+-- lua/tpp/chips/.
 --
 --   local import = require "tpp.chips.import"
 --   local rows = import.read_csv("chips.csv")      -- list of chip tables
@@ -9,69 +9,15 @@
 -- Every figure keeps its provenance tag: V -> "vendor", T -> "reported"
 -- (third party), E -> "derived" (an estimate made for the dataset).
 local util = require "tpp.util"
+local reader = require "tpp.io"
+local chips_schema = require "tpp.chips.schema"
 
 local M = {}
 
-M.TAGS = { V = "vendor", T = "reported", E = "derived" }
-
---- Parse CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF).
--- Returns a list of rows, each a list of strings, and a parallel list of the
--- line each row starts on. An unterminated quote raises
--- "<prefix>: <source>: line N: a quoted field is not closed".
-function M.parse_csv(text, source, prefix)
-  local rows, starts, row, field = {}, {}, {}, {}
-  local i, n, line, row_line = 1, #text, 1, 1
-  local in_quotes, quote_line = false, 0
-  while i <= n do
-    local ch = text:sub(i, i)
-    if in_quotes then
-      if ch == '"' then
-        if text:sub(i + 1, i + 1) == '"' then
-          field[#field + 1] = '"'
-          i = i + 1
-        else
-          in_quotes = false
-        end
-      else
-        if ch == "\n" then line = line + 1 end
-        field[#field + 1] = ch
-      end
-    elseif ch == '"' then
-      in_quotes, quote_line = true, line
-    elseif ch == "," then
-      row[#row + 1] = table.concat(field)
-      field = {}
-    elseif ch == "\n" or ch == "\r" then
-      if ch == "\r" and text:sub(i + 1, i + 1) == "\n" then i = i + 1 end
-      row[#row + 1] = table.concat(field)
-      rows[#rows + 1], starts[#rows + 1] = row, row_line
-      row, field = {}, {}
-      line = line + 1
-      row_line = line
-    else
-      field[#field + 1] = ch
-    end
-    i = i + 1
-  end
-  if in_quotes then
-    error(("%s: %s: line %d: a quoted field is not closed"):format(prefix or "tpp", source or "csv", quote_line), 0)
-  end
-  if #field > 0 or #row > 0 then
-    row[#row + 1] = table.concat(field)
-    rows[#rows + 1], starts[#rows + 1] = row, row_line
-  end
-  return rows, starts
-end
-
--- The reference table has one 4-bit column; these parts run FP4 (Blackwell,
--- MI355X, Ascend 950 MXFP4); the others in it (Ampere, Ada) run INT4.
-local FP4_PARTS = {
-  nv_b200 = true, nv_b300 = true, nv_gb300 = true, nv_b30a = true, nv_rtx5090 = true,
-  nv_rtx5090d = true, nv_rtx5090dv2 = true, amd_mi355x = true, hw_950pr = true, hw_950dt = true,
-}
+M.TAGS = chips_schema.TAGS
 
 -- Datacenter design/marketing (3A090 Note 2). A judgement from the vendor's
--- positioning and form factor; the rule text has no bright line (RULES.md §12 item 8).
+-- positioning and form factor; the rule text (3A090 Note 2) has no bright line.
 local NOT_DATACENTER = {
   nv_rtx4090 = "GeForce gaming card: designed and marketed for consumer PCs",
   nv_rtx4090d = "GeForce gaming card for China: designed and marketed for consumer PCs",
@@ -90,7 +36,7 @@ local DATACENTER_NOTE = {
   aws_trn2 = "available only in AWS data centers (cloud only)",
 }
 
--- Figures CHIPS.md §6 lists as not confirmed against a primary source.
+-- Figures not confirmed against a primary source.
 M.UNCERTAIN = {
   nv_h20 = "No NVIDIA datasheet: FP8 296, BF16 148, 96 GB, 4.0 TB/s, 400 W and 78 SMs come from leaked spec sheets and press.",
   nv_h800_sxm = "FP64 'about 1 TFLOPS' is from secondary pages; TechPowerUp lists a much higher FP64.",
@@ -138,107 +84,24 @@ M.UNCERTAIN = {
   thead_ppu = "Compute not disclosed.",
 }
 
-local function number_or_nil(s, where)
-  if s == nil or s == "" then return nil end
-  local v = tonumber(s)
-  if not v then error(("tpp: %s: '%s' is not a number"):format(where, s), 0) end
-  return v
-end
-
---- Convert one CSV record (a table keyed by column name) to a chip table.
-function M.row_to_chip(r, where)
-  local prov = {}
-  local function num(col, path)
-    local v = number_or_nil(r[col], where .. ", column " .. col)
-    if v ~= nil then
-      local tag = r[col .. "_src"]
-      prov[path] = M.TAGS[tag] or (tag ~= "" and tag) or "reported"
-    end
-    return v
-  end
-  local id = r.id
-  local c = {
-    id = id, name = r.name, vendor = r.vendor, country = r.country, form = r.form,
-    process = r.process ~= "" and r.process or nil,
-  }
-  c.year = num("year", "year")
-  c.dense = {}
-  local fp64m, fp64v = num("fp64_matrix", "dense.fp64"), num("fp64_vector", "fp64_vector")
-  if fp64m then
-    c.dense.fp64 = fp64m
-  elseif fp64v then
-    -- no matrix rate: the vector FMA rate is the chip's FP64 MAC rate (one
-    -- figure, so one provenance entry)
-    c.dense.fp64 = fp64v
-    prov["dense.fp64"] = prov.fp64_vector
-    prov.fp64_vector = nil
-  end
-  c.fp64_vector = fp64v
-  c.dense.fp32 = num("fp32", "dense.fp32")
-  c.dense.tf32 = num("tf32", "dense.tf32")
-  local f16 = num("fp16_bf16", "dense.fp16")
-  if f16 then
-    c.dense.fp16, c.dense.bf16 = f16, f16
-    prov["dense.bf16"] = prov["dense.fp16"]
-  end
-  c.dense.fp8 = num("fp8", "dense.fp8")
-  c.dense.int8 = num("int8", "dense.int8")
-  c.dense.fp6 = num("fp6", "dense.fp6")
-  local four = FP4_PARTS[id] and "fp4" or "int4"
-  c.dense[four] = num("fp4_int4", "dense." .. four)
-  c.die_area_mm2 = num("die_area_mm2", "die_area_mm2")
-  c.die_note = r.die_note ~= "" and r.die_note or nil
-  c.transistors_b = num("transistors_b", "transistors_b")
-  c.tdp_w = num("tdp_w", "tdp_w")
-  c.memory = {
-    capacity_gb = num("mem_gb", "memory.capacity_gb"),
-    bandwidth_gbs = num("mem_bw_gbs", "memory.bandwidth_gbs"),
-    type = r.mem_type ~= "" and r.mem_type or nil,
-  }
-  c.interconnect_gbs = num("interconnect_gbs", "interconnect_gbs")
-  c.interconnect_dir = r.interconnect_dir ~= "" and r.interconnect_dir or nil
-  if (r.mem_type or "") ~= "" then c.hbm = r.mem_type:find("HBM") ~= nil end
-  local st_tpp, st_pd = num("tpp_stated", "stated.tpp"), num("pd_stated", "stated.pd")
-  if st_tpp or st_pd then c.stated = { tpp = st_tpp, pd = st_pd } end
-  c.reference = {
-    tpp = number_or_nil(r.tpp_computed, where),
-    tpp_precision = r.tpp_precision ~= "" and r.tpp_precision or nil,
-    pd = number_or_nil(r.pd_computed, where),
-    classification = r.classification ~= "" and r.classification or nil,
-  }
-  c.datacenter = NOT_DATACENTER[id] == nil
-  c.datacenter_basis = NOT_DATACENTER[id] or DATACENTER_NOTE[id] or
-    "designed and marketed for data centers (vendor positioning and form factor; judgement)"
-  c.sources = {}
-  for s in (r.sources or ""):gmatch("[^;]+") do c.sources[#c.sources + 1] = util.trim(s) end
-  c.notes = r.notes ~= "" and r.notes or nil
-  c.uncertain = M.UNCERTAIN[id] and { M.UNCERTAIN[id] } or nil
-  c.provenance = prov
-  return c
-end
-
---- Read a CSV file of the reference layout into a list of chip tables.
+--- Read a CSV file of the extended chip layout into a list of chip tables
+-- for the database: figures without a provenance column count as reported,
+-- and where the file has no datacenter column the judgement of
+-- NOT_DATACENTER / DATACENTER_NOTE applies. Returns the list, or nil and the
+-- reader's error object (tostring gives the message).
 function M.read_csv(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, "tpp: cannot read " .. path .. ": " .. tostring(err) end
-  local text = f:read("*a")
-  f:close()
-  local rows = M.parse_csv(text, path)
-  local header = rows[1]
-  if not header or header[1] ~= "id" then
-    return nil, ("tpp: %s: the first row must be the header, starting with 'id'"):format(path)
-  end
+  local t, err = reader.read(path, { schema = chips_schema.SCHEMA, format = "csv" })
+  if not t then return nil, err end
   local out = {}
-  for i = 2, #rows do
-    local row = rows[i]
-    if not (#row == 1 and row[1] == "") then
-      if #row ~= #header then
-        return nil, ("tpp: %s:%d: %d fields, expected %d as in the header"):format(path, i, #row, #header)
-      end
-      local rec = {}
-      for j, name in ipairs(header) do rec[name] = row[j] end
-      out[#out + 1] = M.row_to_chip(rec, ("%s:%d"):format(path, i))
+  for i, rec in ipairs(t.records) do
+    local c = chips_schema.to_chip(rec, { row = t.rows[i], default_tag = "reported" })
+    if c.datacenter == nil then
+      c.datacenter = NOT_DATACENTER[c.id] == nil
+      c.datacenter_basis = NOT_DATACENTER[c.id] or DATACENTER_NOTE[c.id] or
+        "designed and marketed for data centers (vendor positioning and form factor; judgement)"
     end
+    c.uncertain = M.UNCERTAIN[c.id] and { M.UNCERTAIN[c.id] } or nil
+    out[#out + 1] = c
   end
   return out
 end
@@ -307,7 +170,7 @@ function M.write_db(csv_path, outdir)
   for _, g in ipairs(order) do
     local parts = {
       "-- tpp chip database: " .. g .. " (" .. #groups[g] .. " parts).",
-      "-- Generated from the team's reference table (chips.csv) by tpp.chips.import;",
+      "-- Generated from tpp's chip table (extended CSV layout) by tpp.chips.import;",
       "-- every figure is dense and carries its provenance tag: vendor (datasheet),",
       "-- reported (third party) or derived (an estimate; see 'uncertain' and 'notes').",
       "return {",

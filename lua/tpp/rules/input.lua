@@ -1,54 +1,29 @@
---- tpp.rules.input: what the rule commands share: chips from files (a JSON
--- list in the shape of DESIGN.md, or a CSV in the chips.csv layout), dates,
+--- tpp.rules.input: what the rule commands share: chips from files (CSV,
+-- JSON or JSON Lines; tpp.chips.schema), dates,
 -- NAME=VALUE settings, and JSON-safe copies of results (no infinities).
 local json = require "tpp.json"
 local util = require "tpp.util"
 
 local M = {}
 
-local function strip_null(v)
-  if v == json.null then return nil end
-  if type(v) ~= "table" then return v end
-  local out = {}
-  for k, x in pairs(v) do out[k] = strip_null(x) end
-  return out
-end
-
---- Chips from FILE: .json (a list, or { "chips": [...] }) or .csv. Returns a
--- list of chip tables; raises "cmd: FILE: ..." naming the row that is wrong.
-function M.read_chips(path, cmd)
-  local f, err = io.open(path, "rb")
-  if not f then error(("%s: cannot read %s: %s"):format(cmd, path, tostring(err)), 0) end
-  local text = f:read("*a")
-  f:close()
-  local list
-  if path:lower():match("%.csv$") then
-    local import = require "tpp.chips.import"
-    local ok, rows, msg = pcall(import.read_csv, path)
-    if not ok then error(("%s: %s"):format(cmd, tostring(rows):gsub("^tpp: ", "")), 0) end
-    if not rows then error(("%s: %s"):format(cmd, tostring(msg):gsub("^tpp: ", "")), 0) end
-    list = rows
-  else
-    local ok, data = pcall(json.decode, text, path)
-    if not ok then error(("%s: %s"):format(cmd, tostring(data):gsub("^tpp[%.%w]*: ", "")), 0) end
-    data = strip_null(data)
-    if type(data) == "table" and data.chips then data = data.chips end
-    if type(data) ~= "table" or (next(data) ~= nil and data[1] == nil) then
-      error(("%s: %s: expected a JSON list of chips (or { \"chips\": [...] })"):format(cmd, path), 0)
-    end
-    list = data
-  end
+--- Chips from FILE ("-" = standard input): CSV rows, JSON (a list, or
+-- { "chips": [...] }) or JSON Lines, rows or nested chip tables (see
+-- tpp.chips.schema). Returns a list of chip objects; raises a tpp.io error
+-- ("cmd: FILE: row N (line L), column: ...", exit code 65 or 66).
+function M.read_chips(path, cmd, format)
+  local reader = require "tpp.io"
+  local t, err = require("tpp.chips.schema").read(path, { format = format })
+  if not t then reader.raise(err, cmd) end
   local tpp = require "tpp"
-  for i, c in ipairs(list) do
-    if type(c) ~= "table" then
-      error(("%s: %s: chip %d: an object expected, got %s"):format(cmd, path, i, type(c)), 0)
-    end
-    local ok, msg = pcall(tpp.chip, c)
+  local list = {}
+  for i, c in ipairs(t.chips) do
+    local ok, chip = pcall(tpp.chip, c)
     if not ok then
-      error(("%s: %s: chip %d (%s): %s"):format(cmd, path, i, tostring(c.id or c.name or "no id"),
-        tostring(msg):gsub("^tpp: ", "")), 0)
+      local is = reader.issue(t.rows[i], t.lines[i], nil, nil, ("chip %s: %s"):format(tostring(c.id or c.name),
+        tostring(chip):gsub("^tpp: ", "")))
+      reader.raise(reader.data_error(t.name, { is }), cmd)
     end
-    if not c.id and not c.name then c.id = ("row%d"):format(i) end
+    list[i] = chip
   end
   return list
 end
@@ -63,21 +38,18 @@ function M.chips(args, cmd, first)
     list[#list + 1] = c
   end
   if args.input then
-    for _, c in ipairs(M.read_chips(args.input, cmd)) do list[#list + 1] = c end
+    for _, c in ipairs(M.read_chips(args.input, cmd, args.format_in)) do list[#list + 1] = c end
   end
   if #list == 0 then list = tpp.chips() end
   return list
 end
 
---- A YYYY-MM-DD date option (nil stays nil).
+--- A YYYY-MM-DD calendar-date option (nil stays nil).
 function M.date(args, name, cmd)
   local s = args[name]
   if s == nil then return nil end
-  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-  local dim = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-  if not y or tonumber(m) < 1 or tonumber(m) > 12 or tonumber(d) < 1 or tonumber(d) > dim[tonumber(m)] then
-    error(("%s: --%s: '%s' is not a date; expected YYYY-MM-DD"):format(cmd, name, s), 0)
-  end
+  local ok, msg = util.check_date(s)
+  if not ok then error(("%s: --%s: %s"):format(cmd, name, msg), 0) end
   return s
 end
 
