@@ -226,7 +226,7 @@ typedef struct row_span {
 static int next_row(tpp_csv *r, row_span *span, tpp_csv_issue *issue) {
   for (;;) {
     size_t i, n;
-    int in_quotes = 0, found = 0, comment;
+    int in_quotes = 0, found = 0, comment, at_start = 1;
     int64_t inner = 0, quote_line = 0;
     size_t brk = 0, after = 0;
     if (!r->checked_bom) {
@@ -249,12 +249,36 @@ static int next_row(tpp_csv *r, row_span *span, tpp_csv_issue *issue) {
     }
     n = r->end;
     comment = r->start < n && r->buf[r->start] == '#';
+    /* A quote opens a quoted field only at the start of a field (spaces
+     * allowed before it); inside one, "" is a quote and " ends it. A quote
+     * anywhere else is left for split_row to refuse. */
     for (i = r->start; i < n; i++) {
       uint8_t c = r->buf[i];
-      if (c == '"' && !comment) {
-        if (!in_quotes) quote_line = r->line + inner;
-        in_quotes = !in_quotes;
-      } else if (c == '\n') {
+      if (in_quotes) {
+        if (c == '"') {
+          if (i + 1 >= n && !r->eof) break; /* "" or " ? need the next byte */
+          if (i + 1 < n && r->buf[i + 1] == '"') {
+            i++;
+            continue;
+          }
+          in_quotes = 0;
+          at_start = 0;
+        } else if (c == '\n') {
+          inner++;
+        }
+        continue;
+      }
+      if (c == '"' && at_start && !comment) {
+        in_quotes = 1;
+        quote_line = r->line + inner;
+        continue;
+      }
+      if (c == ',') {
+        at_start = 1;
+        continue;
+      }
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') at_start = 0;
+      if (c == '\n') {
         if (!in_quotes) {
           brk = i;
           after = i + 1;

@@ -161,7 +161,7 @@ return function(M, C, ffi)
     if st == C.TPP_E_ARG then M._raise(err) end
     local list = {}
     for i = 0, n_issues[0] - 1 do list[i + 1] = issue_table(issues[i]) end
-    anchors = nil -- luacheck: ignore (kept alive until the call returned)
+    local _ = anchors -- the choices strings stay alive until the call returned
     return tonumber(n_rows[0]), list, st ~= C.TPP_OK and fatal_name(st) or nil
   end
 

@@ -293,7 +293,12 @@ function M.from_column(col, x)
   local t = col.type
   if t == "boolean" then return x == 1 end
   if t == "date" then return ("%04d-%02d-%02d"):format(math.floor(x / 10000), math.floor(x / 100) % 100, x % 100) end
-  if t == "enum" and type(x) == "number" then return col.values[x + 1] end
+  if t == "enum" then
+    if type(x) == "number" then return col.values[x + 1] end
+    local w = x:lower()
+    for _, v in ipairs(col.values) do if v:lower() == w then return v end end
+    return x
+  end
   if t == "integer" or t == "number" then return to_integer(x) end
   return x
 end
