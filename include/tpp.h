@@ -908,6 +908,98 @@ int tpp_parse_number(const char *s, size_t len, int32_t thousands, double *value
 
 /* TPP_FFI_END csv */
 
+/* ---- classifying chips in chunks, and writing rows out ----------------------
+ *
+ * csrc/classify.c: the rule inputs a chip file does not give directly,
+ * derived over a chunk (structure of arrays, NaN = unknown), and the inputs
+ * an undetermined row is missing. csrc/out.c: an output file written through
+ * a temporary file beside it (renamed into place on success, removed on
+ * failure, so an input is never written over and a failed run leaves no half
+ * file), and rows rendered from a template of parts on several threads, in
+ * order: JSON Lines or CSV, numbers as the shortest decimal that reads back
+ * as the same double (at most 17 significant digits).
+ */
+
+/* TPP_FFI_BEGIN out */
+
+/* Columns of one chunk [n]; NULL = absent. Outputs are written in place. */
+typedef struct tpp_chip_rule_columns {
+  int64_t n;
+  double *fp64;            /* in/out: the FP64 matrix rate; NaN takes fp64_vector */
+  const double *fp64_vector;
+  double *hbm;             /* in/out: 1/0 stated; NaN takes hbm_from_type */
+  const double *hbm_from_type;  /* 1 when the memory type names HBM, 0 when it does not */
+  const double *form_memory;    /* 1 when the form factor names an HBM/DRAM/memory stack */
+  const double *tpp;       /* computed TPP (memory_item is 0 only for a chip with compute) */
+  double *memory_item;     /* out: 1 memory stack, 0 a chip with compute, NaN unknown */
+  double *first_marketed;  /* in/out: YYYYMMDD; NaN takes year * 10000 + 701 (mid-year) */
+  const double *year;
+} tpp_chip_rule_columns;
+
+/* Fill the derived rule inputs of a chunk (the per-chip path does the same
+ * in tpp.rules.metrics.of_chip). */
+int tpp_chip_rule_inputs(const tpp_chip_rule_columns *c, tpp_error *err);
+
+/* For every row whose status is undetermined: a bit mask of the program's
+ * inputs that are unknown in a test that leaves a clause (or a note that
+ * matters) unknown, the inputs the answer waits for; 0 for other rows.
+ * columns as tpp_rule_eval_batch; masks[n] as doubles (exact below 2^53).
+ * counts[0..2] += rows per status, counts[3] += rows near a line. */
+int tpp_rule_missing(const tpp_rule_program *p, const double *const *columns, int64_t n,
+                     const int8_t *status, const int8_t *near, double *masks, int64_t *counts,
+                     tpp_error *err);
+
+typedef struct tpp_writer tpp_writer;
+
+/* A file to write (path "-" = standard output): bytes go to a new
+ * temporary file in the destination's folder; tpp_writer_commit renames it over
+ * path. tpp_writer_close without a commit removes it. A path naming the same
+ * file as avoid (an input; may be NULL) is refused. */
+tpp_writer *tpp_writer_open(const char *path, const char *avoid, tpp_error *err);
+int tpp_writer_write(tpp_writer *o, const char *bytes, size_t len, tpp_error *err);
+int tpp_writer_commit(tpp_writer *o, tpp_error *err);
+void tpp_writer_close(tpp_writer *o);             /* NULL is a no-op */
+int64_t tpp_writer_bytes(const tpp_writer *o);    /* bytes written so far */
+
+/* Parts of a row template. */
+enum {
+  TPP_PART_CONST = 0,    /* text as it is */
+  TPP_PART_SELECT = 1,   /* choices[i8[row] + offset] (out of range: the empty string) */
+  TPP_PART_NUMBER = 2,   /* f64[row] as the shortest exact decimal; NaN: null_text */
+  TPP_PART_TEXT = 3,     /* the CSV reader's text slot, quoted (TPP_QUOTE_*); empty: text + row number */
+  TPP_PART_ROW = 4,      /* the row's data row number */
+  TPP_PART_MASK = 5,     /* names of the bits set in f64[row], in order, joined by text */
+  TPP_PART_FLAG = 6      /* i8[row] > 0: choices[1], else choices[0] */
+};
+
+enum { TPP_QUOTE_NONE = 0, TPP_QUOTE_JSON = 1, TPP_QUOTE_CSV = 2 };
+
+typedef struct tpp_out_part {
+  int32_t kind;            /* TPP_PART_* */
+  int32_t quote;           /* TEXT: TPP_QUOTE_* */
+  const char *text;        /* CONST: the text; TEXT: prefix for an empty id; MASK: separator */
+  const int8_t *i8;        /* SELECT, FLAG: [n] */
+  int32_t offset;          /* SELECT: index = i8[row] + offset */
+  int32_t n_choices;
+  const char *const *choices;   /* SELECT, FLAG: [n_choices]; MASK: names of bits [n_choices] */
+  const int32_t *order;    /* MASK: bit order [n_choices] */
+  const double *f64;       /* NUMBER, MASK: [n] */
+  const char *null_text;   /* NUMBER: text for NaN */
+  int32_t slot;            /* TEXT: the reader's text slot */
+} tpp_out_part;
+
+/* Render rows [0, n_rows) of the reader's last chunk through the template
+ * (the parts of one row, line breaks included) and write them in order. */
+int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
+                 int64_t n_rows, int n_threads, tpp_error *err);
+
+/* The shortest decimal that reads back as v (integers below 1e15 without a
+ * point; at most 17 significant digits), NUL-terminated; returns its length.
+ * buf needs 32 bytes. */
+size_t tpp_format_double(double v, char *buf);
+
+/* TPP_FFI_END out */
+
 /* Further areas (rules, tensors, kernels, model) add their own
  * TPP_FFI_BEGIN/END regions above this line. */
 

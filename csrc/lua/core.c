@@ -90,6 +90,7 @@ int luaopen_tpp_core(lua_State *L) {
   tpp_lua_open_model(L);
   tpp_lua_open_bench(L);
   tpp_lua_open_csv(L);
+  tpp_lua_open_out(L);
   /* further areas register here */
   return 1;
 }

@@ -545,4 +545,55 @@ int tpp_csv_at_end(const tpp_csv *r);
 int64_t tpp_csv_rows_seen(const tpp_csv *r);
 int tpp_parse_number(const char *s, size_t len, int32_t thousands, double *value);
 
+/* region out */
+
+typedef struct tpp_chip_rule_columns {
+  int64_t n;
+  double *fp64;
+  const double *fp64_vector;
+  double *hbm;
+  const double *hbm_from_type;
+  const double *form_memory;
+  const double *tpp;
+  double *memory_item;
+  double *first_marketed;
+  const double *year;
+} tpp_chip_rule_columns;
+int tpp_chip_rule_inputs(const tpp_chip_rule_columns *c, tpp_error *err);
+int tpp_rule_missing(const tpp_rule_program *p, const double *const *columns, int64_t n,
+                     const int8_t *status, const int8_t *near, double *masks, int64_t *counts,
+                     tpp_error *err);
+typedef struct tpp_writer tpp_writer;
+tpp_writer *tpp_writer_open(const char *path, const char *avoid, tpp_error *err);
+int tpp_writer_write(tpp_writer *o, const char *bytes, size_t len, tpp_error *err);
+int tpp_writer_commit(tpp_writer *o, tpp_error *err);
+void tpp_writer_close(tpp_writer *o);
+int64_t tpp_writer_bytes(const tpp_writer *o);
+enum {
+  TPP_PART_CONST = 0,
+  TPP_PART_SELECT = 1,
+  TPP_PART_NUMBER = 2,
+  TPP_PART_TEXT = 3,
+  TPP_PART_ROW = 4,
+  TPP_PART_MASK = 5,
+  TPP_PART_FLAG = 6
+};
+enum { TPP_QUOTE_NONE = 0, TPP_QUOTE_JSON = 1, TPP_QUOTE_CSV = 2 };
+typedef struct tpp_out_part {
+  int32_t kind;
+  int32_t quote;
+  const char *text;
+  const int8_t *i8;
+  int32_t offset;
+  int32_t n_choices;
+  const char *const *choices;
+  const int32_t *order;
+  const double *f64;
+  const char *null_text;
+  int32_t slot;
+} tpp_out_part;
+int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
+                 int64_t n_rows, int n_threads, tpp_error *err);
+size_t tpp_format_double(double v, char *buf);
+
 ]==]

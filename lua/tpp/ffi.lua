@@ -381,5 +381,6 @@ require("tpp.ffi_tensor")(M, C, ffi)
 require("tpp.ffi_model")(M, C, ffi)
 require("tpp.ffi_bench")(M, C, ffi)
 require("tpp.ffi_csv")(M, C, ffi)
+require("tpp.ffi_out")(M, C, ffi)
 
 return M

@@ -261,7 +261,8 @@ function M.open_csv(src, schema)
   return { reader = r, names = names, cols = cols, header_line = line }
 end
 
-local function read_csv(src, opts, out)
+-- A CSV stream: records chunk by chunk through the C reader.
+local function csv_stream(src, opts)
   local h, err = M.open_csv(src, opts.schema)
   if not h then return nil, err end
   local r, names, cols = h.reader, h.names, h.cols
@@ -272,7 +273,6 @@ local function read_csv(src, opts, out)
   for i, col in ipairs(cols) do
     local e = schema_mod.plan_entry(col)
     if e.kind == "text" or e.kind == "enum" then
-      if n_slots >= 64 then error("tpp.io: more than 64 text columns", 0) end
       e.slot = n_slots
       slot_of[i] = n_slots
       n_slots = n_slots + 1
@@ -283,17 +283,22 @@ local function read_csv(src, opts, out)
     end
     plan[i] = e
   end
-  if n_batch > 60 then error("tpp.io: more than 60 number, date and flag columns", 0) end
-  local batch = core.batch_new(M.CHUNK)
-  local budget = out.budget
-  local fatal
-  repeat
-    local n, issues
-    n, issues, fatal = r:read(batch, plan, M.CHUNK, budget)
+  if n_slots > 64 or n_batch > 60 then
+    r:close()
+    return nil, M.error(("%s: more than 64 text or 60 number columns"):format(src.name), M.EXIT_DATA)
+  end
+  local size = opts.chunk or M.CHUNK
+  local batch = core.batch_new(size)
+  local s = { format = "csv", name = src.name, columns = cols, header_line = h.header_line, reader = r,
+              names = names, budget = opts.budget }
+  function s.next_chunk()
+    if s.done then return nil end
+    local n, issues, fatal = r:read(batch, plan, size, math.max(s.budget, 1))
+    local chunk = { records = {}, rows = {}, lines = {}, issues = {} }
     for _, ci in ipairs(issues) do
-      out.issues[#out.issues + 1] = csv_issue(ci, names, cols, opts.schema)
+      chunk.issues[#chunk.issues + 1] = csv_issue(ci, names, cols, opts.schema)
     end
-    budget = budget - #issues
+    s.budget = s.budget - #issues
     if n > 0 then
       local rows, lines = r:rows(n)
       local values = {}
@@ -308,25 +313,22 @@ local function read_csv(src, opts, out)
           if v == "" then v = nil end
           rec[col.name] = schema_mod.from_column(col, v)
         end
-        out.records[#out.records + 1] = rec
-        out.rows[#out.rows + 1] = rows[k]
-        out.lines[#out.lines + 1] = lines[k]
+        chunk.records[k], chunk.rows[k], chunk.lines[k] = rec, rows[k], lines[k]
       end
     end
-  until fatal or budget <= 0 or n < M.CHUNK
-  out.rows_total = r:rows_seen()
-  out.more = budget <= 0 and not r:at_end()
-  out.columns = cols
-  out.header_line = h.header_line
-  r:close()
-  batch:free()
-  if fatal == "io" then
-    return nil, M.error(("cannot read %s: a read error"):format(src.name), M.EXIT_NOINPUT, out.issues)
+    s.rows_total = r:rows_seen()
+    if fatal or s.budget <= 0 or n < size then
+      s.done = true
+      s.more = s.budget <= 0 and not r:at_end()
+      s.fatal = fatal
+    end
+    return chunk
   end
-  if fatal then -- the input cannot be split into rows past this point: nothing is usable
-    return nil, data_error(src.name, out.issues, false)
+  function s.close_source()
+    r:close()
+    batch:free()
   end
-  return true
+  return s
 end
 
 -- ---- JSON, JSON Lines and Lua tables ----
@@ -393,25 +395,28 @@ function M.check_object(obj, schema, row, line, issues, budget)
   return rec
 end
 
-local function add_objects(list, schema, out, lines_of, first_line, hook)
+local function object_chunk(list, schema, lines_of, per_index, hook, s)
+  local chunk = { records = {}, rows = {}, lines = {}, issues = {} }
   for i, obj in ipairs(list) do
-    if #out.issues >= out.budget then out.more = true; break end
-    local line = lines_of and lines_of[obj] or (first_line and first_line[i]) or nil
+    if s.budget <= 0 then s.more = true; break end
+    local line = lines_of and lines_of[obj] or (per_index and per_index[i]) or nil
+    local before = #chunk.issues
     local rec, why
     if hook then rec, why = hook(obj, i, line) end
     if rec == false then
-      out.issues[#out.issues + 1] = issue(i, line, nil, nil, tostring(why))
+      chunk.issues[#chunk.issues + 1] = issue(i, line, nil, nil, tostring(why))
       rec = nil
     elseif rec == nil then
-      rec = M.check_object(obj, schema, i, line, out.issues, out.budget)
+      rec = M.check_object(obj, schema, i, line, chunk.issues, before + s.budget)
     end
+    s.budget = s.budget - (#chunk.issues - before)
     if rec then
-      out.records[#out.records + 1] = rec
-      out.rows[#out.rows + 1] = i
-      out.lines[#out.lines + 1] = line
+      local k = #chunk.records + 1
+      chunk.records[k], chunk.rows[k], chunk.lines[k] = rec, i, line
     end
   end
-  out.rows_total = #list
+  s.rows_total = #list
+  return chunk
 end
 
 local function json_list(src, schema)
@@ -456,27 +461,49 @@ local function jsonl_list(src)
   return list, line_of
 end
 
--- ---- the entry point ----
+-- ---- the entry points ----
 
 local READ_OPTIONS = { schema = "table", format = "string", max_errors = "positive", collect = "boolean",
-                       name = "string", allow_empty = "boolean", objects = "function" }
+                       name = "string", allow_empty = "boolean", objects = "function", chunk = "positive" }
 
-function M.read(source, opts)
-  opts = options.check("tpp.io.read", opts, READ_OPTIONS)
+local Stream = {}
+Stream.__index = Stream
+M.Stream = Stream
+
+--- Open an input as a stream of chunks (CSV: opts.chunk rows at a time,
+-- default 4096, memory bounded; JSON and JSON Lines: decoded whole, one
+-- chunk). Options as read(). Returns a stream, or nil and an error object.
+--   local s = assert(reader.open("big.csv", { schema = S }))
+--   while true do
+--     local chunk, err = s:next()          -- { records, rows, lines, issues }
+--     if err then error(err, 0) end
+--     if not chunk then break end
+--     ...
+--   end
+--   s:close()
+-- s:next() returns nil at the end, or nil and an error object when the input
+-- had problems (strict mode: after collecting up to max_errors of them; an
+-- input without data rows is an error too). s.format, s.name, s.columns,
+-- s.rows_total (rows seen so far).
+function M.open(source, opts)
+  opts = options.check("tpp.io.open", opts, READ_OPTIONS)
   if getmetatable(opts.schema) ~= schema_mod.Schema then
-    error("tpp.io.read: opts.schema must be a tpp.io.schema (tpp.io.schema.new{...})", 2)
+    error("tpp.io: opts.schema must be a tpp.io.schema (tpp.io.schema.new{...})", 2)
   end
   if opts.format and not FORMATS[opts.format] then
-    error(("tpp.io.read: format '%s' unknown; expected csv, json or jsonl"):format(opts.format), 2)
+    error(("tpp.io: format '%s' unknown; expected csv, json or jsonl"):format(opts.format), 2)
   end
   local src, err = open_source(source, opts)
   if not src then return nil, err end
   local max = opts.max_errors or M.DEFAULT_MAX_ERRORS
-  local out = { records = {}, rows = {}, lines = {}, issues = {}, format = src.format, name = src.name,
-                budget = opts.collect and math.max(max, 100000) or max }
+  local budget = opts.collect and math.max(max, 100000) or max
+  local s
   if src.format == "csv" then
-    local ok, e = read_csv(src, opts, out)
-    if not ok then return nil, e end
+    local o = {}
+    for k, v in pairs(opts) do o[k] = v end
+    o.budget = budget
+    s, err = csv_stream(src, o)
+    if not s then return nil, err end
   else
     local list, lines, per_row
     if src.format == "records" then
@@ -488,22 +515,86 @@ function M.read(source, opts)
       list, per_row = jsonl_list(src)
       if not list then return nil, per_row end
     end
-    add_objects(list, opts.schema, out, lines, per_row, opts.objects)
-    local present, cols = {}, {}
-    for _, rec in ipairs(out.records) do for k in pairs(rec) do present[k] = true end end
-    for _, col in ipairs(opts.schema.columns) do if present[col.name] then cols[#cols + 1] = col end end
-    out.columns = cols
+    s = { format = src.format, name = src.name, budget = budget }
+    function s.next_chunk()
+      if s.done then return nil end
+      s.done = true
+      local chunk = object_chunk(list, opts.schema, lines, per_row, opts.objects, s)
+      local present, cols = {}, {}
+      for _, rec in ipairs(chunk.records) do for k in pairs(rec) do present[k] = true end end
+      for _, col in ipairs(opts.schema.columns) do if present[col.name] then cols[#cols + 1] = col end end
+      s.columns = cols
+      return chunk
+    end
+    function s.close_source() end
   end
-  out.budget = nil
-  if #out.issues > 0 and not opts.collect then
-    return nil, data_error(src.name, out.issues, out.more)
+  s.opts, s.good, s.issues = opts, 0, {}
+  return setmetatable(s, Stream)
+end
+
+function Stream:next()
+  while true do
+    local chunk = self.next_chunk()
+    if not chunk then
+      if self.failed then return nil, self.failed end
+      if #self.issues > 0 and not self.opts.collect then
+        self.failed = data_error(self.name, self.issues, self.more)
+        return nil, self.failed
+      end
+      if self.fatal then
+        self.failed = self.fatal == "io" and
+          M.error(("cannot read %s: a read error"):format(self.name), M.EXIT_NOINPUT, self.issues) or
+          data_error(self.name, self.issues, false)
+        return nil, self.failed
+      end
+      if self.good == 0 and #self.issues == 0 and not self.opts.allow_empty then
+        local what = self.format == "csv" and "has a header but no data rows" or
+          (self.format == "jsonl" and "has no JSON lines" or "is an empty list")
+        self.failed = M.error(("%s: %s; there is nothing to read (an empty input is never 'everything')"):format(
+          self.name, what), M.EXIT_DATA)
+        return nil, self.failed
+      end
+      return nil
+    end
+    for _, is in ipairs(chunk.issues) do self.issues[#self.issues + 1] = is end
+    self.good = self.good + #chunk.records
+    if self.fatal and not self.opts.collect then
+      -- the rows cannot be split past a fatal fault: nothing more is usable
+      self.done = true
+    elseif #self.issues == 0 or self.opts.collect then
+      if #chunk.records > 0 or #chunk.issues > 0 then return chunk end
+    end
+    -- strict mode after a problem: keep reading only to collect more problems
   end
-  if #out.records == 0 and #out.issues == 0 and not opts.allow_empty then
-    local what = src.format == "csv" and "has a header but no data rows" or
-      (src.format == "jsonl" and "has no JSON lines" or "is an empty list")
-    return nil, M.error(("%s: %s; there is nothing to read (an empty input is never 'everything')"):format(
-      src.name, what), M.EXIT_DATA)
+end
+
+function Stream:close()
+  if self.close_source then self.close_source() end
+  self.close_source = nil
+end
+
+function M.read(source, opts)
+  local s, err = M.open(source, opts)
+  if not s then return nil, err end
+  local out = { records = {}, rows = {}, lines = {}, issues = {}, format = s.format, name = s.name }
+  while true do
+    local chunk, cerr = s:next()
+    if cerr then
+      s:close()
+      return nil, cerr
+    end
+    if not chunk then break end
+    for k, rec in ipairs(chunk.records) do
+      local i = #out.records + 1
+      out.records[i], out.rows[i], out.lines[i] = rec, chunk.rows[k], chunk.lines[k]
+    end
   end
+  s:close()
+  out.issues = s.issues
+  out.rows_total = s.rows_total
+  out.columns = s.columns
+  out.header_line = s.header_line
+  if s.fatal then return nil, data_error(s.name, s.issues, false) end
   return out
 end
 
