@@ -249,10 +249,25 @@ static int next_row(tpp_csv *r, row_span *span, tpp_csv_issue *issue) {
     }
     n = r->end;
     comment = r->start < n && r->buf[r->start] == '#';
+    if (!comment && r->start < n) {
+      /* the common row: no quote and no lone CR before its LF (memchr is vectorized) */
+      const uint8_t *b = r->buf + r->start;
+      size_t avail = n - r->start;
+      const uint8_t *nl = (const uint8_t *)memchr(b, '\n', avail);
+      if (nl) {
+        size_t len = (size_t)(nl - b);
+        const uint8_t *cr = (const uint8_t *)memchr(b, '\r', len);
+        if (!memchr(b, '"', len) && (!cr || cr == nl - 1)) {
+          brk = r->start + (cr ? len - 1 : len);
+          after = r->start + len + 1;
+          found = 1;
+        }
+      }
+    }
     /* A quote opens a quoted field only at the start of a field (spaces
      * allowed before it); inside one, "" is a quote and " ends it. A quote
      * anywhere else is left for split_row to refuse. */
-    for (i = r->start; i < n; i++) {
+    for (i = r->start; i < n && !found; i++) {
       uint8_t c = r->buf[i];
       if (in_quotes) {
         if (c == '"') {
@@ -492,6 +507,23 @@ static int utf8_valid(const uint8_t *p, size_t n) {
     }
   }
   return 1;
+}
+
+/* 1 when the bytes are ASCII without NUL (then every field is valid UTF-8). */
+static int plain_ascii(const uint8_t *p, size_t n) {
+  size_t i = 0;
+  uint64_t acc = 0, zero = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, p + i, 8);
+    acc |= w;
+    zero |= (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull; /* a zero byte */
+  }
+  for (; i < n; i++) {
+    acc |= p[i];
+    if (p[i] == 0) zero = 1;
+  }
+  return !(acc & 0x8080808080808080ull) && !zero;
 }
 
 static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -866,7 +898,7 @@ int tpp_csv_read(tpp_csv *r, const tpp_csv_column *plan, int64_t max_rows, int64
     row_span span;
     int32_t nf = 0, bad = -1, i;
     int64_t bad_line = 0, row;
-    int code, row_bad = 0;
+    int code, row_bad = 0, ascii;
     size_t arena_mark = r->arena_len;
     st = next_row(r, &span, &issues[ni]);
     if (st == ROW_END) break;
@@ -889,6 +921,7 @@ int tpp_csv_read(tpp_csv *r, const tpp_csv_column *plan, int64_t max_rows, int64
       issues[ni++].n_fields = nf;
       continue;
     }
+    ascii = plain_ascii(r->buf + span.begin, span.end - span.begin);
     for (i = 0; i < nf && ni < max_issues; i++) {
       const tpp_csv_column *c = &plan[i];
       field *f = &r->fields[i];
@@ -896,7 +929,7 @@ int tpp_csv_read(tpp_csv *r, const tpp_csv_column *plan, int64_t max_rows, int64
       size_t len = f->len;
       double v = NAN;
       int fault = 0;
-      if (!utf8_valid(p, len)) {
+      if (!ascii && !utf8_valid(p, len)) {
         fault = TPP_CSV_E_UTF8;
       } else if (c->kind == TPP_CSV_SKIP) {
         continue;

@@ -12,12 +12,23 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+enum { PIECES = 16 };
+
+typedef struct sbuf {
+  char *p;
+  size_t len, cap;
+  int oom;
+} sbuf;
+
+/* Rows are rendered into one set of piece buffers while a background thread
+ * writes the other (the kernel's copy of the bytes overlaps the next chunk). */
 struct tpp_writer {
   FILE *fp;
   int is_stdout;
@@ -25,7 +36,61 @@ struct tpp_writer {
   char *tmp;       /* temporary file beside it, or NULL for stdout */
   int committed;
   int64_t bytes;
+  sbuf sets[2][PIECES];
+  int cur;                   /* the set the next chunk renders into */
+  pthread_t thread;
+  int started, stop, pending, pending_set, write_errno;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
 };
+
+static void *write_loop(void *arg) {
+  tpp_writer *o = (tpp_writer *)arg;
+  for (;;) {
+    int set, k, e = 0;
+    pthread_mutex_lock(&o->mu);
+    while (!o->pending && !o->stop) pthread_cond_wait(&o->cv, &o->mu);
+    if (!o->pending) {
+      pthread_mutex_unlock(&o->mu);
+      return NULL;
+    }
+    set = o->pending_set;
+    pthread_mutex_unlock(&o->mu);
+    for (k = 0; k < PIECES && !e; k++) {
+      sbuf *b = &o->sets[set][k];
+      if (b->len > 0 && fwrite(b->p, 1, b->len, o->fp) != b->len) e = errno ? errno : EIO;
+    }
+    pthread_mutex_lock(&o->mu);
+    o->pending = 0;
+    if (e && !o->write_errno) o->write_errno = e;
+    pthread_cond_broadcast(&o->cv);
+    pthread_mutex_unlock(&o->mu);
+  }
+}
+
+/* Wait until the background write is done; its error, if any. */
+static int wait_idle(tpp_writer *o, tpp_error *err) {
+  int e;
+  if (!o->started) return TPP_OK;
+  pthread_mutex_lock(&o->mu);
+  while (o->pending) pthread_cond_wait(&o->cv, &o->mu);
+  e = o->write_errno;
+  pthread_mutex_unlock(&o->mu);
+  if (e) return tpp_fail(err, TPP_E_IO, -1, -1, 0, "cannot write %s: %s", o->path ? o->path : "standard output",
+                         strerror(e));
+  return TPP_OK;
+}
+
+static void stop_thread(tpp_writer *o) {
+  if (!o->started) return;
+  pthread_mutex_lock(&o->mu);
+  while (o->pending) pthread_cond_wait(&o->cv, &o->mu);
+  o->stop = 1;
+  pthread_cond_broadcast(&o->cv);
+  pthread_mutex_unlock(&o->mu);
+  pthread_join(o->thread, NULL);
+  o->started = 0;
+}
 
 static char *dup_str(const char *s) {
   size_t n = strlen(s) + 1;
@@ -46,6 +111,8 @@ tpp_writer *tpp_writer_open(const char *path, const char *avoid, tpp_error *err)
     tpp_fail(err, TPP_E_NOMEM, -1, -1, 0, "out of memory opening an output");
     return NULL;
   }
+  pthread_mutex_init(&o->mu, NULL);
+  pthread_cond_init(&o->cv, NULL);
   if (strcmp(path, "-") == 0) {
     o->fp = stdout;
     o->is_stdout = 1;
@@ -110,8 +177,11 @@ tpp_writer *tpp_writer_open(const char *path, const char *avoid, tpp_error *err)
 }
 
 int tpp_writer_write(tpp_writer *o, const char *bytes, size_t len, tpp_error *err) {
+  int st;
   tpp_error_clear(err);
   if (!o || !o->fp) return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "output: closed");
+  st = wait_idle(o, err); /* bytes stay in order behind the rows being written */
+  if (st != TPP_OK) return st;
   if (len > 0 && fwrite(bytes, 1, len, o->fp) != len)
     return tpp_fail(err, TPP_E_IO, -1, -1, 0, "cannot write %s: %s", o->path ? o->path : "standard output",
                     strerror(errno));
@@ -120,8 +190,12 @@ int tpp_writer_write(tpp_writer *o, const char *bytes, size_t len, tpp_error *er
 }
 
 int tpp_writer_commit(tpp_writer *o, tpp_error *err) {
+  int st;
   tpp_error_clear(err);
   if (!o || !o->fp) return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "output: closed");
+  st = wait_idle(o, err);
+  stop_thread(o);
+  if (st != TPP_OK) return st;
   if (fflush(o->fp) != 0)
     return tpp_fail(err, TPP_E_IO, -1, -1, 0, "cannot write %s: %s", o->path ? o->path : "standard output",
                     strerror(errno));
@@ -141,7 +215,13 @@ int tpp_writer_commit(tpp_writer *o, tpp_error *err) {
 }
 
 void tpp_writer_close(tpp_writer *o) {
+  int set, k;
   if (!o) return;
+  stop_thread(o);
+  for (set = 0; set < 2; set++)
+    for (k = 0; k < PIECES; k++) free(o->sets[set][k].p);
+  pthread_mutex_destroy(&o->mu);
+  pthread_cond_destroy(&o->cv);
   if (o->fp && !o->is_stdout) fclose(o->fp);
   if (o->is_stdout && o->fp) fflush(o->fp);
   if (o->tmp && !o->committed) remove(o->tmp);
@@ -159,8 +239,90 @@ static double read_back(const char *s) {
   return strtod(s, NULL);
 }
 
+#if defined(__SIZEOF_INT128__)
+/* The shortest decimal of a non-integer 1e-4 <= v < 1e15, exactly, without
+ * printf: v = m * 2^e (m < 2^53, e < 0); for L = 15, 16, 17 significant
+ * digits take the correctly rounded L-digit decimal D * 10^-s of v (128-bit
+ * integer arithmetic: m * 10^s < 2^123) and keep the first that lies within
+ * half an ulp of v, the test strtod applies. The result is the string
+ * printf("%.Lg") gives for the first L that reads back, which is what
+ * tpp.util.num prints. Returns 0 when v is outside the range handled here. */
+static size_t format_exact(double v, char *buf) {
+  typedef unsigned __int128 u128;
+  static const uint64_t P10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+                                   10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+                                   100000000000ull, 1000000000000ull, 10000000000000ull,
+                                   100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+                                   100000000000000000ull, 1000000000000000000ull,
+                                   10000000000000000000ull};
+  double a = v < 0 ? -v : v;
+  int x, e, k, L;
+  uint64_t m;
+  size_t len = 0;
+  if (!(a >= 1e-4 && a < 1e15)) return 0;
+  m = (uint64_t)ldexp(frexp(a, &x), 53); /* a = m * 2^(x - 53), m in [2^52, 2^53) */
+  e = x - 53;
+  if (e >= 0 || e < -100 || m == (1ull << 52)) return 0; /* integers; the asymmetric power of two */
+  /* k = floor(log10(a)) */
+  k = 0;
+  while (k < 15 && a >= (double)P10[k + 1]) k++;
+  if (a < 1) {
+    k = -1;
+    while (k > -5 && a < 1.0 / (double)P10[-k]) k--;
+  }
+  for (L = 15; L <= 17; L++) {
+    int s = L - 1 - k; /* digits after the point */
+    u128 num, den, q, r, half, dd, err, lim;
+    char digits[24];
+    int nd, i, point, last;
+    if (s < 0 || s > 38 - 19 || -e >= 127) return 0;
+    num = (u128)m * (s <= 19 ? (u128)P10[s] : (u128)P10[19] * P10[s - 19]);
+    if (s > 19) return 0; /* keep every product below 2^128 */
+    den = (u128)1 << -e;
+    q = num >> -e;
+    r = num & (den - 1);
+    half = den >> 1;
+    if (r > half || (r == half && (q & 1))) q++;
+    if (q >= (u128)P10[L]) return 0; /* rounded up to one more digit: let printf do it */
+    /* |q * 2^-e - m * 10^s| * 2 <= 10^s (equality only when m is even: ties to even) */
+    dd = q << -e;
+    err = dd > num ? dd - num : num - dd;
+    lim = (u128)P10[s];
+    if (err * 2 < lim || (err * 2 == lim && !(m & 1))) {
+      uint64_t qq = (uint64_t)q;
+      nd = 0;
+      do {
+        digits[nd++] = (char)('0' + qq % 10);
+        qq /= 10;
+      } while (qq > 0);
+      while (nd < L) digits[nd++] = '0'; /* leading zeros of a < 1 */
+      /* digits[nd-1] is the most significant; the value is digits * 10^-s */
+      if (v < 0) buf[len++] = '-';
+      point = nd - s; /* digits before the point */
+      last = 0;       /* drop trailing zeros of the fraction */
+      while (last < s && digits[last] == '0') last++;
+      if (point <= 0) {
+        buf[len++] = '0';
+        buf[len++] = '.';
+        for (i = 0; i < -point; i++) buf[len++] = '0';
+        for (i = nd - 1; i >= last; i--) buf[len++] = digits[i];
+      } else {
+        for (i = nd - 1; i >= nd - point; i--) buf[len++] = digits[i];
+        if (last < s) {
+          buf[len++] = '.';
+          for (i = nd - point - 1; i >= last; i--) buf[len++] = digits[i];
+        }
+      }
+      buf[len] = '\0';
+      return len;
+    }
+  }
+  return 0;
+}
+#endif
+
 size_t tpp_format_double(double v, char *buf) {
-  int n, digits;
+  int n = 0, digits;
   if (isnan(v)) {
     memcpy(buf, "nan", 4);
     return 3;
@@ -184,9 +346,16 @@ size_t tpp_format_double(double v, char *buf) {
     buf[len] = '\0';
     return len;
   }
+#if defined(__SIZEOF_INT128__)
+  {
+    size_t len = format_exact(v, buf);
+    if (len) return len;
+  }
+#endif
   /* 15 significant digits name every decimal of up to 15 digits exactly, so
-   * when they read back this is the shortest form; else 16, else 17 */
-  for (digits = 15; digits <= 17; digits++) {
+   * when they read back this is the shortest form; else 16, else 17
+   * (subnormals hold fewer digits: search from 1) */
+  for (digits = fabs(v) < 2.2250738585072014e-308 ? 1 : 15; digits <= 17; digits++) {
     n = snprintf(buf, 32, "%.*g", digits, v);
     if (digits == 17 || read_back(buf) == v) break;
   }
@@ -202,12 +371,6 @@ size_t tpp_format_double(double v, char *buf) {
 }
 
 /* ---- rendering ---- */
-
-typedef struct sbuf {
-  char *p;
-  size_t len, cap;
-  int oom;
-} sbuf;
 
 static void sb_need(sbuf *b, size_t more) {
   if (b->oom || b->len + more <= b->cap) return;
@@ -375,11 +538,12 @@ static int render_pieces(void *ctx, int64_t begin, int64_t end, int worker) {
 }
 
 int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
-                 int64_t n_rows, int n_threads, tpp_error *err) {
+                    int64_t n_rows, int n_threads, tpp_error *err) {
   render_job job;
-  int64_t k, n_pieces;
+  int64_t k;
   int st;
   int32_t j;
+  sbuf *set;
   tpp_error_clear(err);
   if (!o || !o->fp) return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "output: closed");
   if (n_rows <= 0) return TPP_OK;
@@ -395,21 +559,40 @@ int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, c
     if ((p->kind == TPP_PART_TEXT || p->kind == TPP_PART_ROW) && !reader)
       return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "output rows: part %d needs the CSV reader", (int)j);
   }
-  n_pieces = n_rows < 4096 ? 1 : 16;
+  /* render into the free set while the other one may still be being written */
+  set = o->sets[o->cur];
+  for (k = 0; k < PIECES; k++) {
+    set[k].len = 0;
+    set[k].oom = 0;
+  }
   job.parts = parts;
   job.n_parts = n_parts;
   job.reader = reader;
   job.n_rows = n_rows;
-  job.n_pieces = n_pieces;
-  job.bufs = (sbuf *)calloc((size_t)n_pieces, sizeof *job.bufs);
-  if (!job.bufs) return tpp_fail(err, TPP_E_NOMEM, -1, -1, 0, "out of memory rendering rows");
-  st = tpp_parallel_for(n_pieces, 1, n_threads, render_pieces, &job);
-  if (st != TPP_OK) st = tpp_fail(err, TPP_E_NOMEM, -1, -1, 0, "out of memory rendering %lld rows",
-                                  (long long)n_rows);
-  for (k = 0; k < n_pieces; k++) {
-    if (st == TPP_OK) st = tpp_writer_write(o, job.bufs[k].p, job.bufs[k].len, err);
-    free(job.bufs[k].p);
+  job.n_pieces = n_rows < 4096 ? 1 : PIECES;
+  job.bufs = set;
+  st = tpp_parallel_for(job.n_pieces, 1, n_threads, render_pieces, &job);
+  if (st != TPP_OK)
+    return tpp_fail(err, TPP_E_NOMEM, -1, -1, 0, "out of memory rendering %lld rows", (long long)n_rows);
+  st = wait_idle(o, err);
+  if (st != TPP_OK) return st;
+  for (k = 0; k < PIECES; k++) o->bytes += (int64_t)set[k].len;
+  if (!o->started) {
+    if (pthread_create(&o->thread, NULL, write_loop, o) != 0) {
+      /* no thread: write here */
+      for (k = 0; k < PIECES; k++)
+        if (set[k].len > 0 && fwrite(set[k].p, 1, set[k].len, o->fp) != set[k].len)
+          return tpp_fail(err, TPP_E_IO, -1, -1, 0, "cannot write %s: %s",
+                          o->path ? o->path : "standard output", strerror(errno));
+      return TPP_OK;
+    }
+    o->started = 1;
   }
-  free(job.bufs);
-  return st;
+  pthread_mutex_lock(&o->mu);
+  o->pending_set = o->cur;
+  o->pending = 1;
+  pthread_cond_broadcast(&o->cv);
+  pthread_mutex_unlock(&o->mu);
+  o->cur ^= 1;
+  return TPP_OK;
 }

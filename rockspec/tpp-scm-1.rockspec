@@ -103,6 +103,7 @@ build = {
     ["tpp.rules.metrics"] = "lua/tpp/rules/metrics.lua",
     ["tpp.rules.region"] = "lua/tpp/rules/region.lua",
     ["tpp.rules.sandbox"] = "lua/tpp/rules/sandbox.lua",
+    ["tpp.rules.stream"] = "lua/tpp/rules/stream.lua",
     ["tpp.rules.us_2022_10"] = "lua/tpp/rules/us_2022_10.lua",
     ["tpp.rules.us_2023_10"] = "lua/tpp/rules/us_2023_10.lua",
     ["tpp.rules.us_2024_04"] = "lua/tpp/rules/us_2024_04.lua",

@@ -281,6 +281,24 @@ static int l_out_rows(lua_State *L) {
   return 0;
 }
 
+/* core.batch_i8(batch, name, n): rows 1..n of an int8 column as numbers,
+ * negative codes included (batch:column drops them as "none"). */
+static int l_batch_i8(lua_State *L) {
+  tpp_frame *f = tpp_lua_checkframe(L, 1);
+  const char *name = luaL_checkstring(L, 2);
+  lua_Number n = tpp_checkint(L, 3);
+  tpp_frame_col *c = tpp_frame_find(f, name);
+  int64_t i;
+  luaL_argcheck(L, n >= 0 && n <= (lua_Number)f->n && n <= 0x7fffffff, 3, "row count 0..batch size expected");
+  if (!c || c->dtype != TPP_COL_I8) return luaL_error(L, "tpp: batch_i8: no int8 column '%s'", name);
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < (int64_t)n; i++) {
+    lua_pushinteger(L, ((const int8_t *)c->data)[i]);
+    lua_rawseti(L, -2, (int)i + 1);
+  }
+  return 1;
+}
+
 static int l_format_double(lua_State *L) {
   char buf[40];
   size_t len = tpp_format_double((double)luaL_checknumber(L, 1), buf);
@@ -297,6 +315,7 @@ static const luaL_Reg out_funcs[] = {{"chip_rule_inputs", l_chip_rule_inputs},
                                      {"rule_missing", l_rule_missing},
                                      {"writer_open", l_writer_open},
                                      {"format_double", l_format_double},
+                                     {"batch_i8", l_batch_i8},
                                      {NULL, NULL}};
 
 void tpp_lua_open_out(lua_State *L) {

@@ -183,6 +183,18 @@ return function(M, C, ffi)
     if st ~= C.TPP_OK then M._raise(err) end
   end
 
+  function M.batch_i8(b, name, n)
+    check_batch(b, "batch_i8", 1)
+    if type(n) ~= "number" or n < 0 or n > b._n then
+      error("bad argument #3 to 'batch_i8' (row count 0..batch size expected)", 2)
+    end
+    local c = b._cols[name]
+    if not c or c.dtype ~= "i8" then error(("tpp: batch_i8: no int8 column '%s'"):format(tostring(name)), 0) end
+    local out = {}
+    for i = 0, n - 1 do out[i + 1] = c.ptr[i] end
+    return out
+  end
+
   function M.format_double(v)
     if type(v) ~= "number" then error("bad argument #1 to 'format_double' (number expected)", 2) end
     local buf = ffi.new("char[40]")

@@ -201,25 +201,30 @@ end
 -- (the same columns as keys) or chip tables in the nested shape tpp.chip
 -- takes. opts as tpp.io.read (schema is set here). Returns
 -- { chips = { chip tables }, rows, lines, format, name } or nil, err.
+local function strip_null(v, null)
+  if v == null then return nil end
+  if type(v) ~= "table" then return v end
+  local out = {}
+  for k, x in pairs(v) do out[k] = strip_null(x, null) end
+  return out
+end
+
+--- The tpp.io `objects` hook for chip files: a nested chip table is checked
+-- by tpp.chip's rules and kept as { _chip = table }; a flat object goes to
+-- the schema's columns.
+function M.object_hook(obj)
+  if not nested(obj) then return nil end
+  obj = strip_null(obj, require("tpp.json").null)
+  local ok, err = pcall(spec.normalize, obj)
+  if not ok then return false, (tostring(err):gsub("^tpp: ", "")) end
+  return { _chip = obj }
+end
+
 function M.read(source, opts)
   local o = {}
   for k, v in pairs(opts or {}) do o[k] = v end
   o.schema = M.SCHEMA
-  local null = require("tpp.json").null
-  local function strip_null(v)
-    if v == null then return nil end
-    if type(v) ~= "table" then return v end
-    local out = {}
-    for k, x in pairs(v) do out[k] = strip_null(x) end
-    return out
-  end
-  o.objects = function(obj)
-    if not nested(obj) then return nil end
-    obj = strip_null(obj)
-    local ok, err = pcall(spec.normalize, obj)
-    if not ok then return false, (tostring(err):gsub("^tpp: ", "")) end
-    return { _chip = obj }
-  end
+  o.objects = M.object_hook
   local reader = require "tpp.io"
   local t, err = reader.read(source, o)
   if not t then return nil, err end

@@ -6,13 +6,20 @@ local util = require "tpp.util"
 
 local M = {
   summary = "classify chips under a rule version: status, ECCN, paragraphs, tests and margins",
-  usage = "tpp classify [CHIP ...] [--input FILE.json|.csv] [--rules ID|FILE|all] [--as-of DATE] " ..
-    "[--dest COUNTRY] [--hq COUNTRY] [--near PCT] [--basis enforced|cfr-text] [--explain] [--json]",
+  usage = "tpp classify [CHIP ...] [--input FILE|-] [--format table|json|jsonl|csv] [--output FILE] " ..
+    "[--rules ID|FILE|all] [--as-of DATE] [--dest COUNTRY] [--hq COUNTRY] [--near PCT] " ..
+    "[--basis enforced|cfr-text] [--explain] [--json]",
   help = "Without chips or --input: every chip of the database. Without --rules: the 3A090 version in\n" ..
     "force on --as-of (default today). --rules takes a built-in id, a rule file (run in the sandbox) or\n" ..
-    "'all', and may be repeated. --dest/--hq add the licence decision (tpp.dest).",
+    "'all', and may be repeated. --dest/--hq add the licence decision (tpp.dest).\n" ..
+    "--input reads chips from CSV, JSON or JSON Lines (docs/input-formats.md; '-' = standard input).\n" ..
+    "--format jsonl or csv writes one record per chip and rule version as it reads, for inputs of any\n" ..
+    "size (to --output FILE, default standard output); the table shows at most " .. 1000 .. " chips.",
   options = {
-    input = { arg = "FILE", help = "chips from a JSON list (DESIGN.md shape) or a CSV in the chips.csv layout" },
+    input = { arg = "FILE", help = "chips from a CSV, JSON or JSON Lines file ('-' = standard input)" },
+    ["input-format"] = { arg = "FORMAT", help = "csv, json or jsonl (default: the extension, else the content)" },
+    format = { arg = "FORMAT", help = "table (default), json, jsonl or csv" },
+    output = { arg = "FILE", help = "write the jsonl/csv records to FILE (written whole or not at all)" },
     rules = { arg = "ID|FILE", multi = true, help = "rule version id, rule file, or 'all' (default: in force)" },
     ["as-of"] = { arg = "DATE", help = "rule time, YYYY-MM-DD (default today)" },
     dest = { arg = "COUNTRY", help = "destination country for the licence decision" },
@@ -120,13 +127,96 @@ function M.parse_options(args, cmd)
            basis = args.basis, explain = args.explain }
 end
 
+M.TABLE_LIMIT = 1000   -- chips shown in a table (the rest: --format jsonl/csv)
+M.JSON_LIMIT = 10000   -- chips in one --json document (every result is held in memory)
+
+local FORMATS = { table = true, json = true, jsonl = true, csv = true }
+local EXT_FORMAT = { jsonl = "jsonl", ndjson = "jsonl", csv = "csv", json = "json" }
+
+-- jsonl/csv: one compact record per chip and version, streamed.
+local function run_stream(args, opts, fmt)
+  local cmd = "tpp classify"
+  if args.explain then
+    error(cmd .. ": --explain prints explanations in the table; with --format " .. fmt .. " use 'tpp explain'", 0)
+  end
+  local stream = require "tpp.rules.stream"
+  local rules_list
+  if args.rules then
+    rules_list = {}
+    for _, v in ipairs(input.versions(args.rules, cmd)) do rules_list[#rules_list + 1] = v end
+  end
+  local source = args.input
+  if not source then
+    -- chips named on the command line, or the database: the same records as a list of rows
+    local list = input.chips(args, cmd)
+    local text = {}
+    for i, c in ipairs(list) do
+      local d = require("tpp.util").deepcopy(c.data)
+      d.assumptions = nil
+      text[i] = d
+    end
+    source = { text = require("tpp.json").encode(input.json_safe(text)), name = "chips" }
+  elseif #args > 0 then
+    error(cmd .. ": give chip names or --input, not both, with --format " .. fmt, 0)
+  end
+  local ok, summary = pcall(stream.classify, source, {
+    output = args.output or "-", format = fmt, rules = rules_list, as_of = opts.as_of,
+    near = opts.near, basis = opts.basis, dest = opts.dest, hq = opts.hq, input_format = args["input-format"],
+  })
+  if not ok then
+    local reader = require "tpp.io"
+    if reader.is_error(summary) then reader.raise(summary, cmd) end
+    error(("%s: %s"):format(cmd, tostring(summary):gsub("^tpp[%.%w]*: ", "")), 0)
+  end
+  if (args.output or "-") == "-" then return nil, nil end
+  local parts = {}
+  for _, id in ipairs(summary.versions) do
+    local c = summary.counts[id]
+    parts[#parts + 1] = ("  %s: %s controlled, %s not controlled, %s undetermined, %s near a line"):format(id,
+      util.fmt(c.controlled), util.fmt(c.not_controlled), util.fmt(c.undetermined), util.fmt(c.near))
+  end
+  local text = ("%s chips classified (rule time %s) into %s (%s, %s bytes):\n%s\n%s\n"):format(
+    util.fmt(summary.rows), summary.as_of, summary.output, fmt, util.fmt(summary.bytes), table.concat(parts, "\n"),
+    require("tpp.rules").DISCLAIMER)
+  return input.json_safe(summary), text
+end
+
 function M.run(args)
   local opts = M.parse_options(args, "tpp classify")
-  local chips = input.chips(args, "tpp classify")
+  local fmt = args.format
+  if fmt ~= nil and not FORMATS[fmt] then
+    error(("tpp classify: --format: '%s'; expected table, json, jsonl or csv"):format(fmt), 0)
+  end
+  if args.output and not fmt then
+    fmt = EXT_FORMAT[(args.output:lower():match("%.(%w+)$")) or ""]
+    if not fmt then
+      error(("tpp classify: --output %s: give --format jsonl or csv (the extension does not say)"):format(
+        args.output), 0)
+    end
+  end
+  if args.json and fmt and fmt ~= "json" then
+    error(("tpp classify: --json and --format %s: choose one"):format(fmt), 0)
+  end
+  if fmt == "jsonl" or fmt == "csv" then return run_stream(args, opts, fmt) end
+  if args.output then
+    error("tpp classify: --output writes jsonl or csv records; use --format jsonl or csv", 0)
+  end
+  if fmt == "json" then args.json = true end
+  local limit = args.json and M.JSON_LIMIT or M.TABLE_LIMIT
+  local chips, more = input.chips(args, "tpp classify", nil, limit)
+  if more and args.json then
+    error(("tpp classify: --json holds every result in memory; the input has more than %s chips: use " ..
+      "--format jsonl (or csv) with --output FILE"):format(util.fmt(limit)), 0)
+  end
   local versions = input.versions(args.rules, "tpp classify")
   local results = M.results(chips, versions, opts)
+  local text = M.text(results, opts)
+  if more then
+    text = text .. ("Showing the first %s chips of %s; the rest were not read. For every chip: " ..
+      "--format jsonl (or csv) --output FILE.\n"):format(util.fmt(limit), args.input)
+  end
   return input.json_safe({ results = results, count = #results, as_of = results[1] and results[1].as_of,
-                           disclaimer = require("tpp.rules").DISCLAIMER }), M.text(results, opts)
+                           disclaimer = require("tpp.rules").DISCLAIMER }), text
 end
 
 return M

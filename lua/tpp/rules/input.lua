@@ -8,28 +8,51 @@ local M = {}
 
 --- Chips from FILE ("-" = standard input): CSV rows, JSON (a list, or
 -- { "chips": [...] }) or JSON Lines, rows or nested chip tables (see
--- tpp.chips.schema). Returns a list of chip objects; raises a tpp.io error
--- ("cmd: FILE: row N (line L), column: ...", exit code 65 or 66).
-function M.read_chips(path, cmd, format)
+-- tpp.chips.schema). Returns a list of chip objects, and true when limit
+-- was given and the input has more rows (they are not read); raises a
+-- tpp.io error ("cmd: FILE: row N (line L), column: ...", exit 65 or 66).
+function M.read_chips(path, cmd, format, limit)
   local reader = require "tpp.io"
-  local t, err = require("tpp.chips.schema").read(path, { format = format })
-  if not t then reader.raise(err, cmd) end
+  local chips_schema = require "tpp.chips.schema"
+  local s, err = reader.open(path, { schema = chips_schema.SCHEMA, format = format,
+                                     objects = chips_schema.object_hook })
+  if not s then reader.raise(err, cmd) end
   local tpp = require "tpp"
-  local list = {}
-  for i, c in ipairs(t.chips) do
-    local ok, chip = pcall(tpp.chip, c)
-    if not ok then
-      local is = reader.issue(t.rows[i], t.lines[i], nil, nil, ("chip %s: %s"):format(tostring(c.id or c.name),
-        tostring(chip):gsub("^tpp: ", "")))
-      reader.raise(reader.data_error(t.name, { is }), cmd)
+  local list, more = {}, false
+  while true do
+    local chunk, cerr = s:next()
+    if cerr then
+      s:close()
+      reader.raise(cerr, cmd)
     end
-    list[i] = chip
+    if not chunk then break end
+    for i, rec in ipairs(chunk.records) do
+      if limit and #list >= limit then more = true; break end
+      local c = rec._chip
+      if c and c.id == nil and c.name == nil then
+        c = util.deepcopy(c)
+        c.id = ("row%d"):format(chunk.rows[i])
+      end
+      c = c or chips_schema.to_chip(rec, { row = chunk.rows[i], source = s.name })
+      local ok, chip = pcall(tpp.chip, c)
+      if not ok then
+        s:close()
+        local is = reader.issue(chunk.rows[i], chunk.lines[i], nil, nil, ("chip %s: %s"):format(
+          tostring(c.id or c.name), tostring(chip):gsub("^tpp: ", "")))
+        reader.raise(reader.data_error(s.name, { is }), cmd)
+      end
+      list[#list + 1] = chip
+    end
+    if more then break end
   end
-  return list
+  s:close()
+  return list, more
 end
 
 --- Chips named on the command line, or from --input, or the database.
-function M.chips(args, cmd, first)
+-- limit: read at most that many chips from --input (the second result says
+-- whether there were more).
+function M.chips(args, cmd, first, limit)
   local tpp = require "tpp"
   local list = {}
   for i = first or 1, #args do
@@ -37,11 +60,14 @@ function M.chips(args, cmd, first)
     if not ok then error(("%s: %s"):format(cmd, tostring(c):gsub("^tpp: ", "")), 0) end
     list[#list + 1] = c
   end
+  local more = false
   if args.input then
-    for _, c in ipairs(M.read_chips(args.input, cmd, args.format_in)) do list[#list + 1] = c end
+    local from_file
+    from_file, more = M.read_chips(args.input, cmd, args["input-format"], limit)
+    for _, c in ipairs(from_file) do list[#list + 1] = c end
   end
   if #list == 0 then list = tpp.chips() end
-  return list
+  return list, more
 end
 
 --- A YYYY-MM-DD calendar-date option (nil stays nil).
