@@ -182,7 +182,7 @@ end
 
 local Batch = {}
 Batch.__index = Batch
-local MAX_COLS, NAME_MAX = 64, 31
+local MAX_COLS, NAME_MAX = 256, 31
 
 local function check_live(self)
   if self._n < 0 then error("tpp: this batch was freed", 3) end

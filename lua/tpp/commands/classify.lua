@@ -194,7 +194,8 @@ function M.run(args)
         args.output), 0)
     end
   end
-  if args.json and fmt and fmt ~= "json" then
+  -- --json with --output FILE: the records go to FILE, the summary to stdout as JSON
+  if args.json and fmt and fmt ~= "json" and (args.output or "-") == "-" then
     error(("tpp classify: --json and --format %s: choose one"):format(fmt), 0)
   end
   if fmt == "jsonl" or fmt == "csv" then return run_stream(args, opts, fmt) end

@@ -266,6 +266,16 @@ local function csv_path(src, prepared, as_of, opts, out, summary)
     for _, part in ipairs(parts_for(p, as_of, opts.format)) do parts[#parts + 1] = part end
   end
   local threads = opts.threads or 0
+  -- columns chip_rule_inputs fills in place where the file has none: reset per
+  -- chunk, or a value derived for an earlier chunk would stay
+  local written, reset = {}, {}
+  for _, e in ipairs(plan) do
+    if e.column then written[e.column] = true end
+    if e.column2 then written[e.column2] = true end
+  end
+  for _, name in ipairs({ "fp64", "hbm", "first_marketed" }) do
+    if not written[name] then reset[#reset + 1] = name end
+  end
   local issues, budget = {}, opts.max_errors or reader.DEFAULT_MAX_ERRORS
   local fatal
   local ok, perr = pcall(function()
@@ -277,6 +287,7 @@ local function csv_path(src, prepared, as_of, opts, out, summary)
       end
       budget = budget - #chunk_issues
       if n > 0 and #issues == 0 then
+        for _, name in ipairs(reset) do batch:fill(name, nil) end
         core.chip_rule_inputs(batch)          -- fp64 from fp64_vector before the metrics
         core.spec_eval(batch, 0, threads, { "tpp", "pd", "mbd" })
         core.chip_rule_inputs(batch)          -- memory_item needs TPP
