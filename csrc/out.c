@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -231,6 +232,29 @@ void tpp_writer_close(tpp_writer *o) {
 }
 
 int64_t tpp_writer_bytes(const tpp_writer *o) { return o ? o->bytes : 0; }
+
+/* ---- temporary directories, child processes ---- */
+
+int tpp_temp_dir(const char *prefix, char *buf, size_t size, tpp_error *err) {
+  const char *dir = getenv("TMPDIR");
+  int n;
+  size_t i;
+  tpp_error_clear(err);
+  if (!prefix || !buf) return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "temp dir: NULL argument");
+  for (i = 0; prefix[i]; i++)
+    if (prefix[i] == '/') return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "temp dir: a prefix without '/'");
+  if (!dir || !dir[0]) dir = "/tmp";
+  n = snprintf(buf, size, "%s/%s-XXXXXX", dir, prefix);
+  if (n < 0 || (size_t)n >= size) return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "temp dir: path too long");
+  if (!mkdtemp(buf)) return tpp_fail(err, TPP_E_IO, -1, -1, 0, "cannot make a directory in %s: %s", dir, strerror(errno));
+  return TPP_OK;
+}
+
+int64_t tpp_children_peak_kb(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_CHILDREN, &ru) != 0) return -1;
+  return (int64_t)ru.ru_maxrss;
+}
 
 /* ---- numbers ---- */
 

@@ -993,6 +993,14 @@ typedef struct tpp_out_part {
 int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
                  int64_t n_rows, int n_threads, tpp_error *err);
 
+/* A new private directory (mode 0700) under $TMPDIR (else /tmp) named
+ * prefix-XXXXXX, made with mkdtemp (no name race); its path in buf. */
+int tpp_temp_dir(const char *prefix, char *buf, size_t size, tpp_error *err);
+
+/* Peak resident memory, kB, of the largest child process waited for so far
+ * (getrusage RUSAGE_CHILDREN), or -1 when unknown. */
+int64_t tpp_children_peak_kb(void);
+
 /* The shortest decimal that reads back as v (integers below 1e15 without a
  * point; at most 17 significant digits), NUL-terminated; returns its length.
  * buf needs 32 bytes. */

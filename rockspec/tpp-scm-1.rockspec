@@ -41,6 +41,7 @@ build = {
     ["tpp.bench.decode"] = "lua/tpp/bench/decode.lua",
     ["tpp.bench.gemm"] = "lua/tpp/bench/gemm.lua",
     ["tpp.bench.host"] = "lua/tpp/bench/host.lua",
+    ["tpp.bench.input"] = "lua/tpp/bench/input.lua",
     ["tpp.bench.membw"] = "lua/tpp/bench/membw.lua",
     ["tpp.bench.prefill"] = "lua/tpp/bench/prefill.lua",
     ["tpp.bench.rules"] = "lua/tpp/bench/rules.lua",

@@ -299,6 +299,26 @@ static int l_batch_i8(lua_State *L) {
   return 1;
 }
 
+/* core.temp_dir(prefix) -> path | nil, msg */
+static int l_temp_dir(lua_State *L) {
+  char buf[4096];
+  tpp_error err;
+  if (tpp_temp_dir(luaL_checkstring(L, 1), buf, sizeof buf, &err) != TPP_OK) {
+    char msg[384];
+    tpp_error_format(&err, msg, sizeof msg);
+    lua_pushnil(L);
+    lua_pushstring(L, msg);
+    return 2;
+  }
+  lua_pushstring(L, buf);
+  return 1;
+}
+
+static int l_children_peak_kb(lua_State *L) {
+  tpp_lua_pushint(L, tpp_children_peak_kb());
+  return 1;
+}
+
 static int l_format_double(lua_State *L) {
   char buf[40];
   size_t len = tpp_format_double((double)luaL_checknumber(L, 1), buf);
@@ -316,6 +336,8 @@ static const luaL_Reg out_funcs[] = {{"chip_rule_inputs", l_chip_rule_inputs},
                                      {"writer_open", l_writer_open},
                                      {"format_double", l_format_double},
                                      {"batch_i8", l_batch_i8},
+                                     {"temp_dir", l_temp_dir},
+                                     {"children_peak_kb", l_children_peak_kb},
                                      {NULL, NULL}};
 
 void tpp_lua_open_out(lua_State *L) {

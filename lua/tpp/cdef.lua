@@ -594,6 +594,8 @@ typedef struct tpp_out_part {
 } tpp_out_part;
 int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
                  int64_t n_rows, int n_threads, tpp_error *err);
+int tpp_temp_dir(const char *prefix, char *buf, size_t size, tpp_error *err);
+int64_t tpp_children_peak_kb(void);
 size_t tpp_format_double(double v, char *buf);
 
 ]==]

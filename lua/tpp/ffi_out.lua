@@ -195,6 +195,16 @@ return function(M, C, ffi)
     return out
   end
 
+  function M.temp_dir(prefix)
+    if type(prefix) ~= "string" then error("bad argument #1 to 'temp_dir' (string expected)", 2) end
+    local buf = ffi.new("char[4096]")
+    local err = ffi.new("tpp_error")
+    if C.tpp_temp_dir(prefix, buf, 4096, err) ~= C.TPP_OK then return nil, format_error(err) end
+    return ffi.string(buf)
+  end
+
+  function M.children_peak_kb() return tonumber(C.tpp_children_peak_kb()) end
+
   function M.format_double(v)
     if type(v) ~= "number" then error("bad argument #1 to 'format_double' (number expected)", 2) end
     local buf = ffi.new("char[40]")
