@@ -95,19 +95,34 @@ end
 
 local function sh_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 
+-- Output, exit status and wall seconds of a shell command (the status is
+-- echoed: LuaJIT's popen close does not return it).
 local function run(cmd)
   local t0 = core.now()
-  local p = io.popen(cmd .. " 2>&1")
+  local p = io.popen(cmd .. " 2>&1; echo \"tpp-exit=$?\"")
   local out = p:read("*a")
-  local ok, _, code = p:close()
-  if ok == true or ok == 0 then code = 0 end
-  return out, code or (ok and 0 or 1), core.now() - t0
+  p:close()
+  local seconds = core.now() - t0
+  local code = tonumber(out:match("tpp%-exit=(%d+)%s*$"))
+  return (out:gsub("tpp%-exit=%d+%s*$", "")), code or 1, seconds
 end
 
 -- The interpreter and binding running now, to run the command line the same way.
 local function tpp_command()
   local interp = rawget(_G, "jit") and "luajit" or (_VERSION == "Lua 5.4" and "lua5.4" or "lua5.1")
-  local bin = arg and arg[0] and arg[0]:match("tpp$") and arg[0] or "tpp"
+  local bin = arg and arg[0] and arg[0]:match("tpp$") and arg[0]
+  if not bin then
+    -- a checkout: bin/tpp beside lua/tpp/
+    local init = package.searchpath and package.searchpath("tpp", package.path)
+    local root = init and init:match("^(.-)/?lua/tpp/init%.lua$")
+    local candidate = root and ((root == "" and "." or root) .. "/bin/tpp")
+    local f = candidate and io.open(candidate, "rb")
+    if f then
+      f:close()
+      bin = candidate
+    end
+  end
+  bin = bin or "tpp"
   local binding = os.getenv("TPP_BINDING")
   return ("TPP_LUA=%s%s %s"):format(interp, binding and (" TPP_BINDING=" .. binding) or "", sh_quote(bin))
 end
