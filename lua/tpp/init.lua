@@ -162,7 +162,7 @@ function tpp.host(opts) return require("tpp.host").chip(opts) end
 local LAZY = {
   rules = "tpp.rules", model = "tpp.model", tensor = "tpp.tensor", kernels = "tpp.kernels",
   json = "tpp.json", infer = "tpp.infer", svg = "tpp.svg", chart = "tpp.chart",
-  dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import",
+  dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import", io = "tpp.io",
 }
 setmetatable(tpp, { __index = function(t, k)
   local name = LAZY[k]

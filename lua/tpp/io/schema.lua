@@ -138,7 +138,7 @@ end
 -- ---- values ----
 
 local function big(v)
-  if v == math.floor(v) and math.abs(v) < 1e15 then return util.fmt(v) end
+  if v == math.floor(v) and math.abs(v) >= 1e4 and math.abs(v) < 1e15 then return util.fmt(v) end
   return util.num(v)
 end
 
