@@ -85,6 +85,10 @@ function M.parse(argv, spec, cmdname)
         if o.multi then
           args[name] = args[name] or {}
           table.insert(args[name], value)
+        elseif args[name] ~= nil then
+          -- a second value would silently replace the first
+          error(("tpp %s: option --%s given twice ('%s' and '%s'); it takes one value"):format(cmdname, name,
+            tostring(args[name]), value), 0)
         else
           args[name] = value
         end

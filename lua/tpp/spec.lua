@@ -241,19 +241,12 @@ local Chip = {}
 Chip.__index = Chip
 M.Chip = Chip
 
-local OPTION_KEYS = { tf32_bits = "number", unit_mode = "string" }
+local OPTION_KEYS = { tf32_bits = "integer", unit_mode = "string" }
+M.OPTION_KEYS = OPTION_KEYS
 
 local function check_opts(opts)
   if opts == nil then return { tf32_bits = 0, unit_mode = "max_of_sums" } end
-  if type(opts) ~= "table" then error("tpp: options table expected, got " .. type(opts), 0) end
-  for k, v in pairs(opts) do
-    if not OPTION_KEYS[k] then
-      error(("tpp: option '%s' unknown; expected tf32_bits or unit_mode"):format(tostring(k)), 0)
-    end
-    if type(v) ~= OPTION_KEYS[k] then
-      error(("tpp: option %s: %s expected, got %s"):format(k, OPTION_KEYS[k], type(v)), 0)
-    end
-  end
+  require("tpp.io.options").check("tpp.chip:metrics", opts, OPTION_KEYS)
   local tf = opts.tf32_bits or 0
   if tf ~= 0 and tf ~= 19 and tf ~= 32 then
     error(("tpp: option tf32_bits: got %s, expected 0 (TF32 excluded), 19 or 32"):format(util.num(tf)), 0)

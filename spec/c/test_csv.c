@@ -26,7 +26,7 @@ TAP_TEST(csv_quotes_lines_and_values) {
   int32_t nf = 0;
   tpp_csv_issue issue, issues[4];
   tpp_error err;
-  double tpp[8], dc[8];
+  double tpp[8] = {0}, dc[8] = {0};
   tpp_csv_column plan[3];
   int64_t n = 0;
   int32_t ni = 0;
@@ -80,7 +80,7 @@ TAP_TEST(csv_faults_name_row_line_field) {
   int32_t nf;
   tpp_csv_issue issue, is[16];
   tpp_error err;
-  double a[8], b[8];
+  double a[8] = {0}, b[8] = {0};
   tpp_csv_column plan[2];
   int64_t n;
   int32_t ni;
@@ -137,7 +137,7 @@ TAP_TEST(csv_dates_flags_enums_text_match) {
   int64_t n;
   tpp_csv_issue issue, is[8];
   tpp_error err;
-  double d[4], f[4], e[4], t[4];
+  double d[4] = {0}, f[4] = {0}, e[4] = {0}, t[4] = {0};
   tpp_csv_column plan[4];
   tpp_csv_header(r, &nf, &issue, &err);
   memset(plan, 0, sizeof plan);
@@ -214,7 +214,7 @@ TAP_TEST(csv_file_in_chunks_across_refills) {
   FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
   int64_t i, total = 0, rows = 60000, n;
   int32_t nf, ni;
-  double sum = 0, *col = (double *)malloc(4096 * sizeof(double));
+  double sum = 0, *col;
   tpp_csv_issue issue, is[4];
   tpp_error err;
   tpp_csv_column plan[3];
@@ -222,6 +222,11 @@ TAP_TEST(csv_file_in_chunks_across_refills) {
   int ok = 1;
   TAP_OK(f != NULL, "temp file");
   if (!f) return;
+  col = (double *)malloc(4096 * sizeof(double));
+  if (!col) {
+    fclose(f);
+    return;
+  }
   fprintf(f, "id,note,value\n");
   for (i = 1; i <= rows; i++) fprintf(f, "chip%lld,\"a, \"\"quoted\"\" note\",%lld.5\n", (long long)i, (long long)i);
   fclose(f);

@@ -87,9 +87,17 @@ function M.settings(list, cmd)
     if not name then error(("%s: --set '%s': expected NAME=VALUE, e.g. 3A090.a.1.tpp=4000"):format(cmd, s), 0) end
     name = util.trim(name)
     value = util.trim(value)
-    local n = tonumber((value:gsub("_", ""):gsub(",", "")))
-    if not n and not value:match("^%d%d%d%d%-%d%d%-%d%d$") then
-      error(("%s: --set %s: '%s' is not a number"):format(cmd, name, value), 0)
+    -- a plain decimal (1,000 or 1_000 grouping allowed; no 0x10, inf, nan) or a calendar date
+    local n = require("tpp.io.schema").parse_number((value:gsub("_", ",")), true)
+    if not n then
+      if value:match("^%d%d%d%d%-%d%d%-%d%d$") then
+        local ok, msg = util.check_date(value)
+        if not ok then error(("%s: --set %s: %s"):format(cmd, name, msg), 0) end
+      else
+        error(("%s: --set %s: '%s' is not a number"):format(cmd, name, value), 0)
+      end
+    elseif n < 0 then
+      error(("%s: --set %s: %s; a threshold cannot be negative"):format(cmd, name, value), 0)
     end
     out[name] = n or value
   end

@@ -396,7 +396,7 @@ end
 
 --- Evaluate one chip object (tpp.chip). opts: as_of, near.
 function Version:evaluate(chip, opts)
-  opts = opts or {}
+  opts = require("tpp.io.options").check("tpp.rules Version:evaluate", opts, { as_of = "date", near = "nonnegative" })
   local as_of = opts.as_of or os.date("!%Y-%m-%d")
   local compiled = self:program(as_of, opts.near)
   local values, why, metric_notes = metrics.of_chip(chip)
