@@ -837,7 +837,7 @@ enum {
 enum {
   TPP_CSV_MAX_ROW = 4194304,   /* bytes in one row, quotes included */
   TPP_CSV_MAX_FIELDS = 4096,   /* fields in the header */
-  TPP_CSV_MAX_TEXT = 64        /* text slots */
+  TPP_CSV_MAX_TEXT = 4096      /* text slots (as many as fields) */
 };
 
 /* How one header field is read. Zero-initialised = TPP_CSV_SKIP. */

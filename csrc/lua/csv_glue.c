@@ -11,7 +11,7 @@
  * A plan is a list, one entry per header field (false = skip):
  *   { kind = "number"|"flag"|"date"|"text"|"enum"|"skip", column = NAME, column2 = NAME,
  *     required, integer, thousands, min_exclusive = bool, min, max = number,
- *     choices = "a|b", slot = 0..63 }
+ *     choices = "a|b", slot = 0..4095 }
  * Columns are f64 batch columns (created when missing); the batch needs at
  * least max_rows rows. An issue is { code, row, line, field (1-based or nil),
  * n_fields, value, text }.

@@ -504,7 +504,7 @@ enum {
 enum {
   TPP_CSV_MAX_ROW = 4194304,
   TPP_CSV_MAX_FIELDS = 4096,
-  TPP_CSV_MAX_TEXT = 64
+  TPP_CSV_MAX_TEXT = 4096
 };
 typedef struct tpp_csv_column {
   int32_t kind;

@@ -17,6 +17,7 @@ local M = {}
 M.COMMANDS = {
   { "chips", "tpp.commands.chips" },
   { "show", "tpp.commands.show" },
+  { "import", "tpp.commands.import" },
   { "compare", "tpp.commands.compare" },
   { "classify", "tpp.commands.classify" },
   { "explain", "tpp.commands.explain" },

@@ -5,8 +5,8 @@
 -- TOPS, not sparse), die area, memory, interconnect, whether it is designed
 -- or marketed for datacenters, and optional provenance columns <figure>_src
 -- (V = vendor datasheet, T = reported by a third party, E = derived estimate).
--- The extended layout of tpp's own chip table is accepted too (fp64_matrix,
--- fp64_vector, fp16_bf16, fp4_int4, stated and computed reference values).
+-- This is tpp's CSV chip format (docs/chips.md "CSV format"); the older
+-- layouts (fp64_matrix, fp16_bf16, fp4_int4, computed columns) still read.
 -- docs/input-formats.md documents every column.
 --
 --   local chips_schema = require "tpp.chips.schema"
@@ -19,7 +19,7 @@ local util = require "tpp.util"
 local M = {}
 
 M.TAGS = { V = "vendor", T = "reported", E = "derived" }
-local TAG_VALUES = { "V", "T", "E", "vendor", "primary", "secondary", "reported", "derived", "user" }
+local TAG_VALUES = { "V", "T", "E", "vendor", "reported", "derived" }
 
 local P = spec.PLAUSIBLE
 local function figure(name, range, help, extra)
@@ -28,20 +28,39 @@ local function figure(name, range, help, extra)
   return c
 end
 
+-- A date as precise as its source: YYYY, YYYY-MM or YYYY-MM-DD (a calendar
+-- date); with allow_no, also "no" (never available).
+local function partial_date(allow_no)
+  return function(v)
+    if allow_no and v == "no" then return true end
+    if spec.check_date(v) then return true end
+    return nil, "a date YYYY-MM-DD (or YYYY-MM, YYYY when the source is no finer)" ..
+      (allow_no and ", or 'no'" or "")
+  end
+end
+
 local columns = {
   { name = "id", type = "string", help = "identifier (default: row<N>)" },
   { name = "name", type = "string", help = "product name" },
   { name = "vendor", type = "string" },
+  { name = "designer", type = "string" },
+  { name = "origin", type = "string" },
   { name = "country", type = "string", help = "designer's country" },
+  { name = "family", type = "string" },
+  { name = "variant_of", type = "string", help = "the chip this one is a variant of" },
   { name = "form", type = "string", help = "form factor (SXM, PCIe, OAM, 'HBM stack' for a memory device)" },
   { name = "process", type = "string" },
   { name = "market", type = "string" },
   { name = "designer_hq", type = "string" },
   figure("year", P.year, "year first marketed", { type = "integer" }),
-  { name = "first_marketed", type = "date", help = "date first marketed" },
+  { name = "announced", type = "string", check = partial_date(false), help = "YYYY[-MM[-DD]]" },
+  { name = "first_shipped", type = "string", check = partial_date(false), help = "YYYY[-MM[-DD]]" },
+  { name = "us_available", type = "string", check = partial_date(true), help = "YYYY[-MM[-DD]] or 'no'" },
+  { name = "first_marketed", type = "date", help = "date first marketed (rules that date a chip read it)" },
   { name = "datacenter", type = "boolean",
-    help = "designed or marketed for datacenters (true/false); empty = unknown" },
+    help = "designed or marketed for datacenters (yes/no); empty = unknown" },
   { name = "datacenter_basis", type = "string", help = "why the datacenter flag is what it is" },
+  { name = "planar", type = "boolean", help = "planar transistors (yes/no)" },
   { name = "hbm", type = "boolean", help = "high-bandwidth memory in the package (default: mem_type names HBM)" },
 }
 for _, p in ipairs(spec.PRECISIONS) do
@@ -52,11 +71,11 @@ end
 local more = {
   figure("fp64_vector", P.dense, "FP64 vector (non-matrix) rate; used for fp64 when no matrix rate is given",
     { fills = { "fp64_vector" } }),
-  figure("fp16_bf16", P.dense, "one figure for both FP16 and BF16 (extended layout)", { fills = { "fp16", "bf16" } }),
-  figure("fp4_int4", P.dense, "one 4-bit figure: FP4 on Blackwell, MI355X and Ascend 950 parts, INT4 otherwise",
-    { fills = { "fp4", "int4" } }),
+  figure("fp16_bf16", P.dense, "one figure for both FP16 and BF16 (older layout)", { fills = { "fp16", "bf16" } }),
+  figure("fp4_int4", P.dense, "one 4-bit figure (older layout): FP4 where the database's chip of that id " ..
+    "runs FP4, INT4 otherwise", { fills = { "fp4", "int4" } }),
   figure("die_area_mm2", P.area_mm2, "applicable die area (non-planar logic dies; memory stacks excluded)",
-    { aliases = { "area_mm2" }, min_exclusive = false }),
+    { aliases = { "area_mm2" } }),
   { name = "die_note", type = "string" },
   figure("transistors_b", P.transistors_b, "transistor count, billions"),
   figure("tdp_w", P.tdp_w, "thermal design power"),
@@ -68,25 +87,23 @@ local more = {
     { aliases = { "memory.package_area_mm2", "package_area_mm2" } }),
   figure("interconnect_gbs", P.interconnect_gbs, "aggregate bidirectional chip-to-chip I/O bandwidth"),
   { name = "interconnect_dir", type = "string", help = "how the interconnect figure is counted" },
-  figure("tpp_stated", { min = 0, max = 1e10, unit = "" }, "TPP stated by the vendor or a third party"),
-  figure("pd_stated", { min = 0, max = 1e7, unit = "" }, "performance density stated"),
-  figure("tpp_computed", { min = 0, max = 1e10, unit = "" }, "reference TPP (extended layout)"),
-  { name = "tpp_precision", type = "enum", values = (function()
-      local v = util.deepcopy(spec.PRECISIONS)
-      v[#v + 1], v[#v + 2] = "fp16_bf16", "fp4_int4"
-      return v
-    end)(), help = "precision of the reference TPP" },
-  figure("pd_computed", { min = 0, max = 1e7, unit = "" }, "reference PD (extended layout)"),
-  { name = "classification", type = "string", help = "a reference classification note (not used to decide)" },
+  figure("scale_out_gbs", P.interconnect_gbs, "scale-out (network) bandwidth"),
+  figure("tpp_stated", { min = 0, max = 1e10, unit = "" }, "TPP published by a source"),
+  figure("pd_stated", { min = 0, max = 1e7, unit = "" }, "performance density published by a source"),
   { name = "sources", type = "string", help = "sources, separated by ';'" },
   { name = "notes", type = "string" },
+  -- computed columns of older tables: tpp recomputes them, so they are read and ignored
+  figure("tpp_computed", { min = 0, max = 1e10, unit = "" }, "ignored (tpp computes TPP)"),
+  figure("pd_computed", { min = 0, max = 1e7, unit = "" }, "ignored (tpp computes PD)"),
+  { name = "tpp_precision", type = "string", help = "ignored" },
+  { name = "classification", type = "string", help = "ignored (tpp classifies)" },
 }
 for _, c in ipairs(more) do columns[#columns + 1] = c end
--- a provenance column for every figure
+-- a provenance column for every figure and for the announced and shipped dates
 local n_figures = #columns
 for i = 1, n_figures do
   local c = columns[i]
-  if c.type == "number" or c.type == "integer" then
+  if c.type == "number" or c.type == "integer" or c.name == "announced" or c.name == "first_shipped" then
     local aliases = {}
     for _, a in ipairs(c.aliases or {}) do aliases[#aliases + 1] = a .. "_src" end
     columns[#columns + 1] = { name = c.name .. "_src", type = "enum", values = TAG_VALUES, aliases = aliases,
@@ -96,13 +113,6 @@ end
 
 M.SCHEMA = schema.new { kind = "chip", title = "chips", wrapper = "chips", columns = columns }
 
--- The 4-bit column of the extended layout is FP4 on these parts (Blackwell,
--- MI355X, Ascend 950: MXFP4), INT4 on the others (Ampere, Ada).
-M.FP4_PARTS = {
-  nv_b200 = true, nv_b300 = true, nv_gb300 = true, nv_b30a = true, nv_rtx5090 = true,
-  nv_rtx5090d = true, nv_rtx5090dv2 = true, amd_mi355x = true, hw_950pr = true, hw_950dt = true,
-}
-
 local function tag_of(v)
   if v == nil then return nil end
   return M.TAGS[v] or v
@@ -111,10 +121,10 @@ end
 --- A chip table (the shape tpp.chip takes) from a record of M.SCHEMA.
 -- opts.row names the row (id "row<N>" when the file has none);
 -- opts.default_tag: provenance of figures without a _src column (default
--- "user": a figure the user supplied).
+-- "reported", as docs/chips.md says).
 function M.to_chip(r, opts)
   opts = opts or {}
-  local default_tag = opts.default_tag or "user"
+  local default_tag = opts.default_tag or "reported"
   local prov = {}
   local function num(col, path)
     local v = r[col]
@@ -122,10 +132,15 @@ function M.to_chip(r, opts)
     return v
   end
   local id = r.id or (opts.row and ("row%d"):format(opts.row)) or nil
-  local c = {
-    id = id, name = r.name, vendor = r.vendor, country = r.country, form = r.form, process = r.process,
-    market = r.market, designer_hq = r.designer_hq, first_marketed = r.first_marketed,
-  }
+  local c = { id = id }
+  for _, k in ipairs({ "name", "vendor", "designer", "origin", "country", "family", "variant_of", "form",
+                       "process", "market", "designer_hq", "announced", "first_shipped", "us_available",
+                       "first_marketed", "planar", "die_note", "interconnect_dir", "notes" }) do
+    c[k] = r[k]
+  end
+  for _, d in ipairs({ "announced", "first_shipped" }) do
+    if c[d] then prov[d] = tag_of(r[d .. "_src"]) or default_tag end
+  end
   c.year = num("year", "year")
   c.dense = {}
   for _, p in ipairs(spec.PRECISIONS) do c.dense[p] = num(p, "dense." .. p) end
@@ -134,7 +149,6 @@ function M.to_chip(r, opts)
     -- no matrix rate: the vector FMA rate is the chip's FP64 MAC rate
     c.dense.fp64 = fp64v
     prov["dense.fp64"] = prov.fp64_vector
-    prov.fp64_vector = nil
   end
   c.fp64_vector = fp64v
   local f16 = num("fp16_bf16", "dense.fp16")
@@ -142,11 +156,14 @@ function M.to_chip(r, opts)
     c.dense.fp16, c.dense.bf16 = f16, f16
     prov["dense.bf16"] = prov["dense.fp16"]
   end
-  local four = M.FP4_PARTS[id or ""] and "fp4" or "int4"
-  local f4 = num("fp4_int4", "dense." .. four)
-  if f4 ~= nil then c.dense[four] = f4 end
+  if r.fp4_int4 ~= nil then
+    -- one 4-bit column: FP4 where the database's chip of that id runs FP4
+    -- (Blackwell, CDNA4, Ascend 950), INT4 otherwise; TPP is the same (4 bits)
+    local known = id and require("tpp.chips").get(id)
+    local four = (known and known.dense and known.dense.fp4) and "fp4" or "int4"
+    c.dense[four] = num("fp4_int4", "dense." .. four)
+  end
   c.die_area_mm2 = num("die_area_mm2", "die_area_mm2")
-  c.die_note = r.die_note
   c.transistors_b = num("transistors_b", "transistors_b")
   c.tdp_w = num("tdp_w", "tdp_w")
   c.memory = {
@@ -155,8 +172,9 @@ function M.to_chip(r, opts)
     package_area_mm2 = num("mem_area_mm2", "memory.package_area_mm2"),
     type = r.mem_type,
   }
+  if next(c.memory) == nil then c.memory = nil end
   c.interconnect_gbs = num("interconnect_gbs", "interconnect_gbs")
-  c.interconnect_dir = r.interconnect_dir
+  c.scale_out_gbs = num("scale_out_gbs", "scale_out_gbs")
   if r.hbm ~= nil then
     c.hbm = r.hbm
   elseif r.mem_type ~= nil then
@@ -168,18 +186,14 @@ function M.to_chip(r, opts)
   end
   local st_tpp, st_pd = num("tpp_stated", "stated.tpp"), num("pd_stated", "stated.pd")
   if st_tpp or st_pd then c.stated = { tpp = st_tpp, pd = st_pd } end
-  if r.tpp_computed or r.pd_computed or r.tpp_precision or r.classification then
-    c.reference = { tpp = r.tpp_computed, tpp_precision = r.tpp_precision, pd = r.pd_computed,
-                    classification = r.classification }
-  end
   if r.sources then
-    c.sources = {}
+    local list = {}
     for s in r.sources:gmatch("[^;]+") do
       local t = util.trim(s)
-      if t ~= "" then c.sources[#c.sources + 1] = t end
+      if t ~= "" then list[#list + 1] = t end
     end
+    if #list > 0 then c.sources = list end
   end
-  c.notes = r.notes
   c.provenance = prov
   return c
 end

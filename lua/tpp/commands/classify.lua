@@ -105,6 +105,14 @@ function M.text(results, opts)
       lines[#lines + 1] = report.wrap(("%s / %s: %s"):format(r.chip, r.rules, r.explanation), 100, "  ")
       lines[#lines + 1] = ("  rule file sha256 %s"):format(r.rules_hash)
     end
+    if not explain then
+      for _, e in ipairs(r.readings or {}) do
+        if e.changes then
+          lines[#lines + 1] = report.wrap(("  %s / %s: rests on a reading of the chip's figures; read as %s " ..
+            "(%s) it would be '%s'"):format(r.chip, r.rules, e.name, e.text, e.answer), 100, "    ")
+        end
+      end
+    end
     local l = licence_text(r)
     if l then lines[#lines + 1] = l end
   end

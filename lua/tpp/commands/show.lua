@@ -16,10 +16,11 @@ function M.run(args)
   local tf = tonumber(args["tf32-bits"] or "0")
   local m = c:metrics(tf ~= 0 and { tf32_bits = tf } or nil)
   local d = c.data
-  local prov = d.provenance or {}
+  local prov, cite = d.provenance or {}, d.cite or {}
   local function tagged(v, key)
     if v == nil then return "-" end
-    return util.num(v) .. (prov[key] and ("  [" .. prov[key] .. "]") or "")
+    local tag = prov[key] and (prov[key] .. (cite[key] and (": " .. cite[key]) or "")) or nil
+    return util.num(v) .. (tag and ("  [" .. tag .. "]") or "")
   end
   local lines = {}
   lines[#lines + 1] = ("%s (%s)"):format(d.name or "unnamed chip", d.id or "-")
@@ -27,6 +28,15 @@ function M.run(args)
     d.year and tostring(d.year) or "year n/d")
   lines[#lines + 1] = "datacenter: " .. (d.datacenter == nil and "not stated" or (d.datacenter and "yes" or "no")) ..
     (d.datacenter_basis and (" (" .. d.datacenter_basis .. ")") or "")
+  if d.family or d.designer then
+    lines[#lines + 1] = ("designer: %s (origin %s); family %s%s"):format(d.designer or "?", d.origin or "?",
+      d.family or "?", d.variant_of and (", variant of " .. d.variant_of) or "")
+  end
+  local dates = {}
+  for _, k in ipairs({ "announced", "first_shipped", "us_available" }) do
+    if d[k] then dates[#dates + 1] = ("%s %s"):format(k:gsub("_", " "), d[k]) end
+  end
+  if #dates > 0 then lines[#lines + 1] = table.concat(dates, "; ") end
   lines[#lines + 1] = ""
   lines[#lines + 1] = "Dense throughput (TFLOPS / TOPS):"
   for _, p in ipairs(tpp.PRECISIONS) do
@@ -67,9 +77,25 @@ function M.run(args)
     for _, a in ipairs(m.assumptions) do lines[#lines + 1] = report.wrap("  - " .. a, 78, "    ") end
   end
   if d.notes then lines[#lines + 1] = report.wrap("Notes: " .. d.notes, 78, "  ") end
+  if d.derivation then
+    lines[#lines + 1] = "Derived figures:"
+    for _, k in ipairs(util.sorted_keys(d.derivation)) do
+      lines[#lines + 1] = report.wrap(("  - %s: %s"):format(k, d.derivation[k]), 78, "    ")
+    end
+  end
   if d.sources then
     lines[#lines + 1] = "Sources:"
-    for _, s in ipairs(d.sources) do lines[#lines + 1] = report.wrap("  - " .. s, 78, "    ") end
+    local reg = d.cite and require("tpp.chips.sources") or nil
+    local keys = {}
+    if reg then
+      for _, k in pairs(cite) do keys[k] = true end
+      for _, k in ipairs(util.sorted_keys(keys)) do
+        local src = reg.get(k)
+        if src then lines[#lines + 1] = report.wrap(("  [%s] %s"):format(k, reg.line(src)), 78, "    ") end
+      end
+    else
+      for _, s in ipairs(d.sources) do lines[#lines + 1] = report.wrap("  - " .. s, 78, "    ") end
+    end
   end
   local aliases = d.id and require("tpp.chips").aliases_of(d.id) or {}
   if #aliases > 0 then lines[#lines + 1] = "Also found as: " .. table.concat(aliases, ", ") end

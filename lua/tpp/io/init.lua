@@ -283,9 +283,9 @@ local function csv_stream(src, opts)
     end
     plan[i] = e
   end
-  if n_slots > 64 or n_batch > 60 then
+  if n_batch > 200 then
     r:close()
-    return nil, M.error(("%s: more than 64 text or 60 number columns"):format(src.name), M.EXIT_DATA)
+    return nil, M.error(("%s: more than 200 number, date and flag columns"):format(src.name), M.EXIT_DATA)
   end
   local size = opts.chunk or M.CHUNK
   local batch = core.batch_new(size)
@@ -307,13 +307,26 @@ local function csv_stream(src, opts)
         elseif batch_cols[i] then values[i] = batch:column(batch_cols[i]) end
       end
       for k = 1, n do
-        local rec = {}
+        local rec, bad = {}, false
         for i, col in ipairs(cols) do
           local v = values[i][k]
           if v == "" then v = nil end
+          if v ~= nil and col.check then
+            -- a column with its own check (a partial date, ...): done here, after the C reader
+            local ok, expected = col.check(v)
+            if not ok and s.budget > 0 then
+              chunk.issues[#chunk.issues + 1] = issue(rows[k], lines[k], col.name, v,
+                schema_mod.problem(col, "check", v, expected))
+              s.budget = s.budget - 1
+            end
+            bad = bad or not ok
+          end
           rec[col.name] = schema_mod.from_column(col, v)
         end
-        chunk.records[k], chunk.rows[k], chunk.lines[k] = rec, rows[k], lines[k]
+        if not bad then
+          local j = #chunk.records + 1
+          chunk.records[j], chunk.rows[j], chunk.lines[j] = rec, rows[k], lines[k]
+        end
       end
     end
     s.rows_total = r:rows_seen()
@@ -329,6 +342,63 @@ local function csv_stream(src, opts)
     batch:free()
   end
   return s
+end
+
+--- The rows of a CSV without a schema (a third party's table): a list
+-- whose first entry is the header, each a list of strings, and the line each
+-- starts on. The same tokenizer and checks as every CSV (quoting, UTF-8, the
+-- same number of fields in every row). source: a path, "-", or
+-- { text = ..., name = ... }. Returns rows, lines, or nil and an error object.
+function M.csv_rows(source)
+  local core = require "tpp.backend"
+  local r, msg, name
+  if type(source) == "table" then
+    name = source.name or "input"
+    r = core.csv_open_string(source.text)
+  elseif source == "-" then
+    name = "standard input"
+    r = core.csv_open_stdin("")
+  else
+    name = source
+    local ok, why = M.check_readable(source)
+    if not ok then return nil, M.error(("cannot read %s: %s"):format(name, why), M.EXIT_NOINPUT) end
+    r, msg = core.csv_open(source)
+    if not r then return nil, M.error(("cannot read %s: %s"):format(name, msg), M.EXIT_NOINPUT) end
+  end
+  local header, line, fatal = r:header()
+  if not header then
+    r:close()
+    local is = csv_issue(line, {}, nil, { kind = "table", required = {}, names = {} })
+    return nil, M.error(("%s: %s"):format(name, is.message), fatal == "io" and M.EXIT_NOINPUT or M.EXIT_DATA, { is })
+  end
+  local rows, lines = { header }, { line }
+  local plan = {}
+  for i = 1, #header do plan[i] = { kind = "text", slot = i - 1 } end
+  local batch = core.batch_new(M.CHUNK)
+  local problems
+  repeat
+    local n, issues
+    n, issues, fatal = r:read(batch, plan, M.CHUNK, 1)
+    if #issues > 0 then
+      problems = { csv_issue(issues[1], header, nil, { kind = "table", required = {}, names = header }) }
+      break
+    end
+    if n > 0 then
+      local _, starts = r:rows(n)
+      local cols = {}
+      for i = 1, #header do cols[i] = r:texts(i - 1, n) end
+      for k = 1, n do
+        local row = {}
+        for i = 1, #header do row[i] = cols[i][k] end
+        rows[#rows + 1], lines[#lines + 1] = row, starts[k]
+      end
+    end
+  until fatal or n < M.CHUNK
+  r:close()
+  batch:free()
+  if problems then return nil, data_error(name, problems) end
+  if fatal == "io" then return nil, M.error(("cannot read %s: a read error"):format(name), M.EXIT_NOINPUT) end
+  return rows, lines
 end
 
 -- ---- JSON, JSON Lines and Lua tables ----

@@ -28,6 +28,7 @@
 --   fills     names of the fields the column provides (default { name }); two
 --             columns that fill the same field may not both appear, unless one is
 --             declared fallback = true (used only where the other is empty)
+--   check     string columns: function(value) -> true, or nil and what was expected
 --   help      one line for the documentation
 -- Header names and JSON keys match a name or alias ignoring case, surrounding
 -- spaces, and '-' or ' ' for '_'. Unknown columns are refused with a "did you
@@ -166,6 +167,9 @@ function M.expected(col)
     return "a date YYYY-MM-DD"
   elseif col.type == "enum" then
     return "one of " .. table.concat(col.values, ", ")
+  elseif col.check then
+    local _, expected = col.check("")
+    return expected or "text"
   end
   return "text"
 end
@@ -196,6 +200,7 @@ function M.problem(col, code, text, value)
   if code == "enum" then return ("%s is not %s"):format(quote(text), M.expected(col)) end
   if code == "utf8" then return "not valid UTF-8 text (or holds a NUL byte); save the file as UTF-8" end
   if code == "type" then return ("%s; expected %s"):format(text, M.expected(col)) end
+  if code == "check" then return ("%s is not %s"):format(quote(text), tostring(value or "valid")) end
   return ("%s: %s"):format(code, quote(text))
 end
 
@@ -222,6 +227,10 @@ function M.check_value(col, v)
   end
   if t == "string" then
     if type(v) ~= "string" then return nil, "type", "got " .. type(v) end
+    if col.check then
+      local ok, expected = col.check(v)
+      if not ok then return nil, "check", v, expected end
+    end
     return v
   elseif t == "number" or t == "integer" then
     local n, why

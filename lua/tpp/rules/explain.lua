@@ -239,6 +239,18 @@ function M.text(r, version)
     end
   end
 
+  local changed = {}
+  for _, e in ipairs(r.readings or {}) do
+    if e.changes then
+      changed[#changed + 1] = ("read as %s (%s), it would be '%s'%s"):format(e.name, e.text, e.answer,
+        e.tpp and (" at TPP " .. number(e.tpp)) or "")
+    end
+  end
+  if #changed > 0 then
+    parts[#parts + 1] = ("This answer rests on how the chip's figures are read: %s."):format(
+      table.concat(changed, "; "))
+  end
+
   if r.near_line and #r.near > 0 then
     local lines, index = {}, {}
     for _, t in ipairs(r.near) do

@@ -52,7 +52,7 @@ M.METRICS = {
   datacenter = {
     kind = "flag", title = "designed or marketed for use in datacenters", short = "datacenter",
     column = "datacenter",
-    help = "chip.datacenter (true/false); no bright line in the rule text (RULES.md 12.8)",
+    help = "chip.datacenter (true/false); the rule text draws no bright line (a judgement on datasheets and marketing)",
   },
   hbm = {
     kind = "flag", title = "has high-bandwidth memory in the package", short = "HBM", column = "hbm",
@@ -101,8 +101,9 @@ end
 
 --- Every metric of a chip object (tpp.chip): values[name] (nil unknown),
 -- why[name] (the reason a value is unknown), notes (assumptions made here).
-function M.of_chip(chip)
-  local m = chip:metrics()
+-- opts go to chip:metrics (tf32_bits: a reading of the chip's figures).
+function M.of_chip(chip, opts)
+  local m = chip:metrics(opts)
   local d = chip.data
   local values, why, notes = {}, {}, {}
   values.tpp, why.tpp = m.tpp, m.unknown.tpp

@@ -223,7 +223,7 @@ local MATCH = { mem_type = { column = "hbm_from_type", choices = "hbm" },
                 form = { column = "form_memory", choices = "hbm|dram stack|memory stack" } }
 
 local function csv_plan(cols)
-  local plan = {}
+  local plan, checked, slot = {}, {}, 1
   for i, col in ipairs(cols) do
     local e = schema.plan_entry(col)
     local t = TARGET[col.name]
@@ -235,10 +235,17 @@ local function csv_plan(cols)
     if MATCH[col.name] then
       e.column, e.choices = MATCH[col.name].column, MATCH[col.name].choices
     end
-    if col.name == "id" then e.slot = 0 end
+    if col.name == "id" then
+      e.slot = 0
+    elseif col.check then
+      -- checked in Lua after each chunk (partial dates and the like)
+      e.slot = slot
+      checked[#checked + 1] = { col = col, slot = slot }
+      slot = slot + 1
+    end
     plan[i] = e
   end
-  return plan
+  return plan, checked
 end
 
 -- ---- the paths ----
@@ -258,7 +265,7 @@ local function csv_path(src, prepared, as_of, opts, out, summary)
   local h, err = reader.open_csv(src, chips_schema.SCHEMA)
   if not h then fail_output(out, err) end
   local r = h.reader
-  local plan = csv_plan(h.cols)
+  local plan, checked = csv_plan(h.cols)
   local size = opts.chunk or M.CHUNK
   local batch = core.batch_new(size)
   local parts = {}
@@ -286,6 +293,21 @@ local function csv_path(src, prepared, as_of, opts, out, summary)
         issues[#issues + 1] = reader.csv_issue(ci, h.names, h.cols, chips_schema.SCHEMA)
       end
       budget = budget - #chunk_issues
+      if n > 0 and #checked > 0 then
+        local rows, lines = r:rows(n)
+        for _, c in ipairs(checked) do
+          for k, v in ipairs(r:texts(c.slot, n)) do
+            if v ~= "" and budget > 0 then
+              local ok, expected = c.col.check(v)
+              if not ok then
+                issues[#issues + 1] = reader.issue(rows[k], lines[k], c.col.name, v,
+                  schema.problem(c.col, "check", v, expected))
+                budget = budget - 1
+              end
+            end
+          end
+        end
+      end
       if n > 0 and #issues == 0 then
         for _, name in ipairs(reset) do batch:fill(name, nil) end
         core.chip_rule_inputs(batch)          -- fp64 from fp64_vector before the metrics

@@ -7,6 +7,8 @@ local metrics = require "tpp.rules.metrics"
 local sandbox = require "tpp.rules.sandbox"
 local dsl = require "tpp.rules.dsl"
 local util = require "tpp.util"
+local readings = require "tpp.chips.readings"
+local chip_spec = require "tpp.spec"
 
 local M = {}
 
@@ -394,12 +396,19 @@ function Version:crosses(compiled, row, f, dt, d)
   return answer_key(self.def, compiled, d2) ~= answer_key(self.def, compiled, d)
 end
 
---- Evaluate one chip object (tpp.chip). opts: as_of, near.
+--- The answer of a result in one line: status | class | outcome | review policy.
+function M.answer_cell(r)
+  return table.concat({ r.status, r.classification or "-", r.outcome or "-", r.review_policy or "-" }, " | ")
+end
+
+--- Evaluate one chip object (tpp.chip). opts: as_of, near; readings = false
+-- skips the readings of the chip's figures; metric_opts go to chip:metrics.
 function Version:evaluate(chip, opts)
-  opts = require("tpp.io.options").check("tpp.rules Version:evaluate", opts, { as_of = "date", near = "nonnegative" })
+  opts = require("tpp.io.options").check("tpp.rules Version:evaluate", opts, { as_of = "date", near = "nonnegative",
+                                                                             readings = "boolean", metric_opts = "table" })
   local as_of = opts.as_of or os.date("!%Y-%m-%d")
   local compiled = self:program(as_of, opts.near)
-  local values, why, metric_notes = metrics.of_chip(chip)
+  local values, why, metric_notes = metrics.of_chip(chip, opts.metric_opts)
   local row, check_notes = self:row(compiled, chip, values)
   local d = core.rule_eval_one(compiled.prog, row)
   local def = self.def
@@ -599,18 +608,44 @@ function Version:evaluate(chip, opts)
     local res = compiled.resolved[name]
     if res.note then r.assumptions[#r.assumptions + 1] = { name = name, text = res.note } end
   end
-  local chip_m = chip:metrics()
+  local chip_m = chip:metrics(opts.metric_opts)
   r.chip_assumptions = util.deepcopy(chip_m.assumptions)
   for _, rec in ipairs(r.tests) do
     if rec.assumption then r.chip_assumptions[#r.chip_assumptions + 1] = rec.assumption end
   end
   r.provenance = { tpp = chip_m.provenance.tpp, pd = chip_m.provenance.pd,
                    mem_bw_gbs = chip_m.provenance.mem_bw_gbs, interconnect_gbs = chip_m.provenance.interconnect_gbs }
+  -- readings of the chip's figures (TF32 bits, FP6, die-area estimates, per die):
+  -- each is evaluated, and one that changes the answer is a named assumption
+  if opts.readings ~= false and chip.data then
+    local base = M.answer_cell(r)
+    r.readings = readings.effects(chip.data, base, function(alt, mopts)
+      local ok, alt_chip = pcall(chip_spec.new, alt)
+      if not ok then return "invalid: " .. tostring(alt_chip) end
+      -- the same metric values give the same answer: skip the evaluation
+      local alt_values = metrics.of_chip(alt_chip, mopts)
+      local same = true
+      for name in pairs(metrics.METRICS) do
+        if alt_values[name] ~= values[name] then same = false; break end
+      end
+      if same then return base, r end
+      local ra = self:evaluate(alt_chip, { as_of = as_of, near = opts.near, readings = false, metric_opts = mopts })
+      return M.answer_cell(ra), ra
+    end)
+    for _, e in ipairs(r.readings) do
+      if e.changes then
+        r.assumptions[#r.assumptions + 1] = {
+          name = "chip reading: " .. e.name, text = e.text, reading = e.name,
+          choice = "the chip's data as recorded", alternatives = { "read as " .. e.name .. ": " .. e.answer },
+        }
+      end
+    end
+  end
   r.explanation = require("tpp.rules.explain").text(r, self)
   -- lists stay JSON arrays when empty
   local json = require "tpp.json"
   for _, k in ipairs({ "paragraphs", "undetermined", "excluded", "notes", "tests", "near", "missing",
-                       "checklist", "assumptions", "chip_assumptions" }) do
+                       "checklist", "assumptions", "chip_assumptions", "readings" }) do
     json.array(r[k])
   end
   return r
