@@ -45,13 +45,15 @@ local YEAR = { "2022", "2024", "2026", "" }
 local DATE = { "2023-10-17", "2025-01-15", "", "", "2024-02-29" }
 local TRANS = { "30", "30.01", "29.99", "80", "", "50" }
 
-local function rows_a(n, seed)
+local function rows_a(n, seed, odd_ids)
   local pick = generator(seed)
   local lines = { "id,fp16,bf16,fp8,int8,fp64_vector,die_area_mm2,mem_bw_gbs,interconnect_gbs,datacenter," ..
     "hbm,mem_type,form,year,first_marketed,transistors_b" }
   for i = 1, n do
     local fp8 = pick(FP8)
-    lines[#lines + 1] = table.concat({ i % 17 == 0 and "" or ("c" .. i), pick(FP16), pick(FP16), fp8,
+    -- ids that need quoting and escaping in both outputs (comma, quote, non-ASCII, spaces)
+    local id = i % 17 == 0 and "" or ((odd_ids and i % 13 == 0) and ('"c' .. i .. ', ""q"" \195\169 "') or ("c" .. i))
+    lines[#lines + 1] = table.concat({ id, pick(FP16), pick(FP16), fp8,
       pick({ fp8, "", "300" }), pick({ "1", "", "67" }), pick(AREA), pick(BW), pick(IO), pick(FLAG),
       pick(FLAG), pick(MEMT), pick(FORM), pick(YEAR), pick(DATE), pick(TRANS) }, ",")
   end
@@ -107,7 +109,7 @@ local SOME = { "us-2022-10", "us-2023-10", "us-2025-01-foundry" }
 
 describe("classify streams: the fast path agrees with the per-chip path", function()
   it("on 150 generated chips with boundary values, three versions, JSON Lines and CSV", function()
-    local csvp = write(".csv", rows_a(150, 7))
+    local csvp = write(".csv", rows_a(150, 7, true))
     for _, fmt in ipairs({ "jsonl", "csv" }) do
       local fast, s1 = run(csvp, "csv", SOME, fmt)
       local slow, s2 = run(csvp, "chip", SOME, fmt)

@@ -99,6 +99,12 @@ describe("issue 9: options and dates", function()
     assert.is_false(ok)
     assert.matches("day 30 does not exist in that month", err, 1, true)
     assert.has_error(function() tpp.rules.at("2023-02-29") end)
+    local util = require "tpp.util"
+    assert.is_nil(util.check_date("1900-02-29"))                     -- a century is not a leap year
+    assert.equal("2000-02-29", util.check_date("2000-02-29"))        -- unless divisible by 400
+    assert.equal("2024-02-29", util.check_date("2024-02-29"))
+    assert.is_nil(util.check_date("2024-13-01"))
+    assert.is_nil(util.check_date("2024-04-31"))
     assert.is_nil(require("tpp.rules.metrics").date_number("2024-02-31"))
     assert.has_error(function() tpp.chip { dense = { fp8 = 1 }, first_marketed = "2024-02-30" } end)
     local out, rc = support.tpp_cmd("rules --as-of 2023-02-29")
@@ -107,7 +113,7 @@ describe("issue 9: options and dates", function()
   end)
 
   it("negative thresholds in whatif are refused (API and --set)", function()
-    local ok, err = pcall(tpp.rules.whatif, "us-2023-10", { ["3A090.a.1.tpp"] = -4800 })
+    local ok, err = pcall(tpp.rules.whatif, "us-2023-10", { ["3A090.a.1.tpp"] = -0.5 })
     assert.is_false(ok)
     assert.matches("cannot be negative", err, 1, true)
     local out, rc = support.tpp_cmd("whatif us-2023-10 --set 3A090.a.1.tpp=-1")
