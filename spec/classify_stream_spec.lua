@@ -52,7 +52,8 @@ local function rows_a(n, seed, odd_ids)
   for i = 1, n do
     local fp8 = pick(FP8)
     -- ids that need quoting and escaping in both outputs (comma, quote, non-ASCII, spaces)
-    local id = i % 17 == 0 and "" or ((odd_ids and i % 13 == 0) and ('"c' .. i .. ', ""q"" \195\169 "') or ("c" .. i))
+    local id = i % 17 == 0 and "" or ((odd_ids and i % 13 == 0) and ('"c' .. i .. ', ""q"" \195\169\127 "') or
+      ((odd_ids and i % 11 == 0) and ('" c' .. i .. ' "') or ("c" .. i)))
     lines[#lines + 1] = table.concat({ id, pick(FP16), pick(FP16), fp8,
       pick({ fp8, "", "300" }), pick({ "1", "", "67" }), pick(AREA), pick(BW), pick(IO), pick(FLAG),
       pick(FLAG), pick(MEMT), pick(FORM), pick(YEAR), pick(DATE), pick(TRANS) }, ",")
@@ -63,11 +64,11 @@ end
 local function rows_b(n, seed)
   local pick = generator(seed)
   local lines = { "id,fp16_bf16,fp8,fp4_int4,fp64_matrix,tf32,die_area_mm2,mem_bw_gbs,interconnect_gbs," ..
-    "datacenter,mem_type,form,year" }
+    "datacenter,mem_type,form,year,transistors_b" }
   for i = 1, n do
     lines[#lines + 1] = table.concat({ "b" .. i, pick(FP16), pick(FP8), pick({ "", "1200", "2400.5" }),
       pick({ "", "67", "0.5" }), pick({ "", "989" }), pick(AREA), pick(BW), pick(IO), pick(FLAG), pick(MEMT),
-      pick(FORM), pick(YEAR) }, ",")
+      pick(FORM), pick(YEAR), pick(TRANS) }, ",")
   end
   return table.concat(lines, "\n") .. "\n"
 end
@@ -144,6 +145,35 @@ describe("classify streams: the fast path agrees with the per-chip path", functi
     end
     os.remove(a)
     os.remove(b)
+  end)
+
+  it("derived inputs: HBM from the memory type, the mid-year date of a year, 4-bit and FP64 columns", function()
+    -- each pair differs only in the derived input, so both paths must derive it alike
+    local p = write(".csv", table.concat({
+      "id,fp8,fp4_int4,fp64_vector,die_area_mm2,mem_type,transistors_b,year,datacenter,form",
+      "hbm_yes,100,,,500,HBM3e,32,2024,yes,OAM",
+      "hbm_no,100,,,500,GDDR7,32,2024,yes,OAM",
+      "y2026,800,,,800,HBM3,80,2026,yes,SXM",
+      "y2025,800,,,800,HBM3,80,2025,yes,SXM",
+      "four,,3000,,500,,,2024,yes,PCIe",
+      "fp64,,,150,500,,,2024,yes,PCIe",
+      "stack,,,,,HBM3,,2024,yes,HBM3 stack",
+    }, "\n") .. "\n")
+    -- in 2027 the no-HBM transistor limit (35 billion) is above the HBM one (30)
+    local rules = { "us-2023-10", "us-2025-01-foundry", "us-prop-2026-04-s4456" }
+    local fast = run(p, "csv", rules, "jsonl", { as_of = "2027-06-01" })
+    assert.equal(run(p, "chip", rules, "jsonl", { as_of = "2027-06-01" }), fast)
+    local by = {}
+    for line in fast:gmatch("[^\n]+") do
+      local r = json.decode(line)
+      by[r.chip .. "/" .. r.rules] = r
+    end
+    assert.are_not.equal(by["hbm_yes/us-2025-01-foundry"].governing, by["hbm_no/us-2025-01-foundry"].governing)
+    assert.equal("restricted: new, TPP 4,800", by["y2026/us-prop-2026-04-s4456"].governing)  -- 2026-07-01
+    assert.equal("covered: TPP 4,800", by["y2025/us-prop-2026-04-s4456"].governing)
+    assert.equal(12000, by["four/us-2023-10"].tpp)
+    assert.equal(9600, by["fp64/us-2023-10"].tpp)
+    os.remove(p)
   end)
 
   it("the batch path (JSON Lines input) agrees too", function()

@@ -155,6 +155,8 @@ describe("tpp.io.read: JSON and JSON Lines", function()
       { '[{"id":"a","count":"0x10"}]', "count: '0x10' is not a plain decimal number" },
       { '[{"id":"a","size":1e400}]', "1e400 is too large for a double" },
       { '[{"id":"a","count":5000}]', "count: 5000 is outside the plausible range" },
+      { '[{"id":"a","count":0}]', "count: 0 is outside the plausible range" },
+      { '[{"id":"a","size":0}]', "size: 0 is outside the plausible range; expected a decimal number, above 0" },
       { '[{"id":"a","when":"2024-02-30"}]', "day 30 does not exist" },
       { '[{"count":1}]', "row 1 (line 1): id: missing" },
       { '[]', "is an empty list" },

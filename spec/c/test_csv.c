@@ -132,7 +132,8 @@ TAP_TEST(csv_faults_name_row_line_field) {
 }
 
 TAP_TEST(csv_dates_flags_enums_text_match) {
-  tpp_csv *r = open_text("d,f,e,t\n2024-02-29,TRUE,Vendor,HBM3e stack\n2023-02-29,x,q,\n");
+  tpp_csv *r = open_text("d,f,e,t\n2024-02-29,TRUE,Vendor,HBM3e stack\n2023-02-29,x,q,\n"
+                         "1900-02-29,yes,T,\n2000-02-29,no,v,x\n");
   int32_t nf, ni;
   int64_t n;
   tpp_csv_issue issue, is[8];
@@ -154,14 +155,16 @@ TAP_TEST(csv_dates_flags_enums_text_match) {
   plan[3].out = t;
   plan[3].text_slot = 0;
   tpp_csv_read(r, plan, 4, &n, is, 8, &ni, &err);
-  TAP_INT(n, 1, "one good row");
   TAP_NEAR(d[0], 20240229, 0, "leap day");
   TAP_NEAR(f[0], 1, 0, "TRUE");
   TAP_NEAR(e[0], 1, 0, "Vendor is choice 1");
   TAP_NEAR(t[0], 1, 0, "contains HBM");
-  TAP_INT(ni, 3, "three faults in row 2");
+  TAP_INT(n, 2, "two good rows (2024-02-29 and 2000-02-29)");
+  TAP_NEAR(d[1], 20000229, 0, "2000 is a leap year (divisible by 400)");
+  TAP_INT(ni, 4, "three faults in row 2, one in row 3");
   TAP_OK(is[0].code == TPP_CSV_E_DATE && is[1].code == TPP_CSV_E_FLAG && is[2].code == TPP_CSV_E_ENUM,
          "date, flag, enum");
+  TAP_OK(is[3].code == TPP_CSV_E_DATE && is[3].row == 3, "1900-02-29 refused: a century is not a leap year");
   tpp_csv_close(r);
 }
 
