@@ -84,16 +84,16 @@ enum {
   TPP_FIELD_COUNT = 17
 };
 
-/* How TF32 enters the maximum: excluded (default, as in CHIPS.md §2.6), or
- * counted at 19 or 32 bits (RULES.md §12 item 6). */
+/* How TF32 enters the maximum: excluded (default: its bit length is ambiguous), or
+ * counted at 19 or 32 bits. */
 enum {
   TPP_TF32_EXCLUDED = 0,
   TPP_TF32_19 = 19,
   TPP_TF32_32 = 32
 };
 
-/* How processing units combine (RULES.md §3.1 note 1(d) and 2): the maximum
- * over precisions of the per-precision sums (default, RULES.md §10 step 1),
+/* How processing units combine (3A090 technical notes 1(d) and 2): the maximum
+ * over precisions of the per-precision sums (default),
  * or the sum over units of each unit's own maximum (an upper-bound reading). */
 enum {
   TPP_UNITS_MAX_OF_SUMS = 0,
@@ -665,7 +665,7 @@ float tpp_sampler_random(tpp_sampler *s);
 /* TPP_FFI_END kernels */
 
 /* ---- model -----------------------------------------------------------------
- * A llama-style transformer (llama2.c semantics, INFERENCE.md §4.5) with a
+ * A llama-style transformer (llama2.c semantics) with a
  * KV cache, reading and writing llama2.c checkpoints:
  *   TPP_CKPT_V0  legacy fp32 "version 0" (28-byte header, run.c);
  *   TPP_CKPT_Q8  "version 2" Q8_0 (256-byte header, runq.c);
@@ -1007,6 +1007,54 @@ int64_t tpp_children_peak_kb(void);
 size_t tpp_format_double(double v, char *buf);
 
 /* TPP_FFI_END out */
+
+/* ---- screening batches (csrc/screen.c) -------------------------------------
+ * Decisions for (chip, destination, headquarters, date) rows from tables that
+ * lua/tpp/screen/batch.lua compiles out of the rule and regime data (the same
+ * decision path as tpp.screen, evaluated once per date segment and class). */
+
+/* TPP_FFI_BEGIN screen */
+
+/* Decision codes of a screened row. */
+enum {
+  TPP_SCREEN_NO_LICENCE = 0,      /* no licence required (for the item; parties not screened) */
+  TPP_SCREEN_LICENCE = 1,         /* licence required */
+  TPP_SCREEN_PROHIBITED = 2,      /* prohibited */
+  TPP_SCREEN_UNDETERMINED = 3     /* an unknown input could change the answer */
+};
+
+/* Compiled tables; shapes in csrc/screen.c. Fill the arrays after _new. */
+typedef struct tpp_screen_table {
+  int32_t n_segments;    /* S */
+  int32_t n_chips;       /* C */
+  int32_t n_dests;       /* D */
+  int32_t n_hqs;         /* H (headquarters countries; 0 = none) */
+  int32_t n_dclasses;    /* DC: destination classes per segment (max) */
+  int32_t n_hclasses;    /* HC: headquarters classes per segment (max) */
+  int32_t *seg_start;    /* [S] YYYYMMDD, increasing */
+  int16_t *dest_class;   /* [S][D] */
+  int16_t *hq_class;     /* [S][H + 1]; column 0 = no headquarters given */
+  int8_t *decision;      /* [S][C][DC][HC] TPP_SCREEN_* */
+  int8_t *review;        /* [S][C][DC][HC] caller's review-policy code, -1 none */
+  uint32_t *regimes;     /* [S][C][DC][HC] bit r: regime family r requires authorization */
+} tpp_screen_table;
+
+tpp_screen_table *tpp_screen_table_new(int32_t n_segments, int32_t n_chips, int32_t n_dests,
+                                       int32_t n_hqs, int32_t n_dclasses, int32_t n_hclasses,
+                                       tpp_error *err);
+void tpp_screen_table_free(tpp_screen_table *t);   /* NULL is a no-op */
+/* Starts increasing and valid, classes in range, decision codes valid. */
+int tpp_screen_table_check(const tpp_screen_table *t, tpp_error *err);
+
+/* n rows, structure of arrays (doubles holding integers): chip[n] index 0..C-1, dest[n]
+ * 0..D-1, hq[n] 0..H-1 or -1/NaN for none (hq may be NULL), date[n] YYYYMMDD. Outputs
+ * decision[n] (TPP_SCREEN_*), review[n] and regimes[n] (bitmask as a double; both may be
+ * NULL). An invalid row fails the call naming the first such row, its field and value. */
+int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double *dest,
+                     const double *hq, const double *date, int64_t n, int8_t *decision,
+                     int8_t *review, double *regimes, int n_threads, tpp_error *err);
+
+/* TPP_FFI_END screen */
 
 /* Further areas (rules, tensors, kernels, model) add their own
  * TPP_FFI_BEGIN/END regions above this line. */

@@ -92,7 +92,7 @@ describe("batches", function()
   it("evaluates the database in one call, row for row equal to the scalar path", function()
     local chips = tpp.chips()
     local b = tpp.batch(chips)
-    assert.equal(110, b:size())
+    assert.equal(114, b:size())
     for i, c in ipairs(chips) do
       local m = c:metrics()
       local r = b:row(i)

@@ -182,26 +182,20 @@ describe("tpp.chart.map()", function()
 end)
 
 describe("chart boxes", function()
-  it("fallback boxes equal the rule engine's when it is installed", function()
-    local ok, rules = pcall(require, "tpp.rules")
-    if not ok or type(rules) ~= "table" or type(rules.get) ~= "function" then
-      pending("tpp.rules not installed yet: the map draws the fallback boxes")
-      return
-    end
-    local v = rules.get("us-2023-10")
-    if type(v.boxes) ~= "function" then pending("v:boxes() not available"); return end
-    -- compare by classifying a grid of points with both box sets
-    local mine, theirs = chart.fallback_boxes { datacenter = true }, v:boxes("tpp", "pd", { datacenter = true })
-    for _, t in ipairs({ 1000, 1599, 1600, 2399, 2400, 4799, 4800, 20000 }) do
-      for _, p in ipairs({ 0.5, 1.59, 1.6, 3.19, 3.2, 5.91, 5.92, 30 }) do
-        assert.equal(chart.classify_point(mine, t, p), chart.classify_point(theirs, t, p),
-          ("TPP %s PD %s"):format(t, p))
-      end
-    end
+  it("the lines drawn are read from the rule files: a what-if moves them", function()
+    local lines = chart.lines()
+    local rules = require "tpp.rules"
+    assert.same({ rules.get("us-2023-10").thresholds["3A090.a.2.tpp"].value,
+      rules.get("us-2023-10").thresholds["3A090.b.1.tpp.lo"].value,
+      rules.get("us-2023-10").thresholds["3A090.a.1.tpp"].value }, lines.tpp)
+    assert.equal(rules.get("us-2026-01-h200").thresholds["h200.tpp"].value, chart.REVIEW.tpp)
+    assert.equal(rules.get("us-2025-04-h20").thresholds["h20.sum_gbs"].value, chart.LETTER.sum)
+    local svg_text = chart.map { rules = "us-2023-10", as_of = AS_OF }
+    assert.truthy(svg_text:find("TPP " .. require("tpp.svg").label(lines.a1_tpp), 1, true))
   end)
 
   it("half-open boxes: exactly on a line is in the upper box", function()
-    local b = chart.fallback_boxes { datacenter = true }
+    local b = require("tpp.rules").get("us-2023-10"):boxes("tpp", "pd", { datacenter = true })
     assert.equal("licence", (chart.classify_point(b, 4800, 1)))
     assert.equal("none", (chart.classify_point(b, 4799.999, 1)))
     assert.equal("nac", (chart.classify_point(b, 2400, 1.6)))

@@ -37,11 +37,11 @@ describe("tpp.cli.parse()", function()
 end)
 
 describe("tpp chips / show (bin/tpp)", function()
-  it("lists 110 chips with the H20 at 2,368 and PD 2.91", function()
+  it("lists 114 chips with the H20 at 2,368 and PD 2.91", function()
     local out, rc = tpp_cmd("chips")
     assert.equal(0, rc)
     assert.matches("nv_h20%s+NVIDIA H20 %(HGX%)%s+2,368%s+[%w=]+%s+2%.91", out)
-    assert.matches("110 chips", out)
+    assert.matches("114 chips", out)
     assert.matches("not legal advice", out)
   end)
 
@@ -49,7 +49,7 @@ describe("tpp chips / show (bin/tpp)", function()
     local out, rc = tpp_cmd("chips --json")
     assert.equal(0, rc)
     local d = json.decode(out)
-    assert.equal(110, #d.chips)
+    assert.equal(114, #d.chips)
     local by = {}
     for _, c in ipairs(d.chips) do by[c.id] = c end
     assert.near(15831.2, by.nv_h100_sxm.tpp, 1e-9)
@@ -63,7 +63,7 @@ describe("tpp chips / show (bin/tpp)", function()
 
   it("sorts and filters", function()
     local d = json.decode((tpp_cmd("chips --vendor huawei --sort tpp --json")))
-    assert.equal(7, #d.chips)
+    assert.equal(10, #d.chips)
     assert.equal("hw_910c", d.chips[1].id)
   end)
 

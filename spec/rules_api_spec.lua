@@ -202,7 +202,7 @@ describe("v:boxes (the chart's contract)", function()
   end)
   it("refuses axes the version does not test", function()
     assert.has_error(function() rules.get("us-2022-10"):boxes("tpp", "pd", {}) end,
-      "tpp.rules.boxes: us-2022-10 has no test on pd; its metrics are tpp, interconnect_gbs")
+      "tpp.rules.boxes: us-2022-10 has no test on pd; its metrics are tpp, interconnect_gbs, memory_item")
     assert.has_error(function() rules.get("us-2023-10"):boxes("tpp", "pdd", {}) end)
   end)
 end)
@@ -261,24 +261,9 @@ describe("near the line", function()
 end)
 
 describe("licences by destination", function()
-  it("asks tpp.dest when a destination is given", function()
-    local r = rules.classify("H100", { rules = "us-2023-10", as_of = "2024-06-01", dest = "CN" })
-    assert.is_table(r.licence)
-    assert.is_true(r.licence.licence_required)
-    local r2 = rules.classify("H100", { rules = "us-2023-10", as_of = "2024-06-01", dest = "Japan" })
-    assert.is_false(r2.licence.licence_required)
-  end)
-  it("says so when the destination logic is not available", function()
-    local saved = package.loaded["tpp.dest"]
-    local saved_preload = package.preload["tpp.dest"]
-    package.loaded["tpp.dest"] = nil
-    package.preload["tpp.dest"] = function() error("module 'tpp.dest' not found: (test)") end
-    local ok, r = pcall(rules.classify, "H100", { rules = "us-2023-10", as_of = "2024-06-01", dest = "CN" })
-    package.preload["tpp.dest"] = saved_preload
-    package.loaded["tpp.dest"] = saved
-    assert.is_true(ok, tostring(r))
-    assert.is_false(r.licence.available)
-    assert.matches("destination logic not available", r.licence.reason)
-    assert.equal("controlled", r.status)
+  it("are tpp.screen's: classify refuses dest/hq and says where to go", function()
+    assert.has_error(function() rules.classify("H100", { rules = "us-2023-10", as_of = "2024-06-01", dest = "CN" }) end,
+      "tpp.rules.classify: dest/hq: the licence decision for a destination is made by tpp.screen: " ..
+      "tpp.screen { chip = ..., to = COUNTRY, hq = COUNTRY, as_of = DATE }")
   end)
 end)

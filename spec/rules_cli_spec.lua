@@ -77,11 +77,14 @@ describe("tpp classify", function()
     os.remove(bad)
   end)
 
-  it("adds the licence decision with --dest", function()
-    local out, rc = tpp_cmd("classify H100 --rules us-2023-10 --as-of 2024-06-01 --dest CN --json")
+  it("adds the screening decision with --dest, for several destinations", function()
+    local out, rc = tpp_cmd("classify H100 --rules us-2023-10 --as-of 2024-06-01 --dest CN --dest Japan --json")
     assert.equal(0, rc)
-    local r = json.decode(out).results[1]
-    assert.is_true(r.licence.licence_required)
+    local s = json.decode(out).screening[1]
+    assert.equal("nv_h100_sxm", s.chip)
+    assert.equal("licence-required", s.results[1].decision)
+    assert.equal("no-licence-required", s.results[2].decision)
+    assert.equal("us-2023-10", s.results[1].rules.id)
   end)
 
   it("prints a table and the explanation in text mode", function()

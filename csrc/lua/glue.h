@@ -34,6 +34,7 @@ void tpp_lua_open_model(lua_State *L);
 void tpp_lua_open_bench(lua_State *L);
 void tpp_lua_open_csv(lua_State *L);
 void tpp_lua_open_out(lua_State *L);
+void tpp_lua_open_screen(lua_State *L);
 
 /* luaL_error with C's printf formats (%lld, %g), which lua_pushfstring lacks. */
 int tpp_lua_errorf(lua_State *L, const char *fmt, ...)

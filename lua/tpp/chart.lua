@@ -15,12 +15,31 @@
 local svg = require "tpp.svg"
 local util = require "tpp.util"
 local dest = require "tpp.dest"
+local rules = require "tpp.rules"
+local regimes = require "tpp.regimes"
 
 local M = {}
 
 M.DISCLAIMER = dest.DISCLAIMER
 
--- China-specific SKUs in the database (CHIPS.md notes: designed to sit under
+--- The lines the charts draw, read by name from the rule files (a line moves when its rule file
+-- does): the 3A090 TPP and PD lines of us-2023-10, the 91 FR 1684 review lines, the letter criteria.
+function M.lines()
+  local v23, h200, letter = rules.get("us-2023-10"), rules.get("us-2026-01-h200"), rules.get("us-2025-04-h20")
+  local function t(v, name) return v.thresholds[name].value end
+  return {
+    tpp = { t(v23, "3A090.a.2.tpp"), t(v23, "3A090.b.1.tpp.lo"), t(v23, "3A090.a.1.tpp") },
+    pd = { t(v23, "3A090.b.1.pd.lo"), t(v23, "3A090.b.2.pd.lo"), t(v23, "3A090.a.2.pd") },
+    a1_tpp = t(v23, "3A090.a.1.tpp"), a2_pd = t(v23, "3A090.a.2.pd"), low_tpp = t(v23, "3A090.a.2.tpp"),
+    review = { tpp = t(h200, "h200.tpp"), dram = t(h200, "h200.dram_gbs"), version = h200 },
+    letter = { dram = t(letter, "h20.dram_gbs"), interconnect = t(letter, "h20.io_gbs"),
+               sum = t(letter, "h20.sum_gbs") },
+  }
+end
+local LINES = M.lines()
+local function lab(v) return svg.label(v) end
+
+-- China-specific SKUs in the database (vendor notes: designed to sit under
 -- a US line for the China market).
 M.CHINA_SKUS = {
   nv_a800_sxm = true, nv_h800_sxm = true, nv_h20 = true, nv_b30a = true, nv_rtx6000d = true, nv_l20 = true,
@@ -107,58 +126,11 @@ local CSS = [[
 
 -- ------------------------------------------------------------- boxes ----
 
--- The 3A090.a/.b thresholds of 88 FR 73458 (RULES.md §4.2), used only when
--- the rule engine (tpp.rules) is not installed. Half-open boxes in TPP x PD,
--- in the shape of v:boxes(); the specs compare them with the engine's.
 local INF = math.huge
-local function box(clause, eccn, outcome, xlo, xhi, ylo, yhi)
-  return { clause = clause, eccn = eccn, outcome = outcome,
-    x = { lo = xlo, hi = xhi, lo_incl = xlo ~= -INF, hi_incl = false },
-    y = { lo = ylo, hi = yhi, lo_incl = ylo ~= -INF, hi_incl = false } }
-end
 
-M.FALLBACK_FAMILY = {
-  ["us-2023-10"] = true, ["us-2024-04"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true,
-  ["us-2025-01-foundry"] = true,
-  ["us-2026-01-h200"] = true, ["us-2026-02-cambodia"] = true, ["us-2026-07-uae"] = true,
-}
-
-function M.fallback_boxes(facts)
-  if facts and facts.datacenter == false then
-    -- Note 2: not designed or marketed for datacenters and TPP < 4,800 -> outside 3A090;
-    -- TPP >= 4,800 stays 3A090.a/.b but NAC/ACA-eligible.
-    return {
-      box("3A090.a.1", "3A090.a", "nac-eligible", 4800, INF, -INF, INF),
-      box("Note 2", nil, "not-controlled", -INF, 4800, -INF, INF),
-    }
-  end
-  return {
-    box("3A090.a.1", "3A090.a", "controlled", 4800, INF, -INF, INF),
-    box("3A090.a.2", "3A090.a", "controlled", 1600, INF, 5.92, INF),
-    box("3A090.b.1", "3A090.b", "nac-eligible", 2400, 4800, 1.6, 5.92),
-    box("3A090.b.2", "3A090.b", "nac-eligible", 1600, INF, 3.2, 5.92),
-  }
-end
-
-local function engine()
-  local ok, rules = pcall(require, "tpp.rules")
-  if ok and type(rules) == "table" and type(rules.get) == "function" then return rules end
-  return nil
-end
-
--- The rule id in force on a date: from the engine when it can say, else tpp.dest's registry.
-local function id_in_force(rules, as_of)
-  if rules then
-    for _, fname in ipairs({ "in_force", "at", "select" }) do
-      if type(rules[fname]) == "function" then
-        local ok, v = pcall(rules[fname], as_of)
-        if ok and type(v) == "table" and v.id then return v.id end
-        if ok and type(v) == "string" then return v end
-      end
-    end
-  end
-  local v = dest.version_in_force(as_of)
-  return v and v.id or nil
+-- The 3A090 rule id in force on a date.
+local function id_in_force(as_of)
+  return rules.at(as_of).id
 end
 
 -- Classify a box's outcome into a drawing class.
@@ -213,46 +185,29 @@ function M.classify_point(boxes, x, y)
   return best, best_box
 end
 
---- Boxes for a map: from the engine (v:boxes) when installed, else the
--- fallback for the 2023 family. Returns boxes_dc, boxes_non_dc, meta.
+--- Boxes for a map from the rule engine (v:boxes). Returns boxes_dc, boxes_non_dc, meta.
 function M.boxes(rules_id, as_of, x_metric, y_metric)
   x_metric, y_metric = x_metric or "tpp", y_metric or "pd"
-  local rules = engine()
-  local id = rules_id or id_in_force(rules, as_of)
-  if not id then error("tpp chart: no rule version in force on " .. as_of, 0) end
-  if rules then
-    local ok, v = pcall(rules.get, id)
-    if not ok then error("tpp chart: " .. tostring(v):gsub("^tpp[%.%w]*: ", ""), 0) end
-    if type(v.boxes) == "function" then
-      local okb, dc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = true })
-      if not okb then error(("tpp chart: %s has no %s x %s projection: %s"):format(id, x_metric, y_metric,
-        tostring(dc)), 0) end
-      local okn, ndc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = false })
-      if not okn then ndc = dc end
-      -- classification paragraphs only: review-policy paragraphs (role "policy", e.g. the 91 FR 1684
-      -- case-by-case test) say how an application is reviewed, not whether the item is controlled
-      local function classify_only(list)
-        local out = {}
-        for _, b in ipairs(list) do
-          if b.role ~= "policy" then out[#out + 1] = b end
-        end
-        return out
-      end
-      return classify_only(dc), classify_only(ndc), { id = v.id or id, status = v.status, hash = v.hash, title = v.title,
-        source = ("regions from the rule engine: v:boxes(\"%s\", \"%s\", {datacenter = true})"):format(
-          x_metric, y_metric), engine = rules, version = v }
+  local id = rules_id or id_in_force(as_of)
+  local ok, v = pcall(rules.get, id)
+  if not ok then error("tpp chart: " .. tostring(v):gsub("^tpp[%.%w]*: ", ""), 0) end
+  local okb, dc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = true })
+  if not okb then error(("tpp chart: %s has no %s x %s projection: %s"):format(id, x_metric, y_metric,
+    tostring(dc)), 0) end
+  local okn, ndc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = false })
+  if not okn then ndc = dc end
+  -- classification paragraphs only: review-policy paragraphs (role "policy", e.g. the 91 FR 1684
+  -- case-by-case test) say how an application is reviewed, not whether the item is controlled
+  local function classify_only(list)
+    local out = {}
+    for _, b in ipairs(list) do
+      if b.role ~= "policy" then out[#out + 1] = b end
     end
+    return out
   end
-  if x_metric == "tpp" and y_metric == "pd" and M.FALLBACK_FAMILY[id] then
-    local known = dest.VERSIONS
-    local status
-    for _, k in ipairs(known) do if k.id == id then status = k.status end end
-    return M.fallback_boxes { datacenter = true }, M.fallback_boxes { datacenter = false },
-      { id = id, status = status, source = "regions from tpp.chart's fallback boxes of the 3A090.a/.b " ..
-        "thresholds (88 FR 73458); the rule engine is not installed", fallback = true, engine = rules }
-  end
-  error(("tpp chart: %s has no TPP x performance-density regions to draw%s"):format(id,
-    rules and "" or " (the rule engine tpp.rules is not installed; built-in regions cover us-2023-10 and later)"), 0)
+  return classify_only(dc), classify_only(ndc), { id = v.id or id, status = v.status, hash = v.hash, title = v.title,
+    source = ("regions from the rule engine: v:boxes(\"%s\", \"%s\", {datacenter = true})"):format(
+      x_metric, y_metric), engine = rules, version = v }
 end
 
 -- ------------------------------------------------------------ points ----
@@ -738,9 +693,9 @@ function M.map(opts)
     desc = ("tpp chart map. Rule version: %s (%s)%s. As of %s. %s. Axes: x = TPP (log), y = performance " ..
       "density = TPP / applicable die area in mm2 (log). H100e basis: TPP / 15,832 (H100 SXM). Chip figures: " ..
       "tpp's chip database (vendor datasheets, reported and derived figures, each with provenance). Sources: " ..
-      "88 FR 73458 (3A090.a/.b thresholds), 91 FR 1684 (TPP 21,000 China review line). %s"):format(
+      "88 FR 73458 (3A090.a/.b thresholds), 91 FR 1684 (TPP %s China review line). %s"):format(
       rule_id, meta.status or "status unknown", meta.hash and (", hash " .. tostring(meta.hash)) or "", as_of,
-      meta.source or "", M.DISCLAIMER),
+      meta.source or "", lab(LINES.review.tpp), M.DISCLAIMER),
   }
   local clip = doc:clip_rect("plot-clip", PL, PT, PR - PL, PB - PT)
   doc:def(svg.el("pattern", { id = "hatch-licence", width = 7, height = 7, patternUnits = "userSpaceOnUse",
@@ -750,8 +705,7 @@ function M.map(opts)
     "Where AI chips sit on the TPP x performance-density thresholds"))
   doc:add(svg.el("text", { x = PL, y = 49, class = "subtitle" },
     ("Rules %s (%s), datacenter items; as of %s; log-log axes; regions from %s."):format(rule_id,
-      meta.status or "status unknown", as_of, meta.fallback and "built-in 3A090 boxes (rule engine not installed)"
-        or "the compiled rule boxes")))
+      meta.status or "status unknown", as_of, "the compiled rule boxes")))
 
   -- regions
   -- boxes whose test includes a metric off these axes (open conditions) are not regions of this map
@@ -833,7 +787,7 @@ function M.map(opts)
   local iso = svg.el("g", { ["clip-path"] = clip, class = "iso-area" })
   doc:add(iso)
   local angle = math.deg(math.atan((y(10) - y(1)) / (x(10) - x(1))))
-  for _, area in ipairs({ 100, 400, 800, 1600 }) do
+  for _, area in ipairs({ 100, 400, 800, 1600 }) do -- literal-ok: die areas drawn as guides, not rule lines
     iso:add(svg.el("line", { x1 = x(XMIN), y1 = y(XMIN / area), x2 = x(XMAX), y2 = y(XMAX / area), class = "iso" },
       { svg.el("title", nil, ("constant die area %s mm2: PD = TPP / %s"):format(svg.label(area), svg.label(area))) }))
     local pd_at = math.min(62, XMAX * 0.6 / area)
@@ -848,7 +802,8 @@ function M.map(opts)
   -- threshold guides
   local guides = svg.el("g", { class = "guides" })
   doc:add(guides)
-  for _, g in ipairs({ { 1600, "TPP 1,600" }, { 2400, "TPP 2,400" }, { 4800, "TPP 4,800" } }) do
+  for _, line in ipairs(LINES.tpp) do
+    local g = { line, "TPP " .. lab(line) }
     local px = x(g[1])
     guides:add(svg.el("line", { x1 = px, y1 = PT, x2 = px, y2 = PB, class = "guide" }, { svg.el("title", nil, g[2]) }))
     local ty = PB - 44
@@ -857,15 +812,17 @@ function M.map(opts)
     fixed[#fixed + 1] = { px - 14, ty - svg.text_width(g[2], 10, true), px - 2, ty }
   end
   do -- the January-2026 China review line, labelled at the top
-    local px = x(21000)
+    local px = x(LINES.review.tpp)
     guides:add(svg.el("line", { x1 = px, y1 = PT, x2 = px, y2 = PB, class = "guide-2026" },
-      { svg.el("title", nil, "TPP 21,000: with total DRAM bandwidth < 6,500 GB/s, case-by-case review for " ..
-        "exports from the US to China/Macau (91 FR 1684, 2026-01-15)") }))
-    local text = "TPP 21,000"
+      { svg.el("title", nil, ("TPP %s: with total DRAM bandwidth < %s GB/s, case-by-case review for " ..
+        "exports from the US to China/Macau (91 FR 1684, %s)"):format(lab(LINES.review.tpp), lab(LINES.review.dram),
+        LINES.review.version.dates.effective)) }))
+    local text = "TPP " .. lab(LINES.review.tpp)
     doc:add(svg.el("text", { x = px + 4, y = PT + 13, class = "guidelabel-2026" }, text))
     fixed[#fixed + 1] = { px + 3, PT + 3, px + 5 + svg.text_width(text, 10, true), PT + 15 }
   end
-  for _, g in ipairs({ { 1.6, "PD 1.6" }, { 3.2, "PD 3.2" }, { 5.92, "PD 5.92" } }) do
+  for _, line in ipairs(LINES.pd) do
+    local g = { line, "PD " .. lab(line) }
     local py = y(g[1])
     guides:add(svg.el("line", { x1 = PL, y1 = py, x2 = PR, y2 = py, class = "guide" }, { svg.el("title", nil, g[2]) }))
     doc:add(svg.el("text", { x = PL + 6, y = py - 4, class = "guidelabel" }, g[2]))
@@ -917,8 +874,8 @@ function M.map(opts)
   axes:add(svg.el("text", { x = PL - 9, y = PT - 8, class = "ticklabel2", ["text-anchor"] = "end" }, "FP16 TFLOPS"))
   axes:add(svg.el("text", { x = PL - 9, y = PT - 21, class = "ticklabel2", ["text-anchor"] = "end" }, "8-bit TOPS"))
   axes:add(svg.el("text", { x = (PL + PR) / 2, y = PT - 38, class = "axisnote", ["text-anchor"] = "middle" },
-    "datasheet units (dense): TPP / 16 = FP16 TFLOPS, TPP / 8 = 8-bit TOPS (BIS example: 4,800 = 300 FP16 " ..
-    "TFLOPS = 600 INT8 TOPS)"))
+    ("datasheet units (dense): TPP / 16 = FP16 TFLOPS, TPP / 8 = 8-bit TOPS (BIS example: %s = %s FP16 " ..
+    "TFLOPS = %s INT8 TOPS)"):format(lab(LINES.a1_tpp), lab(LINES.a1_tpp / 16), lab(LINES.a1_tpp / 8))))
 
   local wx0, wy0, wx1, wy1 = x(D.x0), y(D.y1), x(D.x1), y(D.y0)
   local lic_name = "licence required"
@@ -978,8 +935,8 @@ function M.map(opts)
       inset:add(svg.el("text", { x = IB[1] + 3, y = iy(v) - 2, class = "ticklabel2" }, svg.label(v)))
       iobst[#iobst + 1] = { IB[1] + 2, iy(v) - 11, IB[1] + 4 + svg.text_width(svg.label(v), 9.5), iy(v) }
     end
-    igrid:add(svg.el("line", { x1 = ix(4800), y1 = IB[2], x2 = ix(4800), y2 = IB[4], class = "guide" }))
-    igrid:add(svg.el("line", { x1 = IB[1], y1 = iy(5.92), x2 = IB[3], y2 = iy(5.92), class = "guide" }))
+    igrid:add(svg.el("line", { x1 = ix(LINES.a1_tpp), y1 = IB[2], x2 = ix(LINES.a1_tpp), y2 = IB[4], class = "guide" }))
+    igrid:add(svg.el("line", { x1 = IB[1], y1 = iy(LINES.a2_pd), x2 = IB[3], y2 = iy(LINES.a2_pd), class = "guide" }))
     local cap = ("detail: TPP %s-%s, PD %s-%s"):format(svg.label(D.x0), svg.label(D.x1), svg.label(D.y0),
       svg.label(D.y1))
     inset:add(svg.el("text", { x = IB[3] - 4, y = IB[2] + 12, class = "legend-small", ["text-anchor"] = "end",
@@ -1054,7 +1011,8 @@ function M.map(opts)
     "3A090 thresholds (TPP, PD)")
   lrow(function(px, py)
     legend:add(svg.el("line", { x1 = px - 10, y1 = py, x2 = px + 10, y2 = py, class = "guide-2026" }))
-  end, "TPP 21,000: China/Macau review line of 91 FR 1684 (with DRAM < 6,500 GB/s)")
+  end, ("TPP %s: China/Macau review line of 91 FR 1684 (with DRAM < %s GB/s)"):format(lab(LINES.review.tpp),
+    lab(LINES.review.dram)))
   lrow(function(px, py)
     legend:add(svg.el("line", { x1 = px - 10, y1 = py + 5, x2 = px + 10, y2 = py - 5, class = "iso" }))
   end, "constant die area: PD = TPP / area")
@@ -1090,11 +1048,13 @@ function M.map(opts)
     ("Rule version %s (%s)%s; as of %s; %s."):format(rule_id, meta.status or "status unknown",
       meta.hash and (", rule-file hash " .. tostring(meta.hash):sub(1, 12)) or "", as_of, meta.source or ""),
     "Sources: 3A090.a/.b thresholds of 88 FR 73458 (in force; unchanged in the eCFR of 2026-07-23) [secondary]; " ..
-      "TPP 21,000 line of 91 FR 1684 [primary]; chip figures from tpp's database with provenance (vendor " ..
+      "TPP " .. lab(LINES.review.tpp) .. " line of 91 FR 1684 [primary]; chip figures from tpp's database with " ..
+      "provenance (vendor " ..
       "datasheets, reported and derived figures: 'tpp show CHIP'). " ..
       (meta.engine and meta.version and not opts.boxes and "Points are coloured by the rule engine's " ..
         "classification of each chip; " or "Points are coloured by the boxes they fall in; ") ..
-      "not-datacenter chips follow Note 2 (outside 3A090 below TPP 4,800, NAC/ACA-eligible above). " ..
+      ("not-datacenter chips follow Note 2 (outside 3A090 below TPP %s, NAC/ACA-eligible above). "):format(
+        lab(LINES.a1_tpp)) ..
       "Labels: short name and TPP.",
   }
   if #off_axis > 0 then
@@ -1112,7 +1072,7 @@ function M.map(opts)
   doc:resize(W, math.ceil(fy + 6))
 
   local json = require "tpp.json"
-  local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, fallback = meta.fallback or false,
+  local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, fallback = false,
     plotted = json.array {}, unknown_pd = json.array(unknown_pd), unknown_tpp = json.array(unknown_tpp),
     outside = json.array(outside),
     crowded_labels = crowded, source = meta.source, detail = detail, off_axis = json.array(off_axis),
@@ -1249,16 +1209,15 @@ end
 
 -- ---------------------------------------------------------- bandwidth ----
 
--- April-2025 letter criteria as written in the GAIN AI Act and AI OVERWATCH
--- Act texts (RULES.md §7.1, §12 item 3): numbers confirmed only in the bills.
-M.LETTER = { dram = 1400, interconnect = 1100, sum = 1700 }
--- 91 FR 1684 China/Macau review line (RULES.md §7.3).
-M.REVIEW = { tpp = 21000, dram = 6500 }
--- Proclamation 11002 tariff bands (RULES.md §7.3): first [secondary], second [reported].
-M.TARIFF_BANDS = {
-  { tpp = { 14000, 17500 }, dram = { 4500, 5000 }, tag = "secondary" },
-  { tpp = { 20800, 21100 }, dram = { 5800, 6200 }, tag = "reported" },
-}
+-- April-2025 letter criteria (rule file us-2025-04-h20; the numbers are the GAIN AI Act's and AI
+-- OVERWATCH Act's, unconfirmed as the letters'), the 91 FR 1684 review line (us-2026-01-h200) and the
+-- Proclamation 11002 tariff bands (regime data), all read from the data files.
+M.LETTER = LINES.letter
+M.REVIEW = { tpp = LINES.review.tpp, dram = LINES.review.dram }
+M.TARIFF_BANDS = {}
+for _, b in ipairs(regimes.records("tariff_band")) do
+  M.TARIFF_BANDS[#M.TARIFF_BANDS + 1] = { tpp = b.tpp, dram = b.dram_gbs, tag = b.provenance }
+end
 
 --- Class of a point under the letter criteria: "licence" (criteria met),
 -- "none" (inside the no-licence polygon) or "unknown".
@@ -1289,11 +1248,12 @@ function M.bandwidth(opts)
     ("Bandwidth rule maps: April-2025 letter criteria and the January-2026 China review line, as of %s"):format(as_of),
     ("tpp chart bandwidth. Panel A: DRAM x interconnect bandwidth (GB/s, linear) with the criteria attributed to " ..
      "the April-2025 'is informed' letters (H20, MI308): licence for China incl. Hong Kong/Macau, D:5 and entities " ..
-     "headquartered there if DRAM >= 1,400, interconnect >= 1,100 or their sum >= 1,700 GB/s; numbers from the " ..
-     "GAIN AI Act / AI OVERWATCH Act texts; reported-only, not confirmed as the letters' criteria. Panel B: TPP " ..
-     "(log) x total DRAM bandwidth (TB/s) with the 91 FR 1684 box (TPP < 21,000 and < 6.5 TB/s: case-by-case " ..
+     "headquartered there if DRAM >= %s, interconnect >= %s or their sum >= %s GB/s; numbers from the " ..
+     "GAIN AI Act / AI OVERWATCH Act texts; not confirmed as the letters' criteria. Panel B: TPP " ..
+     "(log) x total DRAM bandwidth (TB/s) with the 91 FR 1684 box (TPP < %s and < %s TB/s: case-by-case " ..
      "for exports from the US to China/Macau) and the Proclamation 11002 tariff bands. 3A090 status under %s. " ..
-     "As of %s. %s"):format(rule_id, as_of, M.DISCLAIMER))
+     "As of %s. %s"):format(lab(M.LETTER.dram), lab(M.LETTER.interconnect), lab(M.LETTER.sum), lab(M.REVIEW.tpp),
+       lab(M.REVIEW.dram / 1000), rule_id, as_of, M.DISCLAIMER))
   doc:add(svg.el("text", { x = A[1] - 56, y = 30, class = "title" },
     "Bandwidth lines: the April-2025 letters and the January-2026 China review policy"))
   doc:add(svg.el("text", { x = A[1] - 56, y = 49, class = "subtitle" },
@@ -1416,8 +1376,8 @@ function M.bandwidth(opts)
   local R = M.REVIEW
   regB:add(svg.el("rect", { x = Bp[1], y = by(R.dram / 1000), width = bx(R.tpp) - Bp[1],
     height = Bp[4] - by(R.dram / 1000), class = "region-nac" },
-    { svg.el("title", nil, "case-by-case review for exports from the US to China/Macau: TPP < 21,000 and total " ..
-      "DRAM bandwidth < 6,500 GB/s, with conditions (91 FR 1684)") }))
+    { svg.el("title", nil, ("case-by-case review for exports from the US to China/Macau: TPP < %s and total " ..
+      "DRAM bandwidth < %s GB/s, with conditions (91 FR 1684)"):format(lab(R.tpp), lab(R.dram))) }))
   for i, band in ipairs(M.TARIFF_BANDS) do
     local x0, x1 = bx(band.tpp[1]), bx(band.tpp[2])
     local y0, y1 = by(band.dram[2] / 1000), by(band.dram[1] / 1000)
@@ -1433,16 +1393,16 @@ function M.bandwidth(opts)
   gB:add(svg.el("line", { x1 = Bp[1], y1 = by(R.dram / 1000), x2 = Bp[3], y2 = by(R.dram / 1000),
     class = "guide-2026" }))
   local fixedB = {}
-  local t1 = "TPP 21,000"
+  local t1 = "TPP " .. lab(R.tpp)
   doc:add(svg.el("text", { x = bx(R.tpp) + 4, y = Bp[4] - 8, class = "guidelabel-2026" }, t1))
   fixedB[#fixedB + 1] = { bx(R.tpp) + 3, Bp[4] - 19, bx(R.tpp) + 6 + svg.text_width(t1, 10, true), Bp[4] - 5 }
-  local t2 = "6.5 TB/s"
+  local t2 = lab(R.dram / 1000) .. " TB/s"
   doc:add(svg.el("text", { x = Bp[3] - 6, y = by(R.dram / 1000) - 5, class = "guidelabel-2026",
     ["text-anchor"] = "end" }, t2))
   fixedB[#fixedB + 1] = { Bp[3] - 8 - svg.text_width(t2, 10, true), by(R.dram / 1000) - 16, Bp[3] - 4,
     by(R.dram / 1000) - 2 }
   doc:add(svg.el("text", { x = Bp[1], y = Bp[2] - 10, class = "legend-title" },
-    "B. China/Macau licence review from 2026-01-15 (91 FR 1684)"))
+    ("B. China/Macau licence review from %s (91 FR 1684)"):format(LINES.review.version.dates.effective)))
   doc:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2], class = "frame" }))
   local groupsB = group_by(eb)
   local ptsB = layout_points(groupsB, bx, by, Bp, 5)
@@ -1515,13 +1475,13 @@ end
 
 -- ----------------------------------------------------------- timeline ----
 
-M.RULE_DATES = {
-  { date = "2022-10-07", label = "Oct-2022 rule (87 FR 62186)" },
-  { date = "2023-11-17", label = "Oct-2023 rule in force (88 FR 73458)" },
-  { date = "2025-01-13", label = "AI Diffusion (not enforced)" },
-  { date = "2025-04-09", label = "H20 letters (reported-only)" },
-  { date = "2026-01-15", label = "China review line (91 FR 1684)" },
-}
+-- The rule dates of the timeline: the effective dates in the rule files.
+M.RULE_DATES = {}
+for _, r in ipairs({ { "us-2022-10", "Oct-2022 rule (87 FR 62186)" }, { "us-2023-10", "Oct-2023 rule in force (88 FR 73458)" },
+  { "us-2025-01-diffusion", "AI Diffusion (not enforced)" }, { "us-2025-04-h20", "H20 letters (company-specific)" },
+  { "us-2026-01-h200", "China review line (91 FR 1684)" } }) do
+  M.RULE_DATES[#M.RULE_DATES + 1] = { date = rules.effective_of(rules.get(r[1])), label = r[2] }
+end
 
 local function year_frac(date)
   local y, m, d = date:match("^(%d+)-(%d+)-(%d+)$")
@@ -1529,7 +1489,7 @@ local function year_frac(date)
 end
 
 --- tpp.chart.timeline(opts) -> svg text, info: release year x TPP (log)
--- with the 1,600 / 4,800 / 21,000 lines and the rule dates; chips coloured
+-- with the 3A090 TPP lines, the 91 FR 1684 line and the rule dates; chips coloured
 -- by their 3A090 status under the rules in force on the as-of date.
 function M.timeline(opts)
   opts = opts or {}
@@ -1542,9 +1502,13 @@ function M.timeline(opts)
   local B = { 96, 136, 840, 620 }
   local doc = new_doc(W, 800, ("Design-to-threshold timeline: release year x TPP, status under %s as of %s"):format(
     rule_id, as_of), ("tpp chart timeline. x = release year (the database's year; points spread within the " ..
-    "year to stay apart), y = TPP (log). Lines: TPP 1,600, 4,800 (3A090) and 21,000 (91 FR 1684). Rule dates: " ..
-    "2022-10-07, 2023-11-17, 2025-01-13, 2025-04-09, 2026-01-15. Status under %s (%s) as of %s. %s"):format(
-    rule_id, meta.status or "?", as_of, M.DISCLAIMER))
+    "year to stay apart), y = TPP (log). Lines: TPP %s, %s (3A090) and %s (91 FR 1684). Rule dates: " ..
+    "%s. Status under %s (%s) as of %s. %s"):format(lab(LINES.low_tpp), lab(LINES.a1_tpp), lab(LINES.review.tpp),
+    (function()
+      local ds = {}
+      for i, r in ipairs(M.RULE_DATES) do ds[i] = r.date end
+      return table.concat(ds, ", ")
+    end)(), rule_id, meta.status or "?", as_of, M.DISCLAIMER))
   doc:add(svg.el("text", { x = B[1] - 40, y = 30, class = "title" },
     "Design to the threshold: AI chips by release year and TPP"))
   doc:add(svg.el("text", { x = B[1] - 40, y = 49, class = "subtitle" },
@@ -1593,8 +1557,9 @@ function M.timeline(opts)
   local fixed = {}
   local guides = svg.el("g", { class = "guides" })
   doc:add(guides)
-  for _, g in ipairs({ { 1600, "TPP 1,600", "guide" }, { 4800, "TPP 4,800", "guide" },
-    { 21000, "TPP 21,000 (China review line)", "guide-2026" } }) do
+  for _, g in ipairs({ { LINES.low_tpp, "TPP " .. lab(LINES.low_tpp), "guide" },
+    { LINES.a1_tpp, "TPP " .. lab(LINES.a1_tpp), "guide" },
+    { LINES.review.tpp, "TPP " .. lab(LINES.review.tpp) .. " (China review line)", "guide-2026" } }) do
     local py = y(g[1])
     guides:add(svg.el("line", { x1 = B[1], y1 = py, x2 = B[3], y2 = py, class = g[3] }))
     doc:add(svg.el("text", { x = B[1] + 6, y = py - 4, class = g[3] == "guide" and "guidelabel" or "guidelabel-2026" },
@@ -1662,9 +1627,9 @@ function M.timeline(opts)
   panel.attrs.height = ly - LY
   local notes = {}
   if #missing > 0 then notes[#notes + 1] = "Not plotted: " .. table.concat(missing, ", ") .. "." end
-  notes[#notes + 1] = ("Status from the %s boxes (%s); chips with unknown PD between TPP 1,600 and 4,800 are " ..
+  notes[#notes + 1] = ("Status from the %s boxes (rule engine); chips with unknown PD between TPP %s and %s are " ..
     "undetermined. Release years from tpp's chip database. China-specific SKUs (diamonds) sit just under the " ..
-    "line of the rule they were designed for."):format(rule_id, meta.fallback and "built-in fallback" or "rule engine")
+    "line of the rule they were designed for."):format(rule_id, lab(LINES.low_tpp), lab(LINES.a1_tpp))
   notes[#notes + 1] = M.DISCLAIMER
   local fy = add_footnote(doc, B[1] - 40, math.max(B[4] + 62, ly + 16), W - B[1], notes)
   doc:resize(W, math.ceil(fy + 6))

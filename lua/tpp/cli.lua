@@ -15,6 +15,7 @@ local M = {}
 
 -- name, module; the order is the help order.
 M.COMMANDS = {
+  { "screen", "tpp.commands.screen" },
   { "chips", "tpp.commands.chips" },
   { "show", "tpp.commands.show" },
   { "import", "tpp.commands.import" },
@@ -224,13 +225,17 @@ function M.main(argv)
     if type(code) == "number" then status = code end
   end)
   if not ok then
+    -- a command may raise { message = ..., exit = 64 } to choose its exit status (usage errors;
+    -- tpp.io's error objects: 65 bad data, 66 missing or unreadable)
+    local exit_code = 1
+    if type(err) == "table" and type(err.message) == "string" then
+      exit_code, err = tonumber(err.exit or err.exit_code) or 1, err.message
+    end
     -- a "tpp..." message is for the user: drop the Lua position in front of it
     local msg = tostring(err):gsub("^[^\n]-:%d+: (tpp)", "%1")
     if not msg:match("^tpp") then msg = "tpp: " .. msg end
     io.stderr:write(msg, "\n")
-    -- an error object may carry its exit status (tpp.io: 65 bad data, 66 unreadable)
-    if type(err) == "table" and type(err.exit_code) == "number" then return err.exit_code end
-    return 1
+    return exit_code
   end
   return status
 end

@@ -382,5 +382,6 @@ require("tpp.ffi_model")(M, C, ffi)
 require("tpp.ffi_bench")(M, C, ffi)
 require("tpp.ffi_csv")(M, C, ffi)
 require("tpp.ffi_out")(M, C, ffi)
+require("tpp.ffi_screen")(M, C, ffi)
 
 return M

@@ -1,9 +1,13 @@
 --- tpp.spec: the chip object.
--- Validates a chip table (the shape of DESIGN.md "Data: a chip"), hands it to
+-- Validates a chip table (the shape README.md shows), hands it to
 -- the C core for the metrics, and keeps provenance and assumptions beside
 -- every number. Unknown is nil, never zero.
 local core = require "tpp.backend"
 local util = require "tpp.util"
+
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
 
 local M = {}
 
@@ -13,7 +17,7 @@ for _, p in ipairs(M.PRECISIONS) do PREC_SET[p] = true end
 
 M.BITS = { fp64 = 64, fp32 = 32, tf32 = nil, fp16 = 16, bf16 = 16, fp8 = 8, int8 = 8, fp6 = 6, fp4 = 4, int4 = 4 }
 
--- H100 SXM references of the three H100-equivalent bases (RULES.md §5.4, PEERS.md §0.4).
+-- H100 SXM references of the three H100-equivalent bases (dense FP8 x 8 = TPP; vendor datasheet).
 M.H100E_BASES = {
   tpp = { reference = 15832, label = "TPP / 15,832 (H100 SXM TPP)" },
   ["8bit"] = { reference = 1979, label = "dense 8-bit OP/s / 1,979 TOPS (H100 SXM)" },
@@ -39,6 +43,9 @@ local TOP_KEYS = {
   scale_out_gbs = "number", scale_out_note = "string", planar = "boolean",
   -- which source backs each figure, readings that change answers, third-party values
   cite = "table", readings = "table", evidence = "table", derivation = "table",
+  -- screening: whether a foreign-produced item was made with US technology, software or equipment
+  -- (the foreign-direct-product rules); unknown when left out
+  us_tech = "boolean",
 }
 local MEMORY_KEYS = { capacity_gb = "number", bandwidth_gbs = "number", type = "string",
                       package_area_mm2 = "number" }
@@ -215,8 +222,9 @@ function M.normalize(t)
         bad(id, f .. ".kind", ("got '%s', expected 'logic', 'memory' or 'other'"):format(d.kind))
       end
       if (d.kind == nil or d.kind == "logic") and d.planar == nil then
-        c.assumptions[#c.assumptions + 1] = ("dies[%d]: transistor type not stated; assumed non-planar " ..
-          "(FinFET/GAA), so its area counts toward the applicable die area"):format(i)
+        c.assumptions[#c.assumptions + 1] = ("dies[%d]: transistor type not stated; its area is counted " ..
+          "toward the applicable die area (as non-planar), and the rules check whether a planar die would " ..
+          "change the answer (dies[%d].planar)"):format(i, i)
       end
     end
   end
@@ -404,6 +412,19 @@ function Chip:metrics(opts)
       m.unknown.pd = "TPP is unknown"
     elseif r.missing_die then
       m.unknown.pd = ("die %d has no area, so the applicable die area is unknown"):format(r.missing_die)
+    elseif c.dies and #c.dies > 0 and (function()
+        local logic, planar = 0, 0
+        for _, d in ipairs(c.dies) do
+          if d.kind == nil or d.kind == "logic" then
+            logic = logic + 1
+            if d.planar == true then planar = planar + 1 end
+          end
+        end
+        return logic > 0 and logic == planar
+      end)() then
+      m.unknown.pd = "every logic die is planar, so the applicable die area of the 3A090 technical note (non-planar " ..
+        "logic dies only) is zero and performance density is not defined; whether a planar-only IC can meet the " ..
+        "PD tests is a question the note does not answer"
     else
       m.unknown.pd = "no applicable die area is known (die_area_mm2 or dies with area_mm2)"
     end

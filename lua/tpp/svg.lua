@@ -1,4 +1,5 @@
 --- tpp.svg: a small deterministic SVG writer.
+-- literal-ok-comments: formatting examples in comments use familiar numbers.
 --
 --   local svg = require "tpp.svg"
 --   local doc = svg.document { width = 640, height = 480, title = "..", desc = "..", css = ".a{fill:red}" }

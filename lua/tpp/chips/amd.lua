@@ -84,8 +84,18 @@ return {
       key = "amd-mi210-page",
       kind = "vendor",
       publisher = "AMD",
+      read = "not read directly; its figures (300 W, 64 GB HBM2e at 1.6 TB/s, 3 Infinity Fabric links, FP16 181 TFLOPS) agree with AMD's launch table as reproduced by AnandTech, 'AMD Releases Instinct MI210 Accelerator: CDNA 2 On a PCIe Card' (2022-03-22; read via the pipedot.org/article/5XCG1 mirror)",
       title = "AMD Instinct MI210 accelerator product page (PCIe, 300 W, 64 GB HBM2e at 1.6 TB/s, up to 3 Infinity Fabric links)",
       url = "https://www.amd.com/en/products/accelerators/instinct/mi200/mi210.html",
+    },
+    {
+      date = "2022-03-22",
+      key = "anandtech-mi210",
+      kind = "third-party",
+      publisher = "AnandTech (R. Smith)",
+      read = "AnandTech, 'AMD Releases Instinct MI210 Accelerator: CDNA 2 On a PCIe Card' (2022-03-22; read via the pipedot.org/article/5XCG1 mirror), read 2026: AMD's Instinct table, MI250 | MI210 | MI100: compute units 2 x 104 | 104 | 120; boost 1,700 | 1,700 | 1,502 MHz; FP64 vector 45.3 | 22.6 | 11.5; FP64 matrix 90.5 | 45.3 | 11.5; FP32 matrix 90.5 | 45.3 | 46.1; FP16 matrix 362 | 181 | 184.6 TFLOPS; INT8 matrix 362.1 | 181 | 184.6 TOPS; 3.2 | 1.6 | 1.23 TB/s; 128 | 64 | 32 GB; Infinity Fabric links 6 | 3 | 3; TDP 560 | 300 | 300 W; TSMC N6 | N6 | 7 nm; 2 x 29.1 | 29.1 | 25.6 B transistors",
+      title = "AMD Releases Instinct MI210 Accelerator: CDNA 2 On a PCIe Card (AMD's MI250 / MI210 / MI100 specification table)",
+      url = "https://www.anandtech.com/show/17326/amd-releases-instinct-mi210-accelerator-cdna-2-on-a-pcie-card",
     },
     {
       date = "2022-11",
@@ -212,7 +222,7 @@ return {
       announced = "2020-11-16",
       datacenter = true,
       datacenter_basis = "designed and marketed for data centers (vendor's Instinct line, OAM or server PCIe form factor)",
-      dense = { fp64 = 11.5, fp32 = 46.1, fp16 = 184.6, bf16 = 92.3 },
+      dense = { fp64 = 11.5, fp32 = 46.1, fp16 = 184.6, bf16 = 92.3, int8 = 184.6 },
       fp64_vector = 11.5,
       die_area_mm2 = 750,
       planar = false,
@@ -227,12 +237,13 @@ return {
         announced = "amd-pr-2020-11-16",
         die_area_mm2 = "tpu-gpudb-amd",
         interconnect_gbs = "tpu-gpudb-amd",
+        ["dense.int8"] = "anandtech-mi210",
         ["memory.capacity_gb"] = "amd-rocm-specs",
         process = "tpu-gpudb-amd",
         tdp_w = "tpu-gpudb-amd",
         year = "amd-pr-2020-11-16",
       },
-      notes = "ROCm table: vector FP64 11.5, matrix FP32 46.1, matrix FP16 184.6, matrix BF16 92.3 TFLOPS (no FP64 matrix unit). INT8 not in the table, left unknown; FP16 sets TPP 2,953.6.",
+      notes = "ROCm table: vector FP64 11.5, matrix FP32 46.1, matrix FP16 184.6, matrix BF16 92.3 TFLOPS (no FP64 matrix unit). INT8 184.6 TOPS from AMD's launch table as AnandTech reproduces it (TPP 1,477, below the FP16 figure); FP16 sets TPP 2,953.6. 300 W, 1.23 TB/s and 3 links agree with that table. The 750 mm2 die area is TechPowerUp's; an error of up to a fifth keeps PD above 3.2 (3A090.b either way, as TPP >= 2,400 with PD >= 1.6).",
     },
     {
       id = "amd_mi210",
@@ -310,19 +321,22 @@ return {
       tdp_w = 500,
       memory = { bandwidth_gbs = 3200, capacity_gb = 128, type = "HBM2e" },
       hbm = true,
-      interconnect_gbs = 800,
-      interconnect_dir = "aggregate Infinity Fabric (8 links x 100 GB/s bidirectional)",
+      interconnect_gbs = 600,
+      interconnect_dir = "aggregate Infinity Fabric (6 links x 100 GB/s bidirectional; the MI250X has 8)",
       cite = {
         ["*"] = "amd-rocm-mi250",
         announced = "amd-pr-2021-11-08",
         die_area_mm2 = "tpu-gpudb-amd",
-        interconnect_gbs = "amd-mi250x-page",
+        interconnect_gbs = "anandtech-mi210",
         ["memory.capacity_gb"] = "amd-rocm-specs",
         process = "amd-mi250x-page",
         tdp_w = "amd-mi250x-page",
         year = "amd-pr-2021-11-08",
       },
-      derivation = { die_area_mm2 = "2 GCDs x 724 mm2 (TechPowerUp's Aldebaran die size read as per GCD)" },
+      derivation = {
+        die_area_mm2 = "2 GCDs x 724 mm2 (TechPowerUp's Aldebaran die size read as per GCD)",
+        interconnect_gbs = "6 Infinity Fabric links (AMD's table as AnandTech reproduces it) x 100 GB/s bidirectional per x16 link at 25 GT/s (ROCm MI250 microarchitecture page)",
+      },
       readings = {
         {
           figures = { die_area_mm2 = 1580 },
@@ -333,7 +347,7 @@ return {
       evidence = {
         { by = "ect-kelly", die_area_mm2 = 1580, pd = 3.67, tpp = 5794 },
       },
-      notes = "ROCm table totals for the MI250 OAM (1.7 GHz).",
+      notes = "ROCm table totals for the MI250 OAM (1.7 GHz); AMD's launch table agrees (FP16 362, INT8 362.1, FP64 matrix 90.5). Corrected in the verification pass: the interconnect was 800 GB/s, the MI250X's 8 links; the MI250 has 6 (600 GB/s), still at the October 2022 600 GB/s line, so no answer changes. 500 W TDP (AMD's MI250X page); AnandTech's table gives the 560 W peak.",
     },
     {
       id = "amd_mi250x",
@@ -439,6 +453,7 @@ return {
       },
       uncertain = {
         "Die areas of the 6 XCDs, 3 CCDs and 4 IODs not published: PD unknown. Power is socket-level (550 W, up to 760 W) and not recorded.",
+        "AMD's MI300A data sheet was not read in a copy: the rates are derived from ROCm's MI300X per-CU figures (228 CUs, 2.1 GHz); ROCm's specification table confirms 228 CUs and 128 GiB, and AMD's launch figures as the press relays them (estaterule.ru, December 2023) give 228 CUs, 128 GB HBM3 at 5.3 TB/s and 146 B transistors. TPP 15,690 is 25 % under the 21,000 line.",
       },
       notes = "The derived rates equal AMD's published MI300A peaks (FP16 980.6, FP8 1,961.2 TFLOPS). Announced at CES 2023; launched with the MI300X on 2023-12-06.",
     },
@@ -650,7 +665,7 @@ return {
         },
       },
       uncertain = {
-        "Dense rates derived from the 18.45 PF sparse headline at 2.2 GHz; FP64/FP32 not recorded; die areas not published.",
+        "Dense rates derived from the 18.45 PF sparse headline at 2.2 GHz; AMD's brief not read in a copy. Reported figures agree: the 8-GPU MI350X platform at FP16 18.5, FP8 37, FP6/FP4 74 PF (2.31, 4.6, 9.25 PF a GPU; kontronn.com), Hot Chips 2025 coverage (wccftech: 2.2 GHz, 1,000 W, 185 B transistors, FP6 at the FP4 rate), and the CDNA4 arithmetic 256 CUs x 4,096 FP16 FLOPs/clock x 2.2 GHz = 2,306.9. FP64/FP32 not recorded; die areas not published.",
       },
       notes = "TPP with FP6 at 6 bits 55,365; with FP6 left out 36,910 (FP8 4,613.7 x 8). Both are above every TPP line.",
     },
@@ -772,6 +787,9 @@ return {
       },
       evidence = {
         { by = "epoch-hw", die_area_mm2 = 529, pd = 3.71, tpp = 1965.4 },
+      },
+      uncertain = {
+        "AMD's product page was not read in a copy: 122.8 TFLOPS FP16 equals 96 CUs (ROCm's specification table) x 512 FLOPs/clock x 2.5 GHz. A consumer part under 4,800 TPP either way.",
       },
       notes = "Die areas (GCD 304.35 mm2, MCD 37.52 mm2) from TechPowerUp; all seven chiplets are FinFET logic and count toward the applicable area. TPP 1,965 (FP16 122.8 x 16): under every line.",
     },

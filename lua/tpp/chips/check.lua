@@ -203,14 +203,37 @@ function M.record(data, known_ids)
   return p
 end
 
+--- How many of a chip's figures cite a document that was checked against a
+-- copy (a source record with `read`), against all its cited figures. A
+-- source without `read` is cited as published, so its figures count as not
+-- checked here: the count keeps the state of verification visible.
+function M.citations(data)
+  local checked, total = 0, 0
+  local chips_db = require("tpp.chips")
+  for _, path in ipairs(chips_db.FIGURE_PATHS) do
+    local key = (data.cite or {})[path]
+    if key and chips_db.get_path(data, path) ~= nil then
+      total = total + 1
+      local s = sources.get(key)
+      if s and s.read then checked = checked + 1 end
+    end
+  end
+  return checked, total
+end
+
 --- Check a list of chip objects. Returns
--- { ok, chips = { { id, name, rows } }, problems, counts }.
+-- { ok, chips = { { id, name, rows } }, problems, counts }; counts.citations
+-- and counts.checked_citations tell how many figure citations point at a
+-- document read from a copy.
 function M.run(chips)
   local known = {}
   for _, c in ipairs(chips) do known[c.data.id] = c.data end
   local rep = { chips = {}, problems = {}, counts = { agrees = 0, explained = 0, unexplained = 0,
-    ["not comparable"] = 0, values = 0, chips = #chips } }
+    ["not comparable"] = 0, values = 0, chips = #chips, citations = 0, checked_citations = 0 } }
   for _, c in ipairs(chips) do
+    local checked, total = M.citations(c.data)
+    rep.counts.checked_citations = rep.counts.checked_citations + checked
+    rep.counts.citations = rep.counts.citations + total
     local rows = M.values(c)
     for _, r in ipairs(rows) do
       rep.counts[r.verdict] = rep.counts[r.verdict] + 1

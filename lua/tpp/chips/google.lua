@@ -148,6 +148,9 @@ return {
       hbm = true,
       cite = { ["*"] = "goog-io-2017" },
       derivation = { ["memory.capacity_gb"] = "16 GiB = 17.2 GB" },
+      uncertain = {
+        "Not checked against a copy of Google's I/O 2017 material in the verification pass (45 TFLOPS a chip is the 180 TFLOPS four-chip board over four). TPP 720 is far from every line.",
+      },
       notes = "Two TensorCores per chip; bf16 matrix units only. TPP 720.",
     },
     {
@@ -199,6 +202,9 @@ return {
       hbm = true,
       cite = { ["*"] = "goog-tpuv4i-paper" },
       derivation = { ["memory.capacity_gb"] = "8 GiB = 8.6 GB" },
+      uncertain = {
+        "The paper's Table 1 was not re-read in a copy in the verification pass. Its die is given only as under 400 mm2, so PD is unknown but above 5.52 (2,208 / 400): so under the 2023 rule it is controlled either way: 3A090.b (TPP >= 1,600 with PD >= 3.2) or, if the die is under 373 mm2, 3A090.a.2. tpp has no area, so it answers undetermined rather than pick the paragraph.",
+      },
       notes = "One TensorCore with four MXUs at 1,050 MHz; die under 400 mm2 (the paper gives no exact area). Deployed since 2020. TPP 2,208.",
     },
     {

@@ -232,6 +232,7 @@ return {
       },
       uncertain = {
         "Peak compute of the 600 W PCIe card not read from an Intel document: TPP unknown. Epoch AI lists 1,678 TFLOPS for a Gaudi 3 row dated at this card's launch.",
+        "Searched again in the verification pass: Intel's published Gaudi 3 figures (1,835 TFLOPS MME BF16/FP8) are for the OAM; no HL-338 peak was found, so TPP stays unknown rather than assumed.",
       },
     },
     {
@@ -350,6 +351,7 @@ return {
       },
       uncertain = {
         "XMX rates derived (56 Xe cores at a 1.55 GHz peak clock, not read from Intel); memory bandwidth not recorded.",
+        "The 1.55 GHz clock decides the answer: TPP 5,688 stays at or above 4,800 for any peak clock of 1.31 GHz or more. No Intel peak table was found in this pass; Epoch AI's 22.22 TFLOPS vector FP32 for this card implies 22.22 / (56 Xe cores x 256 FLOPs a clock) = 1.55 GHz, and the Max 1550's 52.4 TFLOPS at 1.6 GHz gives the same per-core rate.",
       },
     },
     {
@@ -383,6 +385,9 @@ return {
         ["dense.bf16"] = "as dense.fp16",
         ["dense.fp16"] = "the HL-325L's MME rates (same two-die silicon; the white paper lists the OAM SKUs together)",
         ["dense.fp8"] = "as dense.fp16",
+      },
+      uncertain = {
+        "Intel's white paper was not read in a copy in the verification pass; 1,835 TFLOPS MME BF16/FP8, 128 GB HBM2e at 3.7 TB/s and 24 x 200 GbE agree with the launch coverage (The Register 2024-04-09; pcguia.pt; yobitel.com). The HL-335's own clock is not published apart from the HL-325L's.",
       },
       notes = "Second OAM SKU of the white paper at 900 W; Intel later described a liquid-cooled OAM at up to 1,200 W.",
     },

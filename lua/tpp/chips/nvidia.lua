@@ -6,6 +6,7 @@ return {
       key = "nv-a100-ds",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "80 GB PCIe and SXM columns as reproduced from NVIDIA's A100 page in a public GitHub blog post ('Nvidia-GPU specs', 2026-01-14; search-index file 43180238867): FP64 9.7, FP64 tensor 19.5, FP32 19.5, TF32 156 | 312*, BF16/FP16 312 | 624*, INT8 624 | 1,248*; 1,935 / 2,039 GB/s; 300 / 400 W; NVLink 600 GB/s. 40 GB SXM figures (same rates, 1,555 GB/s, 400 W, 826 mm2) as tabulated by Paderborn University's PC2 documentation (upb-pc2.atlassian.net, 'NVIDIA A100 40GB with NVLINK')",
       title = "NVIDIA A100 Tensor Core GPU datasheet (1758950-r4)",
       url = "https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/a100/pdf/nvidia-a100-datasheet-us-nvidia-1758950-r4-web.pdf",
     },
@@ -46,6 +47,7 @@ return {
       key = "nv-a30-ds",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "figures as transcribed from the NVIDIA datasheets in a public GitHub blog post (ArthurChiao/arthurchiao.github.io, _posts, 'GPU Performance (Data Sheets) Quick Reference (2023)', dated 2023-10-25, updated 2024-01-06), read 2026 in this verification pass: A30 FP32 10.3, BF16 and FP16 tensor 165, INT8 330, INT4 661 (dense), 24 GB HBM2 at 933 GB/s, 165 W, PCIe Gen4 64 GB/s and NVLink 200 GB/s; TF32 'up to 165' (sparse) in a cloud listing (NeevCloud) copying the datasheet; FP64 not transcribed",
       title = "NVIDIA A30 Tensor Core GPU datasheet",
     },
     {
@@ -53,6 +55,7 @@ return {
       key = "nv-a40-ds",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "specification table of the datasheet as reproduced on a reseller listing (ecer.com, NVIDIA A40 48GB GDDR6 ECC), read 2026: FP32 37.4; FP16 tensor 149.7 | 299.4*, TF32 74.8 | 149.6*, BF16 149.7 | 299.4*, INT8 299.3 | 598.6*, INT4 598.7 | 1,197.4* (* sparse); 48 GB GDDR6 ECC at 696 GB/s; NVLink 112.5 GB/s bidirectional, PCIe Gen4 64 GB/s; 300 W",
       title = "NVIDIA A40 datasheet",
     },
     {
@@ -60,6 +63,7 @@ return {
       key = "nv-a10-ds",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "figures as transcribed from the NVIDIA datasheets in a public GitHub blog post (ArthurChiao/arthurchiao.github.io, _posts, 'GPU Performance (Data Sheets) Quick Reference (2023)', dated 2023-10-25, updated 2024-01-06), read 2026 in this verification pass: A10 FP32 31.2, BF16 and FP16 tensor 125, INT8 250 (dense), 24 GB GDDR6 at 600 GB/s, 150 W, PCIe Gen4; TF32 and INT4 not transcribed",
       title = "NVIDIA A10 Tensor Core GPU datasheet",
     },
     {
@@ -75,6 +79,7 @@ return {
       key = "nv-h100-ds",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "H100 SXM and NVL columns as reproduced from NVIDIA's H100 page in a public GitHub blog post ('Nvidia-GPU specs', 2026-01-14; search-index file 43180238867), read 2026: NVL FP64 30, FP64 tensor 60, FP32 60, TF32 835*, BF16/FP16 1,671*, FP8/INT8 3,341* (* with sparsity); 94 GB at 3.9 TB/s; 350-400 W configurable; NVLink 600 GB/s, PCIe Gen5 128 GB/s",
       title = "NVIDIA H100 Tensor Core GPU datasheet (SXM and NVL columns)",
       url = "https://resources.nvidia.com/en-us-tensor-core/nvidia-tensor-core-gpu-datasheet",
     },
@@ -91,6 +96,7 @@ return {
       key = "nv-h200-ds",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "H200 SXM and NVL columns as reproduced from NVIDIA's H200 page in a public GitHub blog post ('Nvidia-GPU specs', 2026-01-14; search-index file 43180238867), read 2026: NVL rates as the H100 NVL (FP8 3,341*, BF16 1,671*, * with sparsity); 141 GB at 4.8 TB/s; up to 600 W; 2- or 4-way NVLink bridge 900 GB/s per GPU",
       title = "NVIDIA H200 Tensor Core GPU datasheet (H200 SXM and H200 NVL columns)",
       url = "https://resources.nvidia.com/en-us-data-center-overview-mc/en-us-data-center-overview/hpc-datasheet-sc23-h200",
     },
@@ -107,6 +113,7 @@ return {
       key = "nv-blackwell-brief",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "HGX B200 / HGX B100 and GB200 NVL72 / superchip tables as reproduced in the AISystem book's NVIDIA GPU history chapter (public GitHub, Chinese; search-index file 15176612614), read 2026: HGX B100 per GPU FP4 14 PF, FP8/FP6 and INT8 7, FP16/BF16 3.5, TF32 1.8 (all with sparsity), FP64 tensor 30 TF (dense), up to 192 GB HBM3e at 8 TB/s, 700 W, NVLink 1.8 TB/s; GB200 superchip (2 GPUs) FP4 40 PF, FP8 20, FP16/BF16 10, TF32 5 (with sparsity), FP64 tensor 90 TF, up to 384 GB at 16 TB/s",
       title = "NVIDIA Blackwell Architecture Technical Brief (HGX B100, HGX B200, GB200 NVL72 tables; 208 B transistors, two reticle-limited dies, TSMC 4NP)",
       url = "https://resources.nvidia.com/en-us-blackwell-architecture",
     },
@@ -123,6 +130,7 @@ return {
       key = "nv-gb200-nvl72",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "per-GPU table (GB200 NVL72, GB200 NVL4, HGX B200 columns) as reproduced in a public GitHub blog post ('Nvidia-GPU specs', 2026-01-14; search-index file 43180238867), read 2026: FP4 20 PF, FP8/FP6 10, INT8 10, FP16/BF16 5, TF32 2.5 (with sparsity), FP32 80 TF, FP64 40 TF, 186 GB HBM3e at 8 TB/s, configurable up to 1,200 W per GPU; superchip table via the Blackwell brief copy",
       title = "NVIDIA GB200 NVL72 product page (per-rack and per-superchip specifications)",
       url = "https://www.nvidia.com/en-us/data-center/gb200-nvl72/",
     },
@@ -217,6 +225,7 @@ return {
       key = "nv-v100-ds",
       kind = "vendor",
       publisher = "NVIDIA",
+      read = "the datasheet's numerical rows as transcribed in a public GitHub note ('Numerical rows of V100 Datasheet', search-index file 11476081715), read 2026: V100 PCIe | V100 SXM2 | V100S PCIe: double precision 7 | 7.8 | 8.2, single 14 | 15.7 | 16.4, tensor 112 | 125 | 130 TFLOPS; 32/16 GB HBM2 at 900 GB/s, V100S 32 GB at 1,134 GB/s; interconnect 32 | 300 | 32 GB/s; power 250 | 300 | 250 W (the transcription garbles two cells, '8' and '12', read against a second copy, file 33191507037)",
       title = "NVIDIA V100 Tensor Core GPU datasheet (V100 SXM2, V100 PCIe, V100S PCIe)",
       url = "https://images.nvidia.com/content/technologies/volta/pdf/volta-v100-datasheet-update-us-1165301-r5.pdf",
     },
@@ -532,6 +541,15 @@ return {
       publisher = "Weeklypost.kr; Overclockers.ru / Videocardz; Reportify",
       title = "RTX PRO 6000D teardown and listings (84 GB GDDR7, 1.398 TB/s, 156 SMs)",
     },
+    {
+      date = "2025",
+      key = "press-gb203",
+      kind = "third-party",
+      publisher = "B. Sapui, 'GeForce RTX 5080 hardware architecture deep dive' (figures stated as from NVIDIA's RTX Blackwell whitepaper); TechPowerUp RTX 5080 Founders Edition review",
+      read = "brojogopalsapui.com RTX 5080 deep dive (dark edition), read 2026: GB203 378 mm2, 45.6 B transistors, 84 SMs all enabled, 2.62 GHz boost, 'AI (FP4 sparse) 1,801 TOPS', 16 GB GDDR7 256-bit at 960 GB/s, 360 W; TechPowerUp's review: the RTX 5080 enables all 84 SMs of GB203",
+      title = "GB203 die (RTX 5080): 378 mm2, 45.6 B transistors, 84 SMs",
+      url = "https://www.brojogopalsapui.com/dark/ai-foundations/sub_contents/AI_hardware/rtx5080_deep_dive_opus_dark.html",
+    },
   },
   chips = {
     {
@@ -664,6 +682,9 @@ return {
         process = "nv-turing-wp",
         transistors_b = "nv-turing-wp",
         year = "nv-pr-2018-09-12",
+      },
+      uncertain = {
+        "Not checked against a copy of the T4 datasheet (none found); FP32 8.1, FP16 65, 16 GB at 320 GB/s and 70 W agree with secondary listings (a Hugging Face GPU catalogue). TPP 1,040 is a third under the lowest line.",
       },
       notes = "Turing tensor rates are dense. TPP 1,040: below every 3A090 line.",
     },
@@ -957,7 +978,7 @@ return {
         transistors_b = "nv-ampere-wp",
         year = "nv-pr-2021-04-12",
       },
-      notes = "Vendor sparse figures halved (TF32 165, BF16 330, INT8 661, INT4 1,321 sparse).",
+      notes = "Vendor sparse figures halved (TF32 165, BF16 330, INT8 661, INT4 1,321 sparse). PD sits on the 3.2 line: 661 x 4 / 826 = 3.201, but 56 SMs at the 1,440 MHz boost give 660.6 TOPS INT4 (PD 3.199) and the INT8 figure 330 x 8 gives PD 3.196. No answer turns on it: TPP 2,640-2,644 >= 2,400 with PD >= 1.6 already meets 3A090.b.",
     },
     {
       id = "nv_a40",
@@ -1061,6 +1082,9 @@ return {
         first_shipped = "nv-pr-2020-09-01",
         us_available = "nv-pr-2020-09-01",
         year = "nv-pr-2020-09-01",
+      },
+      uncertain = {
+        "Not checked against a copy of the GA102 whitepaper's appendix (none read in this pass). A consumer part under 4,800 TPP either way.",
       },
       notes = "Whitepaper appendix: FP16 tensor with FP16 accumulate 142 (284 sparse), 71 with FP32 accumulate; INT8 284, INT4 568 dense.",
     },
@@ -1506,6 +1530,9 @@ return {
         transistors_b = "nv-hopper-wp",
         year = "nv-pr-2023-05-28",
       },
+      uncertain = {
+        "Not checked against a copy of the GH200 datasheet (none found): the GPU rates are the H100 SXM rates (the datasheet's FP8 3,958 with sparsity, as press tables repeat); memory capacity and bandwidth and the NVLink-C2C 900 GB/s are seen only in press (Spheron, AnandTech).",
+      },
       notes = "GPU rates as the datasheet rounds them (FP8 3,958* halved). Module power 450-1,000 W covers CPU, GPU and memory, so no GPU TDP is given.",
     },
     {
@@ -1548,6 +1575,9 @@ return {
         process = "nv-hopper-wp",
         transistors_b = "nv-hopper-wp",
         year = "nv-pr-2023-08-08",
+      },
+      uncertain = {
+        "Not checked against a copy of the GH200 datasheet (none found): the GPU rates are the H100 SXM rates (the datasheet's FP8 3,958 with sparsity, as press tables repeat); memory capacity and bandwidth and the NVLink-C2C 900 GB/s are seen only in press (Spheron, AnandTech).",
       },
       notes = "HBM3e version; NVIDIA's release put systems in Q2 2024. Module power covers CPU and GPU.",
     },
@@ -1728,6 +1758,7 @@ return {
       planar = false,
       die_note = "two reticle-limited dies per GPU; area not published; 2 x 800 mm2 assumed",
       transistors_b = 208,
+      tdp_w = 1200,
       memory = { bandwidth_gbs = 8000, capacity_gb = 186, type = "HBM3e" },
       hbm = true,
       interconnect_gbs = 1800,
@@ -1764,7 +1795,7 @@ return {
           text = "judged per die (each of the two dies as an IC)",
         },
       },
-      notes = "Per GPU = GB200 superchip / 2 (superchip: FP4 40 PF*, FP8 20 PF*, FP16 10 PF*, TF32 5 PF*, FP64 90 TF; * sparse, halved). 186 GB per GPU as shipped in NVL72 (MLPerf system descriptions list 186 GB); early material said 192 GB. Superchip power up to 2,700 W covers CPU and two GPUs.",
+      notes = "Per GPU = GB200 superchip / 2 (superchip: FP4 40 PF*, FP8 20 PF*, FP16 10 PF*, TF32 5 PF*, FP64 90 TF; * sparse, halved). 186 GB per GPU as shipped in NVL72 (MLPerf system descriptions list 186 GB); early material said 192 GB. Superchip power up to 2,700 W covers CPU and two GPUs; NVIDIA's later per-GPU table gives configurable up to 1,200 W per GPU (tdp_w) and FP64 40 TF per GPU where the superchip table gives 90 TF per two GPUs (45 kept; FP64 decides nothing here).",
     },
     {
       id = "nv_b300",
@@ -2195,6 +2226,9 @@ return {
         transistors_b = "nv-ada-wp",
         year = "nv-pr-2022-09-20",
       },
+      uncertain = {
+        "The 1,457 TFLOPS FP8-with-sparsity figure was not seen in a copy of the datasheet; it is consistent with 142 SMs at the 2,505 MHz boost at the RTX 4090's per-SM Ada rate (660.6 x 142/128 x 2,505/2,520 = 728.5 dense). 91.1 TFLOPS FP32, 48 GB GDDR6 at 960 GB/s and 300 W agree with NVIDIA's published specifications as relayed by grafikkarten.com.",
+      },
       notes = "The datasheet gives one tensor figure, 1,457 TFLOPS FP8 with sparsity: 728.5 dense. Other precisions not stated, so left unknown (they cannot exceed the FP8 TPP on Ada).",
     },
     {
@@ -2330,6 +2364,9 @@ return {
       },
       evidence = {
         { by = "tomshw-4090", tpp = 3117 },
+      },
+      uncertain = {
+        "Not checked against a copy of the Ada whitepaper's appendix; the FP8 389.9 dense figure is consistent with 76 SMs at the 2,505 MHz boost at the RTX 4090's per-SM rate (660.6 x 76/128 x 2,505/2,520 = 389.9). A consumer part under 4,800 TPP either way.",
       },
       notes = "Whitepaper appendix: FP16 tensor with FP16 accumulate 194.9 (389.9 sparse); FP8 and INT8 389.9 (779.8 sparse). With FP32 accumulate the FP16/FP8 rates halve.",
     },
@@ -2578,6 +2615,10 @@ return {
       datacenter = false,
       datacenter_basis = "GeForce gaming card: designed and marketed for consumer PCs",
       dense = { fp4 = 900.5 },
+      die_area_mm2 = 378,
+      planar = false,
+      die_note = "GB203 die (all 84 SMs)",
+      transistors_b = 45.6,
       tdp_w = 360,
       memory = { bandwidth_gbs = 960, capacity_gb = 16, type = "GDDR7 256-bit" },
       hbm = false,
@@ -2586,12 +2627,17 @@ return {
       cite = {
         ["*"] = "nv-rtx50-page",
         announced = "nv-pr-2025-01-06",
+        die_area_mm2 = "press-gb203",
         first_shipped = "nv-pr-2025-01-06",
+        transistors_b = "press-gb203",
         us_available = "nv-pr-2025-01-06",
         year = "nv-pr-2025-01-06",
       },
       derivation = { ["dense.fp4"] = "1,801 AI TOPS (FP4 with sparsity) halved" },
-      notes = "TPP 3,602 from the FP4 rate; under 4,800, so outside 3A090 as a consumer part (Note 2). GB203 die area not recorded.",
+      uncertain = {
+        "NVIDIA's product page was not read in a copy; the 1,801 'AI TOPS' figure and its FP4-with-sparsity convention are confirmed by a third-party write-up that cites the RTX Blackwell whitepaper (press-gb203) and by the per-SM arithmetic in the notes.",
+      },
+      notes = "TPP 3,602 from the FP4 rate; under 4,800, so outside 3A090 as a consumer part (Note 2). GB203 is 378 mm2 as reported (PD 9.53), which matters only to rules that test density for non-datacenter parts. The 1,801 figure is sparse: 84 SMs x 4,096 FP4 operations a clock x 2.617 GHz = 900.4 dense, the RTX 5090's per-SM rate.",
     },
     {
       id = "nv_a800_pcie40",

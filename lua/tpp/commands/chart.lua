@@ -3,7 +3,7 @@ local chart = require "tpp.chart"
 local dest = require "tpp.dest"
 
 local KINDS = {
-  map = "TPP x performance-density threshold map with the 3A090 regions (PEERS.md §5.1)",
+  map = "TPP x performance-density threshold map with the 3A090 regions ",
   bandwidth = "DRAM x interconnect bandwidth under the April-2025 letter criteria (reported-only)",
   timeline = "release year x TPP with the rule lines and rule dates",
 }
@@ -15,7 +15,7 @@ local M = {
   help = "map: the 3A090 regions drawn from the rule engine's compiled boxes, threshold guides, lines of\n" ..
     "constant die area, datasheet-unit ticks and every database chip with known TPP and PD.\n" ..
     "bandwidth: DRAM x interconnect bandwidth with the no-licence polygon of the April-2025 criteria.\n" ..
-    "timeline: release year x TPP with the 1,600 / 4,800 / 21,000 lines and the rule dates.\n" ..
+    "timeline: release year x TPP with the 3A090 TPP lines, the 91 FR 1684 China review line and the rule dates.\n" ..
     "The SVG goes to standard output unless --output is given; --json prints what was drawn instead.",
   options = {
     rules = { arg = "ID", help = "rule version (default: the one in force on the as-of date)" },

@@ -7,14 +7,16 @@ local util = require "tpp.util"
 local M = {
   summary = "classify chips under a rule version: status, ECCN, paragraphs, tests and margins",
   usage = "tpp classify [CHIP ...] [--input FILE|-] [--format table|json|jsonl|csv] [--output FILE] " ..
-    "[--rules ID|FILE|all] [--as-of DATE] [--dest COUNTRY] [--hq COUNTRY] [--near PCT] " ..
+    "[--rules ID|FILE|all] [--as-of DATE] [--dest COUNTRY ...] [--hq COUNTRY] [--near PCT] " ..
     "[--basis enforced|cfr-text] [--explain] [--json]",
   help = "Without chips or --input: every chip of the database. Without --rules: the 3A090 version in\n" ..
     "force on --as-of (default today). --rules takes a built-in id, a rule file (run in the sandbox) or\n" ..
-    "'all', and may be repeated. --dest/--hq add the licence decision (tpp.dest).\n" ..
+    "'all', and may be repeated. Bills are labelled 'would be ... if enacted'.\n" ..
+    "--dest (repeatable) and --hq add the screening decision per destination: the same decision path as\n" ..
+    "'tpp screen' (every regime, on the --as-of date).\n" ..
     "--input reads chips from CSV, JSON or JSON Lines (docs/input-formats.md; '-' = standard input).\n" ..
     "--format jsonl or csv writes one record per chip and rule version as it reads, for inputs of any\n" ..
-    "size (to --output FILE, default standard output); the table shows at most " .. 1000 .. " chips.",
+    "size (to --output FILE, default standard output); the table shows at most 1000 chips.",
   options = {
     input = { arg = "FILE", help = "chips from a CSV, JSON or JSON Lines file ('-' = standard input)" },
     ["input-format"] = { arg = "FORMAT", help = "csv, json or jsonl (default: the extension, else the content)" },
@@ -22,7 +24,7 @@ local M = {
     output = { arg = "FILE", help = "write the jsonl/csv records to FILE (written whole or not at all)" },
     rules = { arg = "ID|FILE", multi = true, help = "rule version id, rule file, or 'all' (default: in force)" },
     ["as-of"] = { arg = "DATE", help = "rule time, YYYY-MM-DD (default today)" },
-    dest = { arg = "COUNTRY", help = "destination country for the licence decision" },
+    dest = { arg = "COUNTRY", multi = true, help = "destination for the screening decision (repeatable; as tpp screen)" },
     hq = { arg = "COUNTRY", help = "headquarters (or ultimate parent) of the recipient" },
     near = { arg = "PCT", help = "flag values within PCT % of a line (default 5)" },
     basis = { arg = "BASIS", help = "'enforced' (default) or 'cfr-text' for as-of selection and licences" },
@@ -41,7 +43,7 @@ function M.results(chips, versions, opts)
   local out = {}
   for _, chip in ipairs(chips) do
     for _, v in ipairs(versions or { false }) do
-      local o = { as_of = opts.as_of, near = opts.near, dest = opts.dest, hq = opts.hq, basis = opts.basis }
+      local o = { as_of = opts.as_of, near = opts.near, basis = opts.basis }
       if v then o.rules = v end
       local ok, r = pcall(rules.classify, chip, o)
       if not ok then error(("tpp classify: %s"):format(tostring(r):gsub("^tpp[%.%w]*: ", "")), 0) end
@@ -51,32 +53,47 @@ function M.results(chips, versions, opts)
   return out
 end
 
-local function licence_text(r)
-  local l = r.licence
-  if not l then return nil end
-  if l.available == false then return "  licence: " .. l.reason end
-  local parts = { ("  licence (%s%s): %s"):format(l.country and l.country.name or "-",
-    l.hq and (", HQ " .. l.hq.name) or "", l.outcome or l.licence or "-") }
-  if l.review_policy then parts[#parts + 1] = "    review policy: " .. l.review_policy end
-  for _, e in ipairs(l.exceptions or {}) do
-    parts[#parts + 1] = ("    %s: %s%s"):format(e.id, e.state or tostring(e.available), e.why and (" - " .. e.why) or "")
+--- Screening results (tpp.screen) for each chip to the --dest destinations, keyed by chip id; the
+-- same decision path as `tpp screen`.
+function M.screenings(chips, opts)
+  if not opts.dest or #opts.dest == 0 then return nil end
+  local screen = require "tpp.screen"
+  local rules = require "tpp.rules"
+  local out = {}
+  for _, chip in ipairs(chips) do
+    local q = { chip = chip, to = opts.dest, hq = opts.hq, as_of = opts.as_of, basis = opts.basis }
+    -- a chosen 3A090 version screens under that version (a what-if); other tracks screen by date
+    if opts.rules_id then
+      local v = rules.get(opts.rules_id)
+      if v.track == "3A090" then q.rules = v end
+    end
+    local ok, res = pcall(screen.screen, q)
+    if not ok then
+      error({ message = (tostring(res):gsub("^tpp%.screen: ", opts.cmd .. ": ")), exit = 64 }, 0)
+    end
+    local id = chip.data and (chip.data.id or chip.data.name) or tostring(chip)
+    out[#out + 1] = { chip = id, results = res.results }
   end
-  for _, m in ipairs(l.missing or {}) do parts[#parts + 1] = "    missing: " .. tostring(m) end
-  for _, c in ipairs(l.checklist or {}) do parts[#parts + 1] = "    check: " .. tostring(c) end
-  for _, n in ipairs(l.notes or {}) do parts[#parts + 1] = "    note: " .. tostring(n) end
-  return table.concat(parts, "\n")
+  return out
+end
+
+local function screening_text(s)
+  local format = require "tpp.screen.format"
+  local lines = {}
+  for _, r in ipairs(s.results) do lines[#lines + 1] = "  " .. format.headline(r) end
+  return table.concat(lines, "\n")
 end
 
 function M.text(results, opts)
   local rows = {}
   for _, r in ipairs(results) do
     rows[#rows + 1] = {
-      chip = r.chip, rules = r.rules, status = r.status,
+      chip = r.chip, rules = r.rules, status = r.status_text or r.status,
       class = r.status == "controlled" and (r.eccn or r.classification) or
         (r.status == "undetermined" and ("needs " .. table.concat(r.missing, ", ")) or "-"),
       outcome = r.status == "controlled" and r.outcome or nil, by = r.governing,
       tpp = r.values.tpp, pd = r.values.pd, near = r.near_line and "near" or "",
-      policy = r.review_policy, licence = r.licence and (r.licence.licence or "n/a") or nil,
+      policy = r.review_policy,
     }
   end
   local cols = {
@@ -90,13 +107,9 @@ function M.text(results, opts)
     { key = "pd", title = "PD", align = "right", fmt = function(v) return num(v, 2) end },
     { key = "near", title = "near" },
   }
-  local any_policy, any_licence = false, false
-  for _, r in ipairs(rows) do
-    any_policy = any_policy or r.policy ~= nil
-    any_licence = any_licence or r.licence ~= nil
-  end
+  local any_policy = false
+  for _, r in ipairs(rows) do any_policy = any_policy or r.policy ~= nil end
   if any_policy then cols[#cols + 1] = { key = "policy", title = "review policy" } end
-  if any_licence then cols[#cols + 1] = { key = "licence", title = "licence" } end
   local lines = { report.table(cols, rows) }
   local explain = opts.explain or #results <= 3
   for _, r in ipairs(results) do
@@ -105,6 +118,7 @@ function M.text(results, opts)
       lines[#lines + 1] = report.wrap(("%s / %s: %s"):format(r.chip, r.rules, r.explanation), 100, "  ")
       lines[#lines + 1] = ("  rule file sha256 %s"):format(r.rules_hash)
     end
+    for _, w in ipairs(r.warnings or {}) do lines[#lines + 1] = report.wrap("  warning: " .. w, 100, "    ") end
     if not explain then
       for _, e in ipairs(r.readings or {}) do
         if e.changes then
@@ -113,8 +127,11 @@ function M.text(results, opts)
         end
       end
     end
-    local l = licence_text(r)
-    if l then lines[#lines + 1] = l end
+  end
+  if opts.screenings then
+    lines[#lines + 1] = ""
+    lines[#lines + 1] = "Screening (the decision path of 'tpp screen'; 'tpp screen CHIP --to COUNTRY' shows every regime):"
+    for _, sc in ipairs(opts.screenings) do lines[#lines + 1] = screening_text(sc) end
   end
   lines[#lines + 1] = ""
   lines[#lines + 1] = ("%d result%s, rule time %s; near = within %s%% of a deciding line. %s"):format(#results,
@@ -132,7 +149,8 @@ function M.parse_options(args, cmd)
     error(("%s: --basis: '%s'; expected 'enforced' or 'cfr-text'"):format(cmd, args.basis), 0)
   end
   return { as_of = input.date(args, "as-of", cmd), near = near and near / 100, dest = args.dest, hq = args.hq,
-           basis = args.basis, explain = args.explain }
+           basis = args.basis, explain = args.explain, cmd = cmd,
+           rules_id = args.rules and #args.rules == 1 and args.rules[1] ~= "all" and args.rules[1] or nil }
 end
 
 M.TABLE_LIMIT = 1000   -- chips shown in a table (the rest: --format jsonl/csv)
@@ -146,6 +164,10 @@ local function run_stream(args, opts, fmt)
   local cmd = "tpp classify"
   if args.explain then
     error(cmd .. ": --explain prints explanations in the table; with --format " .. fmt .. " use 'tpp explain'", 0)
+  end
+  if args.dest or args.hq then
+    error(cmd .. ": --dest/--hq screen destinations; with --format " .. fmt .. " classify streams the " ..
+      "classification only (screen many transactions with 'tpp screen --input')", 0)
   end
   local stream = require "tpp.rules.stream"
   local rules_list
@@ -169,7 +191,7 @@ local function run_stream(args, opts, fmt)
   end
   local ok, summary = pcall(stream.classify, source, {
     output = args.output or "-", format = fmt, rules = rules_list, as_of = opts.as_of,
-    near = opts.near, basis = opts.basis, dest = opts.dest, hq = opts.hq, input_format = args["input-format"],
+    near = opts.near, basis = opts.basis, input_format = args["input-format"],
   })
   if not ok then
     local reader = require "tpp.io"
@@ -219,12 +241,14 @@ function M.run(args)
   end
   local versions = input.versions(args.rules, "tpp classify")
   local results = M.results(chips, versions, opts)
+  opts.screenings = M.screenings(chips, opts)
   local text = M.text(results, opts)
   if more then
     text = text .. ("Showing the first %s chips of %s; the rest were not read. For every chip: " ..
       "--format jsonl (or csv) --output FILE.\n"):format(util.fmt(limit), args.input)
   end
   return input.json_safe({ results = results, count = #results, as_of = results[1] and results[1].as_of,
+                           screening = opts.screenings,
                            disclaimer = require("tpp.rules").DISCLAIMER }), text
 end
 

@@ -11,7 +11,7 @@ local M = {
     "or a JSON list of objects with those keys. authorization is LPP, licence or VEU; without it rows\n" ..
     "use LPP while the consignee's calendar-year total fits, else count against the country cap.\n" ..
     "Every row is validated; rejected rows are listed with their row and line numbers.\n" ..
-    "The AI Diffusion rule is not enforced since 2025-05-13; this checks its CFR text.\n" ..
+    "The AI Diffusion rule is not enforced since BIS's announcement of May 2025; this checks its CFR text.\n" ..
     "Exit status: 0 clean, 2 over a cap or allowance, 65 rows rejected (bad input data),\n" ..
     "66 the file is missing or unreadable.",
   options = {

@@ -61,7 +61,9 @@ M.Error = Error
 
 --- A reader error object: message, exit_code, issues.
 function M.error(message, exit_code, issues)
-  return setmetatable({ message = message, exit_code = exit_code or M.EXIT_DATA, issues = issues or {} }, Error)
+  local code = exit_code or M.EXIT_DATA
+  -- exit: the field the command line reads (as { message, exit = 64 } errors do)
+  return setmetatable({ message = message, exit_code = code, exit = code, issues = issues or {} }, Error)
 end
 
 function M.is_error(x) return getmetatable(x) == Error end

@@ -1,4 +1,5 @@
 --- tpp.rules.input: what the rule commands share: chips from files (CSV,
+-- literal-ok-comments: interval examples in comments use 3A090 numbers.
 -- JSON or JSON Lines; tpp.chips.schema), dates,
 -- NAME=VALUE settings, and JSON-safe copies of results (no infinities).
 local json = require "tpp.json"

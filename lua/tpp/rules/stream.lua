@@ -12,13 +12,13 @@
 --           bounded whatever the input size.
 --   batch   JSON or JSON Lines input: chips are validated one by one (tpp.chip),
 --           classified by the same compiled programs over batches.
---   chip    --dest/--hq (a licence decision), or a rule version with a Lua
---           check(): tpp.rules.classify for each chip (slower, complete).
+--   chip    a rule version with a Lua check(): tpp.rules.classify for each
+--           chip (slower, complete).
 -- The record (sorted keys in JSON):
 --   row, chip, rules, as_of, status, eccn, classification, governing, outcome,
 --   review_policy, tpp, pd, near (a figure within the near margin of a line
 --   that alone decides: the screening flag), missing (what an undetermined
---   answer waits for), and licence with --dest/--hq.
+--   answer waits for).
 local json = require "tpp.json"
 local util = require "tpp.util"
 local reader = require "tpp.io"
@@ -39,7 +39,7 @@ M.STATUS = { [0] = "not-controlled", "controlled", "undetermined" }
 local function null(v) if v == nil then return json.null end return v end
 
 --- The compact record of a classification result (tpp.rules.classify).
-function M.compact(r, row, with_licence)
+function M.compact(r, row)
   local rec = {
     row = row, chip = r.chip, rules = r.rules, as_of = r.as_of, status = r.status,
     eccn = null(r.eccn), classification = null(r.classification), governing = null(r.governing),
@@ -47,10 +47,6 @@ function M.compact(r, row, with_licence)
     tpp = null(r.values.tpp), pd = null(r.values.pd), near = r.near_screen and true or false,
     missing = json.array(r.status == "undetermined" and util.deepcopy(r.missing) or {}),
   }
-  if with_licence then
-    local l = r.licence
-    rec.licence = null(l and (l.licence or l.outcome) or nil)
-  end
   return rec
 end
 
@@ -66,18 +62,15 @@ local function csv_field(v)
   return s
 end
 
-function M.csv_header(with_licence)
-  local f = util.deepcopy(M.FIELDS)
-  if with_licence then f[#f + 1] = "licence" end
-  return table.concat(f, ",") .. "\n"
+function M.csv_header()
+  return table.concat(M.FIELDS, ",") .. "\n"
 end
 
 --- One output line of a record.
-function M.line(rec, format, with_licence)
+function M.line(rec, format)
   if format == "jsonl" then return json.encode(rec) .. "\n" end
   local parts = {}
   for i, k in ipairs(M.FIELDS) do parts[i] = csv_field(rec[k]) end
-  if with_licence then parts[#parts + 1] = csv_field(rec.licence) end
   return table.concat(parts, ",") .. "\n"
 end
 
@@ -335,7 +328,7 @@ local function csv_path(src, prepared, as_of, opts, out, summary)
   if #issues > 0 then fail_output(out, reader.data_error(src.name, issues, more)) end
 end
 
--- JSON / JSON Lines (or a CSV with --dest): chip objects chunk by chunk.
+-- JSON / JSON Lines (or a rule with a Lua check()): chip objects chunk by chunk.
 local function chip_chunks(source, opts, fn)
   local s, err = reader.open(source, { schema = chips_schema.SCHEMA, format = opts.input_format,
     max_errors = opts.max_errors, chunk = 4096, objects = chips_schema.object_hook })
@@ -427,19 +420,17 @@ end
 
 local function chip_path(source, versions, as_of, opts, out, summary)
   local rules = require "tpp.rules"
-  local with_licence = opts.dest ~= nil or opts.hq ~= nil
   local ok, err = chip_chunks(source, opts, function(list, rows)
     local lines = {}
     for i, chip in ipairs(list) do
       for _, v in ipairs(versions) do
-        local r = rules.classify(chip, { rules = v, as_of = as_of, near = opts.near, dest = opts.dest,
-                                         hq = opts.hq, basis = opts.basis })
+        local r = rules.classify(chip, { rules = v, as_of = as_of, near = opts.near, basis = opts.basis })
         local s = summary.counts[v.id]
         local key = r.status == "controlled" and "controlled" or
           (r.status == "undetermined" and "undetermined" or "not_controlled")
         s[key] = s[key] + 1
         if r.near_screen then s.near = s.near + 1 end
-        lines[#lines + 1] = M.line(M.compact(r, rows[i], with_licence), opts.format, with_licence)
+        lines[#lines + 1] = M.line(M.compact(r, rows[i]), opts.format)
       end
     end
     write_or_fail(out, table.concat(lines))
@@ -450,7 +441,7 @@ end
 
 local CLASSIFY_OPTIONS = {
   output = "string", format = "string", rules = "table", as_of = "date", near = "nonnegative",
-  basis = "string", dest = "string", hq = "string", threads = "integer", chunk = "positive",
+  basis = "string", threads = "integer", chunk = "positive",
   input_format = "string", max_errors = "positive", path = "string",
 }
 
@@ -461,7 +452,7 @@ local CLASSIFY_OPTIONS = {
 -- created (a file) or ends early (standard output).
 -- opts: output (path, "-" = standard output, default "-"), format ("jsonl"
 -- or "csv"), rules (list of ids, files or versions; default: the version in
--- force on as_of), as_of, near (fraction), basis, dest, hq, threads, chunk,
+-- force on as_of), as_of, near (fraction), basis, threads, chunk,
 -- input_format, max_errors, path ("csv", "batch", "chip": force a path).
 function M.classify(source, opts)
   opts = options.check("tpp.rules.stream.classify", opts, CLASSIFY_OPTIONS)
@@ -489,7 +480,7 @@ function M.classify(source, opts)
   if not src then error(serr, 0) end
   local path = opts.path
   if not path then
-    if opts.dest or opts.hq or not declarative then path = "chip"
+    if not declarative then path = "chip"
     elseif src.format == "csv" then path = "csv"
     else path = "batch" end
   end
@@ -508,7 +499,7 @@ function M.classify(source, opts)
     summary.versions[#summary.versions + 1] = v.id
     summary.counts[v.id] = { controlled = 0, not_controlled = 0, undetermined = 0, near = 0 }
   end
-  if fmt == "csv" then write_or_fail(out, M.csv_header(opts.dest ~= nil or opts.hq ~= nil)) end
+  if fmt == "csv" then write_or_fail(out, M.csv_header()) end
   if path == "csv" then
     csv_path(src, prepared, as_of, o, out, summary)
   else
