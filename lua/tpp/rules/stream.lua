@@ -90,11 +90,22 @@ local function input_metrics(compiled)
   return out
 end
 
+-- The rule inputs the csv path computes over a chunk, and the batch column
+-- each is in (3A991.p's "tops" is spec_eval's pp: the largest dense figure).
+local CSV_COLUMNS = {
+  tpp = "tpp", pd = "pd", mbd = "mbd", tops = "pp", mem_bw_gbs = "mem_bw_gbs",
+  interconnect_gbs = "interconnect_gbs", transistors_b = "transistors_b", datacenter = "datacenter",
+  hbm = "hbm", memory_item = "memory_item", first_marketed = "first_marketed",
+}
+
 local function prepare(v, as_of, near, k)
   local compiled = v:program(as_of, near)
-  local declarative = true
-  for _, name in ipairs(compiled.columns) do
+  local declarative, csv_ok, batch_columns = true, true, {}
+  for i, name in ipairs(compiled.columns) do
     if name:match("^check:") then declarative = false end
+    -- a column the chunk does not compute (a transaction fact): the csv path cannot run it
+    if not CSV_COLUMNS[name] then csv_ok = false end
+    batch_columns[i] = CSV_COLUMNS[name] or name
   end
   local def = v.def
   local gov = { [0] = { json.null, json.null, json.null } }
@@ -107,7 +118,8 @@ local function prepare(v, as_of, near, k)
     if ra ~= rb then return ra < rb end
     return a.name < b.name
   end)
-  return { version = v, compiled = compiled, declarative = declarative, prefix = ("v%d_"):format(k),
+  return { version = v, compiled = compiled, declarative = declarative, csv_ok = csv_ok,
+           batch_columns = batch_columns, prefix = ("v%d_"):format(k),
            governing = gov, inputs = inputs, order = order, outcomes = compiled.outcomes, def = def }
 end
 
@@ -304,11 +316,11 @@ local function csv_path(src, prepared, as_of, opts, out, summary)
       if n > 0 and #issues == 0 then
         for _, name in ipairs(reset) do batch:fill(name, nil) end
         core.chip_rule_inputs(batch)          -- fp64 from fp64_vector before the metrics
-        core.spec_eval(batch, 0, threads, { "tpp", "pd", "mbd" })
+        core.spec_eval(batch, 0, threads, { "tpp", "pd", "mbd", "pp" })
         core.chip_rule_inputs(batch)          -- memory_item needs TPP
         for _, p in ipairs(prepared) do
-          core.rule_eval(p.compiled.prog, batch, p.compiled.columns, p.prefix, nil, threads)
-          local c = core.rule_missing(p.compiled.prog, batch, p.compiled.columns, p.prefix, n)
+          core.rule_eval(p.compiled.prog, batch, p.batch_columns, p.prefix, nil, threads)
+          local c = core.rule_missing(p.compiled.prog, batch, p.batch_columns, p.prefix, n)
           local s = summary.counts[p.version.id]
           for k, v in pairs(c) do s[k] = s[k] + v end
         end
@@ -471,22 +483,27 @@ function M.classify(source, opts)
   else
     versions[1] = rules.at(as_of, { basis = opts.basis })
   end
-  local prepared, declarative = {}, true
+  local prepared, declarative, csv_ok = {}, true, true
   for k, v in ipairs(versions) do
     prepared[k] = prepare(v, as_of, opts.near, k)
     declarative = declarative and prepared[k].declarative
+    csv_ok = csv_ok and prepared[k].csv_ok
   end
   local src, serr = reader.open_source(source, { schema = chips_schema.SCHEMA, format = opts.input_format })
   if not src then error(serr, 0) end
   local path = opts.path
   if not path then
     if not declarative then path = "chip"
-    elseif src.format == "csv" then path = "csv"
+    elseif src.format == "csv" and csv_ok then path = "csv"
     else path = "batch" end
   end
   if path == "csv" and src.format ~= "csv" then error("tpp.rules.stream.classify: path 'csv' needs a CSV input", 2) end
   if path == "csv" and not declarative then
     error("tpp.rules.stream.classify: a rule version with a Lua check() needs path 'chip'", 2)
+  end
+  if path == "csv" and not csv_ok then
+    error("tpp.rules.stream.classify: a rule version reads inputs the csv path does not compute; use path " ..
+      "'batch'", 2)
   end
   local out, oerr, why = require("tpp.backend").writer_open(opts.output or "-", type(source) == "string" and
     source ~= "-" and source or nil)
