@@ -19,3 +19,6 @@ local rule_dsl = {
 files["lua/tpp/rules/us_*.lua"] = rule_dsl
 files["examples/rules/*.lua"] = rule_dsl
 files["spec/fixtures/rules/*.lua"] = rule_dsl
+-- The escape corpus: attempts on purpose to reach what rule files must not
+-- (os, io, debug, ...); they are data for spec/sandbox_spec.lua, not code.
+exclude_files = { "spec/sandbox/escapes/*.lua" }

@@ -137,7 +137,7 @@ double tpp_now(void) {
 
 #include <sched.h>
 
-enum { TPP_MAX_THREADS = 256, CHUNKS_PER_THREAD = 8 };
+enum { CHUNKS_PER_THREAD = 8 }; /* TPP_MAX_THREADS is in tpp.h */
 enum { OFFERED = 0, CLAIMED = 1, WITHDRAWN = 2 }; /* ticket = generation * 4 + state */
 #define TPP_SPIN_SECONDS 2e-5   /* pure spinning after a job */
 #define TPP_YIELD_SECONDS 2e-4  /* then spinning with sched_yield, then sleep */

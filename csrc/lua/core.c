@@ -89,6 +89,8 @@ int luaopen_tpp_core(lua_State *L) {
   tpp_lua_open_tensor(L);
   tpp_lua_open_model(L);
   tpp_lua_open_bench(L);
+  tpp_lua_open_sandbox(L);
+  tpp_lua_open_process(L);
   /* further areas register here */
   return 1;
 }

@@ -475,4 +475,17 @@ int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gfl
 const char *tpp_blas_info(void);
 const char *tpp_cpu_name(void);
 
+/* region process */
+
+enum { TPP_MAX_THREADS = 256 };
+int tpp_interrupt_install(void);
+int tpp_interrupted(void);
+void tpp_interrupt_clear(void);
+void tpp_interrupt_raise(void);
+int tpp_read_regular_file(const char *path, int64_t max_bytes, int32_t no_follow, char **data,
+                          int64_t *size, tpp_error *err);
+int tpp_temp_file(const char *dir, const char *prefix, const char *suffix, char *path,
+                  size_t path_size, tpp_error *err);
+int tpp_check_threads(double n, const char *what, tpp_error *err);
+
 ]==]
