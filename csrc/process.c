@@ -135,6 +135,14 @@ int tpp_read_regular_file(const char *path, int64_t max_bytes, int32_t no_follow
 
 int tpp_temp_file(const char *dir, const char *prefix, const char *suffix, char *path,
                   size_t path_size, tpp_error *err) {
+  int fd = tpp_temp_open(dir, prefix, suffix, path, path_size, err);
+  if (fd < 0) return err ? err->code : TPP_E_IO;
+  close(fd);
+  return TPP_OK;
+}
+
+int tpp_temp_open(const char *dir, const char *prefix, const char *suffix, char *path,
+                  size_t path_size, tpp_error *err) {
   static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   uint64_t state;
   struct timespec ts;
@@ -144,8 +152,10 @@ int tpp_temp_file(const char *dir, const char *prefix, const char *suffix, char 
   if (!dir || !*dir) dir = "/tmp";
   if (!prefix) prefix = "tpp";
   if (!suffix) suffix = "";
-  if (strchr(prefix, '/') || strchr(suffix, '/'))
-    return tpp_fail(err, TPP_E_ARG, -1, -1, NAN, "temporary file prefix and suffix hold no '/'");
+  if (strchr(prefix, '/') || strchr(suffix, '/')) {
+    tpp_fail(err, TPP_E_ARG, -1, -1, NAN, "temporary file prefix and suffix hold no '/'");
+    return -1;
+  }
   clock_gettime(CLOCK_REALTIME, &ts);
   state = tpp_rng_from_seed((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
                             ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)path);
@@ -156,18 +166,19 @@ int tpp_temp_file(const char *dir, const char *prefix, const char *suffix, char 
     name[6] = '\0';
     n = snprintf(path, path_size, "%s%s%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", prefix,
                  name, suffix);
-    if (n < 0 || (size_t)n >= path_size)
-      return tpp_fail(err, TPP_E_ARG, -1, -1, NAN, "temporary file name in %s is too long", dir);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
-    if (fd >= 0) {
-      close(fd);
-      return TPP_OK;
+    if (n < 0 || (size_t)n >= path_size) {
+      tpp_fail(err, TPP_E_ARG, -1, -1, NAN, "temporary file name in %s is too long", dir);
+      return -1;
     }
-    if (errno != EEXIST)
-      return tpp_fail(err, TPP_E_IO, -1, -1, NAN, "cannot create a file in %s: %s", dir,
-                      strerror(errno));
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+    if (fd >= 0) return fd;
+    if (errno != EEXIST) {
+      tpp_fail(err, TPP_E_IO, -1, -1, NAN, "cannot create a file in %s: %s", dir, strerror(errno));
+      return -1;
+    }
   }
-  return tpp_fail(err, TPP_E_IO, -1, -1, NAN, "cannot create a unique file in %s", dir);
+  tpp_fail(err, TPP_E_IO, -1, -1, NAN, "cannot create a unique file in %s", dir);
+  return -1;
 }
 
 /* ---- thread counts ---- */

@@ -42,7 +42,8 @@ enum {
   TPP_E_SHAPE = 4,      /* sizes or shapes that do not fit together */
   TPP_E_IO = 5,         /* a file could not be read or written */
   TPP_E_FORMAT = 6,     /* a file or buffer does not have the expected layout */
-  TPP_E_UNSUPPORTED = 7 /* the request is valid but this build cannot do it */
+  TPP_E_UNSUPPORTED = 7, /* the request is valid but this build cannot do it */
+  TPP_E_INTERRUPTED = 8  /* Ctrl-C arrived (tpp_interrupted()) */
 };
 
 /* Error detail filled by any failing call; tpp_error_format() renders it. */

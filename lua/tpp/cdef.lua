@@ -16,7 +16,8 @@ enum {
   TPP_E_SHAPE = 4,
   TPP_E_IO = 5,
   TPP_E_FORMAT = 6,
-  TPP_E_UNSUPPORTED = 7
+  TPP_E_UNSUPPORTED = 7,
+  TPP_E_INTERRUPTED = 8
 };
 typedef struct tpp_error {
   int code;

@@ -175,6 +175,10 @@ function M.main(argv)
   end
   if name == "--version" then name = "version" end
   local status = 0
+  -- Ctrl-C: tpp's C loops and the rule sandbox stop on it; whatever a
+  -- command made of the error, it is reported as an interruption (exit 130)
+  local core = require "tpp.backend"
+  core.interrupt_install()
   local ok, err = pcall(function()
     local mod = command_module(name)
     if not mod then
@@ -218,6 +222,10 @@ function M.main(argv)
     -- a command may return an exit status after printing its report
     if type(code) == "number" then status = code end
   end)
+  if core.interrupted() then
+    io.stderr:write("tpp: interrupted\n")
+    return 130
+  end
   if not ok then
     -- a "tpp..." message is for the user: drop the Lua position in front of it
     local msg = tostring(err):gsub("^[^\n]-:%d+: (tpp)", "%1")

@@ -65,9 +65,11 @@ function M.isatty(fd) return C.tpp_isatty(fd) == 1 end
 
 function M.threads(n)
   if n ~= nil then
-    if type(n) ~= "number" or n ~= math.floor(n) or n < 0 or n > 256 then
-      error("bad argument #1 to 'threads' (thread count 0..256 expected (0 = all cores))", 2)
+    if type(n) ~= "number" then
+      error(("tpp: tpp.threads: got %s, expected an integer from 1 to %d"):format(type(n), C.TPP_MAX_THREADS), 0)
     end
+    local err = ffi.new("tpp_error")
+    if C.tpp_check_threads(n, "tpp.threads", err) ~= C.TPP_OK then raise(err) end
     C.tpp_set_threads(n)
   end
   return C.tpp_get_threads()

@@ -392,6 +392,7 @@ function M.evaluate_batch(batch, opts)
     clause_cols = {}
     for i in ipairs(v.def.paragraphs) do clause_cols[i] = prefix .. i end
   end
+  if opts.threads ~= nil then core.check_threads(opts.threads, "tpp.rules.evaluate_batch: threads") end
   core.rule_eval(compiled.prog, raw, compiled.columns, prefix, clause_cols, opts.threads or 0)
   -- a column the batch lacks is unknown for every row: say which
   local absent = {}
