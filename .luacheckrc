@@ -21,4 +21,4 @@ files["examples/rules/*.lua"] = rule_dsl
 files["spec/fixtures/rules/*.lua"] = rule_dsl
 -- The escape corpus: attempts on purpose to reach what rule files must not
 -- (os, io, debug, ...); they are data for spec/sandbox_spec.lua, not code.
-exclude_files = { "spec/sandbox/escapes/*.lua" }
+exclude_files = { "spec/sandbox/escapes/*.lua", "spec/fuzz/corpus/**/*.lua" }

@@ -4,7 +4,7 @@
 #   make chips      the main job: the chip table (installs Debian packages first when root)
 #   make test       C tests, busted specs on lua5.1, lua5.4, luajit (C API and FFI), ASan/UBSan
 #   make lint       luacheck and cppcheck
-#   make fuzz       a short libFuzzer run of the checkpoint reader (when present)
+#   make fuzz       a short libFuzzer run of every spec/fuzz/fuzz_*.c target (FUZZ_TIME s each)
 #   make install    copy modules and bin/tpp under PREFIX (or use: luarocks make)
 #
 # Variables follow LuaRocks' names so a packager can override them.
@@ -101,8 +101,7 @@ lint: deps lua/tpp/cdef.lua
 	  --suppress=missingIncludeSystem --suppress=toomanyconfigs csrc spec/c
 
 fuzz: all
-	@if [ -f spec/fuzz/Makefile.inc ]; then $(MAKE) -f spec/fuzz/Makefile.inc run; \
-	 else echo "tpp: no fuzz targets yet"; fi
+	@$(MAKE) --no-print-directory -f spec/fuzz/Makefile.inc run
 
 install: all
 	install -d $(DESTDIR)$(LUADIR) $(DESTDIR)$(LIBDIR)/tpp $(DESTDIR)$(BINDIR)
