@@ -2,7 +2,8 @@
  * spec.c - the regulatory metrics of a chip: TPP, performance density,
  * 3A991.p processing performance, memory-bandwidth density, H100-equivalents.
  *
- * Definitions follow RULES.md §3: TPP = 2 x MacTOPS x bit length, where a
+ * Definitions follow the Technical Notes to ECCN 3A090 (15 CFR part 774, supp.
+ * no. 1; text of 88 FR 73458): TPP = 2 x MacTOPS x bit length, where a
  * datasheet's dense TOPS/TFLOPS figure already is 2 x MacTOPS; the highest
  * value over the supported precisions is the one evaluated; sparsity is never
  * counted; PD = TPP / applicable die area (non-planar logic dies only).
@@ -19,7 +20,8 @@ static const char *const precision_names[TPP_PREC_COUNT] = {
 static const int precision_bits[TPP_PREC_COUNT] = {64, 32, 0, 16, 16,
                                                    8,  8,  6, 4,  4};
 
-/* H100 SXM reference values (RULES.md §5.4, PEERS.md §0 item 4). */
+/* H100 SXM reference values from NVIDIA's H100 datasheet: 1,979 dense 8-bit
+ * TOPS (TPP = 1979 x 8 = 15832) and 989.4 dense FP16/BF16 TFLOPS. */
 static const double h100e_reference[TPP_H100E_COUNT] = {15832.0, 1979.0, 989.4};
 static const char *const h100e_names[TPP_H100E_COUNT] = {"tpp", "8bit", "fp16"};
 

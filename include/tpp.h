@@ -85,17 +85,19 @@ enum {
   TPP_FIELD_COUNT = 17
 };
 
-/* How TF32 enters the maximum: excluded (default, as in CHIPS.md §2.6), or
- * counted at 19 or 32 bits (RULES.md §12 item 6). */
+/* How TF32 enters the maximum: excluded (default: the 3A090 Technical Note
+ * counts the bit length of the inputs, and TF32 holds 19 significant bits in
+ * 32-bit storage, so its length is ambiguous), or counted at 19 or 32 bits. */
 enum {
   TPP_TF32_EXCLUDED = 0,
   TPP_TF32_19 = 19,
   TPP_TF32_32 = 32
 };
 
-/* How processing units combine (RULES.md §3.1 note 1(d) and 2): the maximum
- * over precisions of the per-precision sums (default, RULES.md §10 step 1),
- * or the sum over units of each unit's own maximum (an upper-bound reading). */
+/* How processing units combine (3A090 Technical Notes: TPP aggregated over all
+ * processing units): the maximum over precisions of the per-precision sums
+ * (default), or the sum over units of each unit's own maximum (an upper-bound
+ * reading). */
 enum {
   TPP_UNITS_MAX_OF_SUMS = 0,
   TPP_UNITS_SUM_OF_MAXES = 1
@@ -666,7 +668,8 @@ float tpp_sampler_random(tpp_sampler *s);
 /* TPP_FFI_END kernels */
 
 /* ---- model -----------------------------------------------------------------
- * A llama-style transformer (llama2.c semantics, INFERENCE.md §4.5) with a
+ * A llama-style transformer (the semantics of Andrej Karpathy's llama2.c,
+ * run.c and runq.c) with a
  * KV cache, reading and writing llama2.c checkpoints:
  *   TPP_CKPT_V0  legacy fp32 "version 0" (28-byte header, run.c);
  *   TPP_CKPT_Q8  "version 2" Q8_0 (256-byte header, runq.c);
