@@ -11,6 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+static size_t g_live_bytes; /* updated atomically: states may live in several threads */
+
+size_t tpp_budget_live_bytes(void) {
+  return __atomic_load_n(&g_live_bytes, __ATOMIC_RELAXED);
+}
+
 void tpp_budget_init(tpp_budget *b, size_t memory_limit, int64_t steps_limit,
                      double seconds_limit) {
   b->memory_limit = memory_limit;
@@ -32,6 +38,7 @@ void *tpp_budget_realloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   if (nsize == 0) {
     free(ptr);
     b->memory_used -= osize;
+    __atomic_sub_fetch(&g_live_bytes, osize, __ATOMIC_RELAXED);
     return NULL;
   }
   /* growth is checked against what the state holds now (live data and
@@ -47,6 +54,10 @@ void *tpp_budget_realloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return nsize <= osize ? ptr : NULL; /* a failed shrink keeps the block */
   }
   b->memory_used = b->memory_used - osize + nsize;
+  if (nsize >= osize)
+    __atomic_add_fetch(&g_live_bytes, nsize - osize, __ATOMIC_RELAXED);
+  else
+    __atomic_sub_fetch(&g_live_bytes, osize - nsize, __ATOMIC_RELAXED);
   if (b->memory_used > b->memory_peak) b->memory_peak = b->memory_used;
   return q;
 }

@@ -45,6 +45,10 @@ void tpp_budget_init(tpp_budget *b, size_t memory_limit, int64_t steps_limit,
  * NULL and sets memory_refused; shrinking never fails. ud is a tpp_budget. */
 void *tpp_budget_realloc(void *ud, void *ptr, size_t osize, size_t nsize);
 
+/* Bytes held by every budgeted state of the process together (the host's
+ * collector does not see them: the glue collects when they pile up). */
+size_t tpp_budget_live_bytes(void);
+
 /* A call into the state begins: steps and clock start from zero. */
 void tpp_budget_start(tpp_budget *b);
 

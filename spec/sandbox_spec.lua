@@ -268,4 +268,30 @@ paragraph { "p", test("tpp", ">=", 1) }
     assert.is_false(ok2)
     assert.matches("malformed pattern", err)
   end)
+
+  it("bounds did-you-mean: no suggestion is computed for a name longer than 64 bytes (finding)", function()
+    local util = require "tpp.util"
+    local long = ("x"):rep(65)
+    assert.is_nil(util.did_you_mean(long, { long, "tpp" }))
+    assert.equal(("x"):rep(64), util.did_you_mean(("x"):rep(64), { ("x"):rep(64) }))
+    assert.is_nil(util.did_you_mean("tpp", { ("t"):rep(100) }))
+    assert.equal("tpp", util.did_you_mean("tpx", { ("t"):rep(100), "tpp" }))
+  end)
+
+  it("collects dropped rule files' states once they hold more than 64 MiB together", function()
+    local text = 'version { id = "x" }\nlocal keep = {}\nfor i = 1, 30 do keep[i] = ("k"):rep(100000) .. i end\n' ..
+      'paragraph { "p", check("c", function(chip) return #keep > 0 end) }\n'
+    local saved = sandbox.LIMITS.memory
+    sandbox.LIMITS.memory = 8 * 1048576
+    local most = 0
+    collectgarbage("stop") -- only the sandbox's own trigger may collect here
+    for _ = 1, 40 do -- 40 x ~3 MB, none kept
+      assert.is_true((load_text(text)))
+      most = math.max(most, sandbox.last:usage().live_bytes)
+    end
+    collectgarbage("restart")
+    sandbox.LIMITS.memory = saved
+    assert.is_true(most < 64 * 1048576 + 2 * 8 * 1048576, ("%.0f MB held"):format(most / 1048576))
+    assert.is_true(most > 3 * 1048576)
+  end)
 end)

@@ -48,7 +48,8 @@ enum {
   MIN_MEMORY = 256 * 1024, /* a state with its libraries needs about 40 KB */
   MAX_NESTING = 8,         /* rule code -> tpp -> rule code ... */
   PATTERN_MAX = 4096,      /* longest pattern */
-  BYTES_PER_STEP = 16      /* bytes a string function builds per charged step */
+  BYTES_PER_STEP = 16,     /* bytes a string function builds per charged step */
+  LIVE_COLLECT_BYTES = 64 * 1024 * 1024
 };
 
 enum { MODE_SETUP, MODE_RECORDER, MODE_COMPILE, MODE_RECORDS, MODE_CALL };
@@ -1204,6 +1205,8 @@ static int l_usage(lua_State *H) {
   lua_setfield(H, -2, "seconds_limit");
   lua_pushboolean(H, sb->S == NULL);
   lua_setfield(H, -2, "closed");
+  lua_pushnumber(H, (lua_Number)tpp_budget_live_bytes());
+  lua_setfield(H, -2, "live_bytes");
   return 1;
 }
 
@@ -1258,6 +1261,9 @@ static int l_sandbox_new(lua_State *H) {
   luaL_checktype(H, 2, LUA_TTABLE);
   memory = limit_field(H, "memory", 16.0 * 1048576, MIN_MEMORY, 1e12);
   steps = limit_field(H, "instructions", 1e7, HOOK_EVERY, 1e15);
+  /* rule states dropped by the host are closed by its collector, which does
+   * not count their memory: collect when they hold more than 64 MiB */
+  if (tpp_budget_live_bytes() > LIVE_COLLECT_BYTES) lua_gc(H, LUA_GCCOLLECT, 0);
   seconds = limit_field(H, "seconds", 2.0, 1e-3, 1e6);
   sb = (sandbox *)lua_newuserdata(H, sizeof *sb);
   memset(sb, 0, sizeof *sb);
