@@ -281,7 +281,7 @@ paragraph { "p", test("tpp", ">=", 1) }
   it("collects dropped rule files' states once they hold more than 64 MiB together", function()
     local text = 'version { id = "x" }\nlocal keep = {}\nfor i = 1, 30 do keep[i] = ("k"):rep(100000) .. i end\n' ..
       'paragraph { "p", check("c", function(chip) return #keep > 0 end) }\n'
-    local saved = sandbox.LIMITS.memory
+    local saved_memory = sandbox.LIMITS.memory
     sandbox.LIMITS.memory = 8 * 1048576
     local most = 0
     collectgarbage("stop") -- only the sandbox's own trigger may collect here
@@ -290,8 +290,18 @@ paragraph { "p", test("tpp", ">=", 1) }
       most = math.max(most, sandbox.last:usage().live_bytes)
     end
     collectgarbage("restart")
-    sandbox.LIMITS.memory = saved
+    sandbox.LIMITS.memory = saved_memory
     assert.is_true(most < 64 * 1048576 + 2 * 8 * 1048576, ("%.0f MB held"):format(most / 1048576))
     assert.is_true(most > 3 * 1048576)
+  end)
+
+  it("gives every call into a rule file its own instruction budget", function()
+    -- each check() uses about 60 % of the budget: ten chips in a row are fine
+    local ok, v = load_text('version { id = "x" }\nparagraph { "p", check("c", function(chip)\n' ..
+      '  local s = 0 for i = 1, 300000 do s = s + i end return s > 0 end) }\n')
+    assert.is_true(ok, tostring(v))
+    for i = 1, 10 do
+      assert.equal("controlled", rules.classify(chips[i], { rules = v }).status)
+    end
   end)
 end)

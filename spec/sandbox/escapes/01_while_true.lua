@@ -1,4 +1,4 @@
 -- attempt: an endless loop
--- expect: rule code stopped after
+-- expect: instructions (limit 1000000 per call)
 version { id = "escape", title = "an escape attempt" }
 while true do end
