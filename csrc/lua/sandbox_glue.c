@@ -675,7 +675,10 @@ static void add_replacement(lua_State *S, sandbox *sb, luaL_Buffer *b, tpp_patte
             push_capture(S, m, d - '1', start, end);
           lua_tolstring(S, -1, &len);
           *built += len;
-          if (*built > sb->string_bytes) break;
+          if (*built > sb->string_bytes) {
+            lua_pop(S, 1); /* the buffer's stack stays balanced */
+            break;
+          }
           luaL_addvalue(b);
         } else {
           luaL_error(S, "invalid use of '%%' in replacement string");
@@ -704,7 +707,10 @@ static void add_replacement(lua_State *S, sandbox *sb, luaL_Buffer *b, tpp_patte
     }
     lua_tolstring(S, -1, &len);
     *built += len;
-    if (*built <= sb->string_bytes) luaL_addvalue(b);
+    if (*built <= sb->string_bytes)
+      luaL_addvalue(b);
+    else
+      lua_pop(S, 1); /* the buffer's stack stays balanced */
   }
   if (*built > sb->string_bytes)
     luaL_error(S, "string.gsub would build more than %d bytes; rule code may build strings of at "
