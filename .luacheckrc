@@ -19,6 +19,9 @@ local rule_dsl = {
 files["lua/tpp/rules/us_*.lua"] = rule_dsl
 files["examples/rules/*.lua"] = rule_dsl
 files["spec/fixtures/rules/*.lua"] = rule_dsl
+-- The escape corpus: attempts on purpose to reach what rule files must not
+-- (os, io, debug, ...); they are data for spec/sandbox_spec.lua, not code.
+exclude_files = { "spec/sandbox/escapes/*.lua", "spec/fuzz/corpus/**/*.lua" }
 -- Regime data files (lua/tpp/regimes/*.lua except the loader) run in the same sandbox with the
 -- declarations of lua/tpp/regimes/init.lua.
 files["lua/tpp/regimes"] = {

@@ -4,7 +4,7 @@
 #   make chips      the main job: the chip table (installs Debian packages first when root)
 #   make test       C tests, busted specs on lua5.1, lua5.4, luajit (C API and FFI), ASan/UBSan
 #   make lint       luacheck and cppcheck
-#   make fuzz       a short libFuzzer run of the checkpoint reader (when present)
+#   make fuzz       a short libFuzzer run of every spec/fuzz/fuzz_*.c target (FUZZ_TIME s each)
 #   make install    modules (Lua 5.4 and the 5.1 ABI), bin/tpp, man page and shell
 #                   completion under PREFIX (or use: luarocks make)
 #   make env        print the exports that make `require "tpp"` work from this checkout:
@@ -113,8 +113,7 @@ lint: deps lua/tpp/cdef.lua
 	  --suppress=missingIncludeSystem --suppress=toomanyconfigs csrc spec/c
 
 fuzz: all
-	@if [ -f spec/fuzz/Makefile.inc ]; then $(MAKE) -f spec/fuzz/Makefile.inc run; \
-	 else echo "tpp: no fuzz targets yet"; fi
+	@$(MAKE) --no-print-directory -f spec/fuzz/Makefile.inc run
 
 # The man page and completion scripts, generated from the command definitions.
 CLI_SRC = lua/tpp/cli.lua $(wildcard lua/tpp/cli/*.lua lua/tpp/commands/*.lua) CHANGELOG.md

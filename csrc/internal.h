@@ -25,6 +25,12 @@ typedef int (*tpp_range_fn)(void *ctx, int64_t begin, int64_t end, int worker);
 int tpp_parallel_for(int64_t n, int64_t min_chunk, int n_threads,
                      tpp_range_fn fn, void *ctx);
 
+/* Create a new file (O_EXCL, mode 0600) named dir/prefix + 6 random
+ * characters + suffix; its name goes to path. Returns the open descriptor, or
+ * -1 with err filled. tpp_temp_file() is the same but closes it. */
+int tpp_temp_open(const char *dir, const char *prefix, const char *suffix, char *path,
+                  size_t path_size, tpp_error *err);
+
 /* xorshift64* (the generator of llama2.c's sampler): the next 64 bits. */
 static inline uint64_t tpp_rng_u64(uint64_t *state) {
   *state ^= *state >> 12;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -525,16 +526,22 @@ static void place_f32_rows(load_ctx *c, const tdesc *d, int64_t r0, int64_t n, c
   for (r = 0; r < n; r++) tpp_q_set_row_f32(&w->g, w->q, w->s, row0 + r0 + r, v + r * d->cols);
 }
 
-/* A NaN or infinite weight makes every output NaN (and the text garbage):
- * refuse the checkpoint, naming the tensor, layer and row.
- * v: [n] f32 values of tensor d starting at row r0. */
-static int check_finite(const float *v, int64_t n, const tdesc *d, int64_t r0, tpp_error *err) {
-  int64_t i;
-  for (i = 0; i < n; i++)
-    if (!isfinite(v[i]))
-      return tpp_fail(err, TPP_E_FORMAT, -1, -1, (double)v[i],
-                      "checkpoint: %s (layer %d) row %lld has a non-finite weight (%s)", kind_names[d->kind],
-                      d->layer, (long long)(r0 + (d->cols > 0 ? i / d->cols : 0)), isnan(v[i]) ? "NaN" : "infinity");
+/* A NaN or an infinity in a weight would flow into every logit and still
+ * "generate text": refuse the file, naming the tensor and the element. */
+static int check_finite(const float *v, int64_t n, const tdesc *d, int64_t first, tpp_error *err,
+                        const char *what) {
+  int64_t j;
+  for (j = 0; j < n; j++)
+    if (!isfinite(v[j])) {
+      int64_t at = first + j;
+      char layer[32] = "";
+      if (d->layer >= 0) snprintf(layer, sizeof layer, " (layer %d)", d->layer);
+      return tpp_fail(err, TPP_E_FORMAT, -1, -1, (double)v[j],
+                      "%s: %s%s element %lld (row %lld, column %lld) is %s; the weights must be "
+                      "finite numbers",
+                      what, kind_names[d->kind], layer, (long long)at, (long long)(at / d->cols),
+                      (long long)(at % d->cols), isnan(v[j]) ? "NaN" : "infinite");
+    }
   return TPP_OK;
 }
 
@@ -549,15 +556,17 @@ static int load_tensor(void *ctx, const tdesc *d) {
                  : d->kind == T_RMS_FFN ? m->rms_ffn + d->layer * m->dim
                                         : m->rms_final;
     if ((rc = src_read(c->in, d->offset, dst, (size_t)d->cols * 4, c->err))) return rc;
-    return check_finite(dst, d->cols, d, 0, c->err);
+    return check_finite(dst, d->cols, d, 0, c->err, "checkpoint");
   }
   for (r0 = 0; r0 < d->rows; r0 += c->chunk_rows_cap) {
     int64_t n = d->rows - r0 < c->chunk_rows_cap ? d->rows - r0 : c->chunk_rows_cap;
+    if (tpp_interrupted()) return tpp_fail(c->err, TPP_E_INTERRUPTED, -1, -1, NAN, "interrupted");
     if (!d->quant) {
       if ((rc = src_read(c->in, d->offset + r0 * d->cols * 4, c->fbuf, (size_t)(n * d->cols) * 4,
                          c->err)))
         return rc;
-      if ((rc = check_finite(c->fbuf, n * d->cols, d, r0, c->err))) return rc;
+      if ((rc = check_finite(c->fbuf, n * d->cols, d, r0 * d->cols, c->err, "checkpoint")))
+        return rc;
       place_f32_rows(c, d, r0, n, c->fbuf);
     } else {
       /* q[numel] (q8) or nibbles[numel/2] (q4), then scales[numel/GS] */
@@ -944,9 +953,12 @@ static int write_tensor(void *ctx, const tdesc *d) {
   int64_t r, j;
   int rc;
   for (r = 0; r < d->rows; r++) {
+    if ((r & 63) == 0 && tpp_interrupted())
+      return tpp_fail(w->err, TPP_E_INTERRUPTED, -1, -1, NAN, "interrupted");
     if (w->in) {
       int64_t off = w->v0_offset[d->kind * w->cfg->n_layers + (d->layer < 0 ? 0 : d->layer)];
-      if ((rc = src_read(w->in, off + r * d->cols * 4, w->row, (size_t)d->cols * 4, w->err)))
+      if ((rc = src_read(w->in, off + r * d->cols * 4, w->row, (size_t)d->cols * 4, w->err)) ||
+          (rc = check_finite(w->row, d->cols, d, r * d->cols, w->err, "quantize")))
         return rc;
     } else {
       random_row(w, d, &state, r, w->row);
@@ -979,6 +991,7 @@ static int record_v0_offset(void *ctx, const tdesc *d) {
 static int write_file(const char *path, const tpp_model_config *cfg, int format, uint64_t seed,
                       const src *in, tpp_error *err) {
   write_ctx w;
+  char tmp[4200];
   uint8_t h[HEADER_V2];
   size_t hlen;
   int64_t max_cols = cfg->hidden_dim > cfg->dim ? cfg->hidden_dim : cfg->dim;
@@ -1007,16 +1020,43 @@ static int write_file(const char *path, const tpp_model_config *cfg, int format,
     v0.format = TPP_CKPT_V0;
     walk(&v0, TPP_CKPT_V0, record_v0_offset, &w, NULL);
   }
-  w.f = fopen(path, "wb");
-  if (!w.f) {
-    rc = tpp_fail(err, TPP_E_IO, -1, -1, NAN, "checkpoint: cannot create '%s'", path);
-    goto done;
+  /* a new file beside the destination, renamed over it only when complete:
+   * a failure (or Ctrl-C) never leaves a truncated file, and never touches
+   * whatever the destination held before */
+  {
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) : 0;
+    int fd;
+    if (dl >= sizeof dir) {
+      rc = tpp_fail(err, TPP_E_ARG, -1, -1, NAN, "checkpoint: the path '%s' is too long", path);
+      goto done;
+    }
+    memcpy(dir, path, dl);
+    dir[dl] = '\0';
+    if (slash && dl == 0) strcpy(dir, "/");
+    if (!slash) strcpy(dir, ".");
+    fd = tpp_temp_open(dir, ".tpp-partial-", ".bin", tmp, sizeof tmp, err);
+    if (fd < 0) {
+      rc = err->code;
+      goto done;
+    }
+    fchmod(fd, 0644);
+    w.f = fdopen(fd, "wb");
+    if (!w.f) {
+      close(fd);
+      remove(tmp);
+      rc = tpp_fail(err, TPP_E_IO, -1, -1, NAN, "checkpoint: cannot create '%s'", path);
+      goto done;
+    }
   }
   write_header(h, &hlen, cfg, format);
   if ((rc = put(&w, h, hlen)) == TPP_OK) rc = walk(cfg, format, write_tensor, &w, NULL);
   if (fclose(w.f) != 0 && rc == TPP_OK)
     rc = tpp_fail(err, TPP_E_IO, -1, -1, NAN, "checkpoint: cannot write '%s'", path);
-  if (rc != TPP_OK) remove(path);
+  if (rc == TPP_OK && rename(tmp, path) != 0)
+    rc = tpp_fail(err, TPP_E_IO, -1, -1, NAN, "checkpoint: cannot move the new file to '%s'", path);
+  if (rc != TPP_OK) remove(tmp);
 done:
   tpp_free(w.row);
   tpp_free(w.q);
@@ -1083,6 +1123,16 @@ int tpp_checkpoint_quantize(const char *in_path, const char *out_path, int32_t f
   if (format == TPP_CKPT_V0)
     return tpp_fail(err, TPP_E_ARG, -1, -1, format, "quantize: the output format must be q8 or q4");
   if ((rc = src_open(&s, in_path, err))) return rc;
+  {
+    struct stat a, b;
+    if (fstat(fileno(s.f), &a) == 0 && stat(out_path, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino) {
+      fclose(s.f);
+      return tpp_fail(err, TPP_E_ARG, -1, -1, NAN,
+                      "quantize: the output '%s' is the input file; write the quantized checkpoint "
+                      "to another path (the fp32 file is kept)", out_path);
+    }
+  }
   if ((rc = src_header(&s, &c, err)) == TPP_OK && c.format != TPP_CKPT_V0)
     rc = tpp_fail(err, TPP_E_UNSUPPORTED, -1, -1, NAN,
                   "quantize: '%s' is already quantized; start from an fp32 (v0) checkpoint", in_path);

@@ -618,6 +618,7 @@ static int eval_range(void *ctx, int64_t begin, int64_t end, int worker) {
   const rule_job *job = (const rule_job *)ctx;
   rule_scratch s;
   int64_t i;
+  if (tpp_interrupted()) return TPP_E_INTERRUPTED;
   if (scratch_alloc(&s, job->p) != TPP_OK) return TPP_E_NOMEM;
   for (i = begin; i < end; i += BLOCK) {
     int m = end - i < BLOCK ? (int)(end - i) : BLOCK;
@@ -636,6 +637,9 @@ int tpp_rule_eval_batch(const tpp_rule_program *p, const double *const *columns,
   if (!out) return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "rule outputs: NULL pointer");
   if (!columns && p->n_columns > 0)
     return tpp_fail(err, TPP_E_ARG, -1, -1, 0, "rule columns: NULL pointer");
+  if (n_threads < 0 || n_threads > TPP_MAX_THREADS)
+    return tpp_fail(err, TPP_E_ARG, -1, -1, n_threads,
+                    "threads: got %d, expected 0 (all cores) to %d", n_threads, TPP_MAX_THREADS);
   job.p = p;
   job.columns = columns;
   job.out = out;
@@ -643,6 +647,7 @@ int tpp_rule_eval_batch(const tpp_rule_program *p, const double *const *columns,
   if (status == TPP_E_NOMEM)
     return tpp_fail(err, TPP_E_NOMEM, -1, -1, 0,
                     "out of memory for the rule evaluator's scratch buffers");
+  if (status == TPP_E_INTERRUPTED) return tpp_fail(err, TPP_E_INTERRUPTED, -1, -1, NAN, "interrupted");
   return status;
 }
 

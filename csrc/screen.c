@@ -236,6 +236,9 @@ int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double
   job.decision = decision;
   job.review = review;
   job.regimes = regimes;
+  if (n_threads < 0 || n_threads > TPP_MAX_THREADS)
+    return tpp_fail(err, TPP_E_ARG, -1, -1, n_threads,
+                    "threads: got %d, expected 0 (all cores) to %d", n_threads, TPP_MAX_THREADS);
   status = tpp_parallel_for(n, 65536, n_threads, screen_range, &job);
   if (status != 0) {
     /* the first invalid row, found again serially so the report does not depend on threads */

@@ -325,6 +325,7 @@ static int batch_range(void *vctx, int64_t begin, int64_t end, int worker) {
   double precd[BATCH_BLOCK]; /* precision index as a double: same lane width as best */
   int8_t prec[BATCH_BLOCK];
   int64_t b0;
+  if (tpp_interrupted()) return TPP_E_INTERRUPTED;
   for (b0 = begin; b0 < end; b0 += BATCH_BLOCK) {
     int n = (int)(end - b0 < BATCH_BLOCK ? end - b0 : BATCH_BLOCK);
     int j, p, bad = 0;
@@ -420,10 +421,13 @@ int tpp_spec_eval_batch(const tpp_spec_columns *in, const tpp_spec_options *opt_
   ctx.in = in;
   ctx.out = out;
   ctx.tf32_bits = opt.tf32_bits;
-  if (n_threads > 256) n_threads = 256;
+  if (n_threads < 0 || n_threads > TPP_MAX_THREADS)
+    return tpp_fail(err, TPP_E_ARG, -1, -1, n_threads,
+                    "threads: got %d, expected 0 (all cores) to %d", n_threads, TPP_MAX_THREADS);
   for (w = 0; w < 256; w++) tpp_error_clear(&ctx.errs[w]);
   rc = tpp_parallel_for(in->n, 65536, n_threads, batch_range, &ctx);
   if (rc == TPP_OK) return TPP_OK;
+  if (rc == TPP_E_INTERRUPTED) return tpp_fail(err, TPP_E_INTERRUPTED, -1, -1, NAN, "interrupted");
   /* Report the lowest failing row, whatever thread found it first. */
   for (w = 0; w < 256; w++)
     if (ctx.errs[w].code != TPP_OK &&

@@ -121,7 +121,9 @@ int tpp_isatty(int fd) {
   return isatty(fd) ? 1 : 0;
 }
 
-/* Interactive interrupts: the handler only records the signal. */
+/* Interactive interrupts: the handler only records the signal, in its own
+ * flag (for the REPL) and in the flag tpp's C loops and the rule sandbox
+ * check (csrc/process.c), so a batch run from the REPL stops too. */
 static volatile sig_atomic_t interrupt_seen;
 static struct sigaction interrupt_saved;
 static int interrupt_installed;
@@ -135,6 +137,7 @@ static void interrupt_record(int sig) {
     return;
   }
   interrupt_seen = 1;
+  tpp_interrupt_raise();
 }
 
 int tpp_interrupt_catch(int on) {
@@ -168,6 +171,7 @@ int tpp_wait_input(int fd, int timeout_ms) {
 int tpp_interrupt_take(void) {
   int seen = interrupt_seen ? 1 : 0;
   interrupt_seen = 0;
+  if (seen) tpp_interrupt_clear(); /* the REPL handled it: later C loops run again */
   return seen;
 }
 
@@ -199,7 +203,7 @@ double tpp_now(void) {
 
 #include <sched.h>
 
-enum { TPP_MAX_THREADS = 256, CHUNKS_PER_THREAD = 8 };
+enum { CHUNKS_PER_THREAD = 8 }; /* TPP_MAX_THREADS is in tpp.h */
 enum { OFFERED = 0, CLAIMED = 1, WITHDRAWN = 2 }; /* ticket = generation * 4 + state */
 #define TPP_SPIN_SECONDS 2e-5   /* pure spinning after a job */
 #define TPP_YIELD_SECONDS 2e-4  /* then spinning with sched_yield, then sleep */

@@ -42,7 +42,8 @@ enum {
   TPP_E_SHAPE = 4,      /* sizes or shapes that do not fit together */
   TPP_E_IO = 5,         /* a file could not be read or written */
   TPP_E_FORMAT = 6,     /* a file or buffer does not have the expected layout */
-  TPP_E_UNSUPPORTED = 7 /* the request is valid but this build cannot do it */
+  TPP_E_UNSUPPORTED = 7, /* the request is valid but this build cannot do it */
+  TPP_E_INTERRUPTED = 8  /* Ctrl-C arrived (tpp_interrupted()) */
 };
 
 /* Error detail filled by any failing call; tpp_error_format() renders it. */
@@ -1125,6 +1126,42 @@ size_t tpp_format_double(double v, char *buf);
 
 /* TPP_FFI_END out */
 
+/* ---- files and processes ---------------------------------------------------
+ * Ctrl-C, files read on a user's behalf (rule files), temporary files and
+ * thread counts given by a user.
+ */
+
+/* TPP_FFI_BEGIN process */
+
+enum { TPP_MAX_THREADS = 256 };
+
+/* SIGINT sets a flag that tpp's long C loops and the rule sandbox check, so
+ * they stop cleanly and the command line exits 130 ("interrupted"). The
+ * handler installed before (the Lua interpreter's, which stops Lua code) is
+ * still called. Returns 0, or -1 when sigaction failed. */
+int tpp_interrupt_install(void);
+int tpp_interrupted(void);        /* 1 once SIGINT arrived (since the last clear) */
+void tpp_interrupt_clear(void);
+void tpp_interrupt_raise(void);   /* as if SIGINT arrived (tests) */
+
+/* Read a whole regular file of at most max_bytes into *data (tpp_alloc'd,
+ * NUL-terminated; free with tpp_free) and *size. A directory, device, FIFO or
+ * socket is refused without blocking and without reading; with no_follow a
+ * symbolic link is refused too. */
+int tpp_read_regular_file(const char *path, int64_t max_bytes, int32_t no_follow, char **data,
+                          int64_t *size, tpp_error *err);
+
+/* Create a new empty file (mode 0600, O_EXCL: never an existing one) in dir
+ * (NULL or "": $TMPDIR, else /tmp) named prefix + 6 random characters +
+ * suffix; its name goes to path. */
+int tpp_temp_file(const char *dir, const char *prefix, const char *suffix, char *path,
+                  size_t path_size, tpp_error *err);
+
+/* A thread count a user gave: an integer from 1 to TPP_MAX_THREADS; `what`
+ * names the option or field in the message. */
+int tpp_check_threads(double n, const char *what, tpp_error *err);
+
+/* TPP_FFI_END process */
 /* ---- screening batches (csrc/screen.c) -------------------------------------
  * Decisions for (chip, destination, headquarters, date) rows from tables that
  * lua/tpp/screen/batch.lua compiles out of the rule and regime data (the same

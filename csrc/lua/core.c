@@ -47,9 +47,13 @@ static int l_cpu_count(lua_State *L) {
 
 static int l_threads(lua_State *L) {
   if (!lua_isnoneornil(L, 1)) {
-    lua_Number n = tpp_checkint(L, 1);
-    luaL_argcheck(L, n >= 0 && n <= 256, 1, "thread count 0..256 expected (0 = all cores)");
-    tpp_set_threads((int)n);
+    tpp_error err;
+    if (lua_type(L, 1) != LUA_TNUMBER)
+      return luaL_error(L, "tpp: tpp.threads: got %s, expected an integer from 1 to %d",
+                        luaL_typename(L, 1), (int)TPP_MAX_THREADS);
+    if (tpp_check_threads((double)lua_tonumber(L, 1), "tpp.threads", &err) != TPP_OK)
+      return tpp_lua_raise(L, &err);
+    tpp_set_threads((int)lua_tonumber(L, 1));
   }
   lua_pushinteger(L, tpp_get_threads());
   return 1;
@@ -119,6 +123,8 @@ int luaopen_tpp_core(lua_State *L) {
   tpp_lua_open_bench(L);
   tpp_lua_open_csv(L);
   tpp_lua_open_out(L);
+  tpp_lua_open_sandbox(L);
+  tpp_lua_open_process(L);
   tpp_lua_open_screen(L);
   /* further areas register here */
   return 1;

@@ -34,6 +34,8 @@ void tpp_lua_open_model(lua_State *L);
 void tpp_lua_open_bench(lua_State *L);
 void tpp_lua_open_csv(lua_State *L);
 void tpp_lua_open_out(lua_State *L);
+void tpp_lua_open_sandbox(lua_State *L);
+void tpp_lua_open_process(lua_State *L);
 void tpp_lua_open_screen(lua_State *L);
 
 /* luaL_error with C's printf formats (%lld, %g), which lua_pushfstring lacks. */

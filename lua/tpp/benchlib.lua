@@ -69,19 +69,29 @@ function M.names(args, name, default, known, cmd)
   return out
 end
 
---- Apply --threads (0 or absent = all cores); returns the count in use.
+--- The --threads of a command (nil when absent: all cores), checked: an
+-- integer from 1 to 256, or an error naming the option, value and range.
+function M.thread_option(args, cmdname)
+  local n = cli.number(args, "threads", nil, cmdname)
+  if n == nil then return nil end
+  local ok, err = pcall(core.check_threads, n, "--threads")
+  if not ok then error(("tpp %s: %s"):format(cmdname, tostring(err):gsub("^tpp: ", "")), 0) end
+  return n
+end
+
+--- Apply --threads (absent = all cores); returns the count in use.
 function M.threads(args, cmd)
-  local n = cli.number(args, "threads", nil, "bench " .. cmd)
+  local n = M.thread_option(args, "bench " .. cmd)
   if n then core.threads(n) end
   return core.threads()
 end
 
---- A temporary path prefix; files made from it are removed by M.cleanup.
+--- A new empty scratch file "tpp-bench-XXXXXX-<name>" in $TMPDIR (else
+-- /tmp), created exclusively (O_EXCL, mode 0600: no other user's file or
+-- link is ever written through); M.cleanup removes it.
 local made = {}
 function M.tmp(name)
-  local base = os.tmpname()
-  os.remove(base)
-  local p = base .. "_" .. name
+  local p = core.temp_file(nil, "tpp-bench-", "-" .. name)
   made[#made + 1] = p
   return p
 end
@@ -116,6 +126,19 @@ local cleanup = M.cleanup
 function M.cleanup()
   cleanup()
   model_files = {}
+end
+
+--- run, with the scratch files removed however it ends (results, an error,
+-- Ctrl-C: the interrupt arrives as an error).
+local function pack(...) return { n = select("#", ...), ... } end
+
+function M.guard(run)
+  return function(...)
+    local r = pack(pcall(run, ...))
+    M.cleanup()
+    if not r[1] then error(r[2], 0) end
+    return (table.unpack or unpack)(r, 2, r.n)
+  end
 end
 
 function M.header(title, info)

@@ -16,7 +16,8 @@ enum {
   TPP_E_SHAPE = 4,
   TPP_E_IO = 5,
   TPP_E_FORMAT = 6,
-  TPP_E_UNSUPPORTED = 7
+  TPP_E_UNSUPPORTED = 7,
+  TPP_E_INTERRUPTED = 8
 };
 typedef struct tpp_error {
   int code;
@@ -668,6 +669,19 @@ int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, c
 int tpp_temp_dir(const char *prefix, char *buf, size_t size, tpp_error *err);
 int64_t tpp_children_peak_kb(void);
 size_t tpp_format_double(double v, char *buf);
+
+/* region process */
+
+enum { TPP_MAX_THREADS = 256 };
+int tpp_interrupt_install(void);
+int tpp_interrupted(void);
+void tpp_interrupt_clear(void);
+void tpp_interrupt_raise(void);
+int tpp_read_regular_file(const char *path, int64_t max_bytes, int32_t no_follow, char **data,
+                          int64_t *size, tpp_error *err);
+int tpp_temp_file(const char *dir, const char *prefix, const char *suffix, char *path,
+                  size_t path_size, tpp_error *err);
+int tpp_check_threads(double n, const char *what, tpp_error *err);
 
 /* region screen */
 

@@ -380,6 +380,11 @@ function M.main(argv)
     return 0
   end
   if name == "--version" or name == "-V" then argv = { "version" } end
+  -- Ctrl-C in a command: tpp's C loops and the rule sandbox stop on the flag
+  -- this sets, and whatever the command made of the error, it is reported as
+  -- an interruption (the REPL keeps the interpreter's own handling)
+  local core = name ~= nil and require "tpp.backend" or nil
+  if core then core.interrupt_install() end
   local trace
   local ok, res = xpcall(function() return run(argv) end, function(e)
     e = user_message(e)
@@ -387,6 +392,10 @@ function M.main(argv)
     if kind == "internal" then trace = debug.traceback(tostring(e), 2) end
     return e
   end)
+  if core and core.interrupted() then
+    io.stderr:write("tpp: interrupted\n")
+    return M.EXIT.interrupted
+  end
   if ok then return res end
   local kind, code = errors.classify(res)
   local msg = tostring(res)

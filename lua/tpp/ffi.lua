@@ -71,9 +71,11 @@ function M.wait_input(fd, ms) return tonumber(C.tpp_wait_input(fd, ms or -1)) en
 
 function M.threads(n)
   if n ~= nil then
-    if type(n) ~= "number" or n ~= math.floor(n) or n < 0 or n > 256 then
-      error("bad argument #1 to 'threads' (thread count 0..256 expected (0 = all cores))", 2)
+    if type(n) ~= "number" then
+      error(("tpp: tpp.threads: got %s, expected an integer from 1 to %d"):format(type(n), C.TPP_MAX_THREADS), 0)
     end
+    local err = ffi.new("tpp_error")
+    if C.tpp_check_threads(n, "tpp.threads", err) ~= C.TPP_OK then raise(err) end
     C.tpp_set_threads(n)
   end
   return C.tpp_get_threads()
@@ -388,6 +390,7 @@ require("tpp.ffi_model")(M, C, ffi)
 require("tpp.ffi_bench")(M, C, ffi)
 require("tpp.ffi_csv")(M, C, ffi)
 require("tpp.ffi_out")(M, C, ffi)
+require("tpp.ffi_process")(M, C, ffi)
 require("tpp.ffi_screen")(M, C, ffi)
 
 return M

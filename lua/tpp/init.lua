@@ -111,9 +111,10 @@ function tpp.batch(x, opts)
 end
 
 --- Compute every metric over the batch (C core, all threads unless told).
--- opts: tf32_bits (0, 19, 32), threads.
+-- opts: tf32_bits (0, 19, 32), threads (1 .. 256; default all cores).
 function Batch:eval(opts)
   opts = require("tpp.io.options").check("tpp.batch:eval", opts, { tf32_bits = "integer", threads = "integer" })
+  if opts.threads ~= nil then core.check_threads(opts.threads, "batch:eval: threads") end
   core.spec_eval(self.raw, opts.tf32_bits or 0, opts.threads or 0)
   return self
 end

@@ -75,20 +75,25 @@ function M.levenshtein(a, b)
   return prev[lb]
 end
 
+M.SUGGEST_MAX = 64 -- longest name (and candidate) a suggestion is computed for
+
 --- The candidate closest to s (case-insensitive), if it is close enough.
 function M.did_you_mean(s, candidates, max_distance)
+  -- the edit distance costs #s x #candidate: a name of a megabyte (from a
+  -- rule file or an input file) gets no suggestion rather than minutes of work
+  if type(s) ~= "string" or #s > M.SUGGEST_MAX then return nil end
   local best, best_d
   local ls = s:lower()
   -- a candidate that extends what was typed ("die_area" -> "die_area_mm2") wins
   if #ls >= 3 then
     local prefixed
     for _, c in ipairs(candidates) do
-      if c:lower():sub(1, #ls) == ls and (not prefixed or #c < #prefixed) then prefixed = c end
+      if c:sub(1, #ls):lower() == ls and (not prefixed or #c < #prefixed) then prefixed = c end
     end
     if prefixed then return prefixed end
   end
   for _, c in ipairs(candidates) do
-    local d = M.levenshtein(ls, c:lower())
+    local d = #c <= M.SUGGEST_MAX and M.levenshtein(ls, c:lower()) or math.huge
     if not best_d or d < best_d or (d == best_d and c < best) then best, best_d = c, d end
   end
   max_distance = max_distance or math.max(2, math.floor(#s / 3))

@@ -49,7 +49,7 @@ M.lua_metrics = lua_metrics
 function M.run(args)
   local n = cli.number(args, "n", 10000000, "bench batch")
   local sample = cli.number(args, "sample", 1000000, "bench batch")
-  local threads = cli.number(args, "threads", 0, "bench batch")
+  local threads = benchlib.thread_option(args, "bench batch") or 0
   local reps = cli.number(args, "repeat", 3, "bench batch")
   local seed = cli.number(args, "seed", 42, "bench batch")
   if n < 1 or sample < 1 or reps < 1 then error("tpp bench batch: --n, --sample and --repeat must be >= 1", 0) end

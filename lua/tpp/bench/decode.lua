@@ -84,7 +84,7 @@ function M.measure(shape, weights, steps)
   }
 end
 
-function M.run(args)
+M.run = lib.guard(function(args)
   local threads = lib.threads(args, "decode")
   local models = lib.names(args, "models", { "stories15M", "stories110M" }, model.SHAPES, "decode")
   local weights = lib.names(args, "weights", { "f32", "q8", "q4" }, { f32 = true, q8 = true, q4 = true }, "decode")
@@ -123,6 +123,6 @@ function M.run(args)
         fmt = function(v) return v and ("%.2fx"):format(v) or "-" end },
     }, rows) .. "\nreference: " .. M.REFERENCE .. "\n"
   return data, text
-end
+end)
 
 return M

@@ -56,7 +56,7 @@ function M.measure(shape, weights, n_tokens)
   }
 end
 
-function M.run(args)
+M.run = lib.guard(function(args)
   local threads = lib.threads(args, "prefill")
   local models = lib.names(args, "models", { "stories15M", "stories110M" }, model.SHAPES, "prefill")
   local weights = lib.names(args, "weights", { "f32", "q8", "q4" }, { f32 = true, q8 = true, q4 = true }, "prefill")
@@ -114,6 +114,6 @@ function M.run(args)
       { key = "batch_speedup", title = "batch speedup", align = "right", fmt = function(v) return lib.f(v) .. "x" end },
     }, rows) .. "\n(batch speedup: against tpp's own token-by-token decode of the same prompt)\n" .. (runc or "")
   return data, text
-end
+end)
 
 return M

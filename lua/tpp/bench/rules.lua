@@ -103,7 +103,7 @@ function M.run(args)
   local rules = require "tpp.rules"
   local n = cli.number(args, "n", 10000000, "bench rules")
   local sample = cli.number(args, "sample", 1000000, "bench rules")
-  local threads = cli.number(args, "threads", 0, "bench rules")
+  local threads = benchlib.thread_option(args, "bench rules") or 0
   local reps = cli.number(args, "repeat", 3, "bench rules")
   local seed = cli.number(args, "seed", 42, "bench rules")
   if n < 1 or sample < 1 or reps < 1 then error("tpp bench rules: --n, --sample and --repeat must be >= 1", 0) end

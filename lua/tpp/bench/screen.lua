@@ -40,7 +40,7 @@ function M.run(args)
   local batch = require "tpp.screen.batch"
   local n = cli.number(args, "n", 1000000, "bench screen")
   local sample = cli.number(args, "sample", 2000, "bench screen")
-  local threads = cli.number(args, "threads", 0, "bench screen")
+  local threads = require("tpp.benchlib").thread_option(args, "bench screen") or 0
   local reps = cli.number(args, "repeat", 5, "bench screen")
   local seed = cli.number(args, "seed", 42, "bench screen")
   if n < 1 or sample < 1 or reps < 1 or n ~= math.floor(n) then

@@ -58,8 +58,10 @@ function M.png(svg_text, width)
     error(errors.usage("tpp chart: --png needs rsvg-convert, which is not installed (Debian package " ..
       "librsvg2-bin); without --png the chart is written as SVG"), 0)
   end
-  local base = os.tmpname()
-  local src, dst = base .. ".svg", base .. ".png"
+  -- new files made exclusively in $TMPDIR (not a predictable name beside os.tmpname's)
+  local core = require "tpp.backend"
+  local base = core.temp_file(nil, "tpp-chart-", "")
+  local src, dst = core.temp_file(nil, "tpp-chart-", ".svg"), core.temp_file(nil, "tpp-chart-", ".png")
   local f = assert(io.open(src, "wb"))
   f:write(svg_text)
   f:close()

@@ -58,7 +58,7 @@ function M.run(args)
   local temperature = cli.number(args, "temperature", 1.0, name)
   local top_p = cli.number(args, "top-p", 0.9, name)
   local seed = cli.number(args, "seed", os.time(), name)
-  local threads = cli.number(args, "threads", nil, name)
+  local threads = require("tpp.benchlib").thread_option(args, name)
   if steps < 0 or steps ~= math.floor(steps) then error("tpp run: --steps must be an integer >= 0", 0) end
   if threads then core.threads(threads) end
   local weights = args.weights

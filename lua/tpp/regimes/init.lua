@@ -143,8 +143,7 @@ end
 local function make_api(chunk, state)
   local api = {}
   for kind, schema in pairs(SCHEMAS) do
-    api[kind] = function(t)
-      local line = debug.getinfo(2, "l").currentline
+    api[kind] = function(t, line)
       if type(t) ~= "table" then fail(chunk, line, "%s expects a table: %s { \"id\", ... }", kind, kind) end
       local rec = { decl = kind, line = line, file = chunk }
       for k, v in pairs(t) do
@@ -209,10 +208,17 @@ local function load_file(name)
   local text = assert(read(path))
   local chunk = "tpp/regimes/" .. name .. ".lua"
   local state = {}
-  local fn, err = sandbox.compile(text, chunk, sandbox.environment(make_api(chunk, state)))
-  if not fn then error(err, 0) end
+  -- the file runs in a sandbox of its own, which records its declarations
+  -- (with their lines) as data; they are checked here, in the file's order
+  local box = sandbox.open(util.sorted_keys(SCHEMAS), {})
+  local okc, fn = pcall(box.compile, box, text, chunk)
+  if not okc then error(tostring(fn), 0) end
   local ok, msg = sandbox.call(fn)
   if not ok then error(tostring(msg), 0) end
+  local okr, log = pcall(box.records, box)
+  if not okr then error(chunk .. ": " .. tostring(log), 0) end
+  local api = make_api(chunk, state)
+  for _, rec in ipairs(log) do api[rec.kind](rec.args[1], rec.line) end
   return state
 end
 

@@ -110,14 +110,26 @@ local function new_state(name)
   }
 end
 
+local unpack_ = table.unpack or unpack
+
+-- A rule file's strings in a message, cut to a readable length (a name of a
+-- megabyte stays a megabyte only in the file).
+local function clipped(...)
+  local args = { n = select("#", ...), ... }
+  for i = 1, args.n do
+    if type(args[i]) == "string" and #args[i] > 1000 then args[i] = args[i]:sub(1, 1000) .. "..." end
+  end
+  return unpack_(args, 1, args.n)
+end
+
 local function fail(S, line, fmt, ...)
-  error(("%s:%s: %s"):format(S.name, tostring(line or "?"), fmt:format(...)), 0)
+  error(("%s:%s: %s"):format(S.name, tostring(line or "?"), fmt:format(clipped(...))), 0)
 end
 
 -- An error at a declared item, in the file that declared it (inherited
 -- items come from the parent's file).
 local function fail_at(S, item, fmt, ...)
-  error(("%s:%s: %s"):format(item.file or S.name, tostring(item.line or "?"), fmt:format(...)), 0)
+  error(("%s:%s: %s"):format(item.file or S.name, tostring(item.line or "?"), fmt:format(clipped(...))), 0)
 end
 
 local function check_keys(S, line, what, t, allowed, skip_array)
@@ -172,7 +184,7 @@ local function make_test_api(S)
   -- a threshold { }, a "YYYY-MM-DD" date (date metrics) or true/false (flags).
   -- opts.if_unknown = "true" | "false": what an unknown value counts as (default: undetermined).
   function api.test(metric, op, ref, opts)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     local m = check_metric(line, metric, op)
     if m.kind == "flag" and type(ref) ~= "boolean" then
       fail(S, line, "flag '%s' is compared with true or false, got %s", metric, tostring(ref))
@@ -202,7 +214,7 @@ local function make_test_api(S)
   --- range(metric, ">=" | ">", low, "<" | "<=", high): a bounded interval,
   -- e.g. range("tpp", ">=", 2400, "<", 4800) is 2400 <= TPP < 4800.
   function api.range(metric, op_lo, lo, op_hi, hi)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     local m = check_metric(line, metric, op_lo)
     if m.kind == "flag" then fail(S, line, "range() needs a number metric; '%s' is a flag", metric) end
     if op_lo ~= ">=" and op_lo ~= ">" then
@@ -225,7 +237,7 @@ local function make_test_api(S)
   -- data and returns true, false or nil (unknown) [, reason]. It runs in the
   -- sandbox, once per chip, so it is much slower than a declarative test.
   function api.check(name, fn, text)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(name) ~= "string" or not name:match("^[%w_%-%.]+$") then
       fail(S, line, "check: the first argument is a name (letters, digits, '_', '-', '.'), got %s", tostring(name))
     end
@@ -246,7 +258,7 @@ local function make_api(S)
   local api = make_test_api(S)
 
   function api.version(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "version expects a table: version { id = \"...\", ... }") end
     if S.version then fail(S, line, "version { } is declared twice (first at line %d)", S.version.line) end
     check_keys(S, line, "version", t, VERSION_KEYS)
@@ -281,7 +293,7 @@ local function make_api(S)
   end
 
   function api.threshold(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "threshold expects a table: threshold { \"name\", value, ... }") end
     local name = t[1] or t.id
     if type(name) ~= "string" or name == "" then
@@ -317,12 +329,12 @@ local function make_api(S)
     check_provenance(S, line, "threshold '" .. name .. "'", t.provenance)
     S.thresholds[name] = { name = name, value = value, series = series, compute = t.compute, unit = t.unit,
                            provenance = t.provenance, source = t.source, note = t.note, line = line,
-                           metric = t.metric }
+                           metric = t.metric, file = S.name }
     S.threshold_order[#S.threshold_order + 1] = name
   end
 
   function api.figure(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "figure expects a table: figure { \"name\", value, ... }") end
     local name = t[1] or t.id
     if type(name) ~= "string" or name == "" then fail(S, line, "figure: the name comes first") end
@@ -351,7 +363,7 @@ local function make_api(S)
   end
 
   function api.paragraph(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "paragraph expects a table: paragraph { \"3A090.a.1\", ... }") end
     local id = t[1]
     if type(id) ~= "string" then id = t.id end
@@ -385,7 +397,7 @@ local function make_api(S)
   end
 
   function api.note(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "note expects a table: note { \"Note 2\", kind = ..., ... }") end
     local id = t[1]
     if type(id) ~= "string" then id = t.id end
@@ -415,20 +427,20 @@ local function make_api(S)
   end
 
   function api.precedence(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "precedence expects a list: precedence { \"3A090.a\", \"3A090.b\" }") end
     S.precedence = string_list(S, line, "precedence", t)
     S.precedence_line = line
   end
 
   function api.checklist(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "checklist expects a list of strings") end
     for _, s in ipairs(string_list(S, line, "checklist", t)) do S.checklist[#S.checklist + 1] = s end
   end
 
   function api.assumption(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "assumption expects a table: assumption { \"name\", \"text\" }") end
     local name = t[1] or t.id
     local text = t[2] or t.text
@@ -451,7 +463,7 @@ local function make_api(S)
   -- Tests read transaction facts (dest_d5, hq_d5_macau, item_a, exported_from_us, as_of, ...) and chip
   -- metrics (datacenter, tpp, mem_bw_gbs, mbd).
   function api.licence(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "licence expects a table: licence { \"id\", kind = ..., test(...) }") end
     local id = t[1]
     if type(id) ~= "string" then id = t.id end
@@ -497,7 +509,7 @@ local function make_api(S)
   --- licence_note { "id", targets = { clause ids or exception names }, tests }: excludes the clauses
   -- it targets where its tests hold (like an exclusion note of 3A090).
   function api.licence_note(t)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(t) ~= "table" then fail(S, line, "licence_note expects a table") end
     local id = t[1]
     if type(id) ~= "string" then id = t.id end
@@ -523,7 +535,7 @@ local function make_api(S)
 
   --- remove "3A090.x": drop an inherited paragraph or note (with extends).
   function api.remove(id)
-    local line = debug.getinfo(2, "l").currentline
+    local line = S.line
     if type(id) ~= "string" then fail(S, line, "remove expects a paragraph or note id") end
     S.removed[id] = line
   end
@@ -812,21 +824,72 @@ local function finish(S, parent)
   return def
 end
 
---- Load a rule file's text. opts.name: chunk name for messages; opts.parent:
--- function(id) -> parent definition (for extends); opts.run: the sandbox
--- runner (tpp.rules.sandbox). Returns the definition table.
+-- What a rule file calls: declarations are logged in order, items (tests)
+-- are returned as data and go inside paragraph { } and note { }.
+M.ITEMS = { "test", "range", "check" }
+local ITEM_SET = {}
+for _, k in ipairs(M.ITEMS) do ITEM_SET[k] = true end
+-- every other function of the DSL is a declaration (version, threshold, ...)
+M.DECLARATIONS = {}
+for name in pairs(make_api(new_state("?"))) do
+  if not ITEM_SET[name] then M.DECLARATIONS[#M.DECLARATIONS + 1] = name end
+end
+table.sort(M.DECLARATIONS)
+
+local function line_of(x)
+  if type(x) == "number" and x >= 1 and x == math.floor(x) then return math.floor(x) end
+  return nil
+end
+
+-- Build the declarations a sandbox recorded, in the order the file made
+-- them, through the checks above; an item is built where it is used, with
+-- its own line.
+local function replay(S, api, log)
+  local function item_of(v)
+    if type(v) == "table" and ITEM_SET[v._item] and type(v.args) == "table" then
+      S.line = line_of(v.line)
+      return api[v._item](unpack_(v.args, 1, tonumber(v.args.n) or #v.args))
+    end
+    return v
+  end
+  for _, rec in ipairs(log) do
+    local args = rec.args
+    local n = tonumber(args.n) or #args
+    for i = 1, n do
+      if type(args[i]) == "table" then
+        for j, v in ipairs(args[i]) do args[i][j] = item_of(v) end
+      end
+    end
+    S.line = line_of(rec.line)
+    api[rec.kind](unpack_(args, 1, n))
+  end
+end
+
+--- Load a rule file's text in a sandbox of its own (tpp.rules.sandbox).
+-- opts.name: chunk name for messages; opts.parent: function(id) -> parent
+-- definition (for extends). Returns the definition table.
 function M.load(text, opts)
   local sandbox = require "tpp.rules.sandbox"
   local S = new_state(opts.name)
-  local env = sandbox.environment(make_api(S))
-  local fn, err = sandbox.compile(text, opts.name, env)
-  if not fn then error(err, 0) end
-  local ok, msg = sandbox.call(fn)
+  local box = sandbox.open(M.DECLARATIONS, M.ITEMS)
+  local okc, chunk = pcall(box.compile, box, text, opts.name)
+  if not okc then
+    local msg = tostring(chunk)
+    if not msg:find("bytecode", 1, true) then
+      msg = msg .. " (a Lua syntax error: check brackets, commas between table entries and quotes on " ..
+        "the line shown)"
+    end
+    error(msg, 0)
+  end
+  local ok, msg = sandbox.call(chunk)
   if not ok then
     msg = tostring(msg)
     if not msg:find(opts.name, 1, true) then msg = opts.name .. ": " .. msg end
     error(msg, 0)
   end
+  local okr, log = pcall(box.records, box)
+  if not okr then error(opts.name .. ": " .. tostring(log), 0) end
+  replay(S, make_api(S), log)
   local parent
   if S.version and S.version.extends then
     if not opts.parent then fail(S, S.version.line, "extends is not available here") end

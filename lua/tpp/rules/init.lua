@@ -14,6 +14,7 @@
 local core = require "tpp.backend"
 local dsl = require "tpp.rules.dsl"
 local version_mod = require "tpp.rules.version"
+local sandbox = require "tpp.rules.sandbox"
 local util = require "tpp.util"
 local options = require "tpp.io.options"
 
@@ -53,25 +54,47 @@ local function search_path(module)
   return nil
 end
 
-local function read(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, err end
-  local text = f:read("*a")
-  f:close()
+-- A rule file's text: a regular file (never a device, FIFO or directory) of
+-- at most sandbox.LIMITS.file_bytes; with no_follow, not a symbolic link.
+local function read(path, no_follow)
+  local ok, text = pcall(core.read_regular_file, path, sandbox.LIMITS.file_bytes, no_follow)
+  if not ok then return nil, (tostring(text):gsub("^tpp: ", "")) end
   return text
 end
 
 local function today() return os.date("!%Y-%m-%d") end
 
-local get
+local get, load_file
 
-local function build(text, chunkname, file, builtin)
+-- What `extends` may name: a built-in id, or (in a user's file) the name of a
+-- .lua file in the same folder as the file that extends it. Never a path:
+-- no '/', no '..', no devices; the file is read as a regular file only.
+local function resolve_extends(id, file, builtin, depth)
+  if BUILTIN_SET[id] then return get(id) end
+  if builtin then error("a built-in version extends built-in versions only", 0) end
+  if not id:find("/", 1, true) and not id:match("%.lua$") then
+    local hint = util.did_you_mean(id, M.BUILTIN)
+    error(("tpp.rules: no rule version '%s'%s; extends takes a built-in id or the name of a .lua file in " ..
+      "the same folder as %s"):format(id, hint and ("; did you mean '" .. hint .. "'?") or "", file), 0)
+  end
+  if #id > 255 or not id:match("^[%w_][%w_%-%.]*%.lua$") or id:find("..", 1, true) then
+    error(("extends names a .lua file in the same folder as %s by its name only (no '/', no '..', " ..
+      "no absolute path), or a built-in id"):format(file), 0)
+  end
+  if depth >= sandbox.LIMITS.extends_depth then
+    error(("more than %d files extend each other"):format(sandbox.LIMITS.extends_depth), 0)
+  end
+  local dir = file:match("^(.*)/[^/]*$") or "."
+  return load_file(dir .. "/" .. id, { no_follow = true, depth = depth + 1 })
+end
+
+local function build(text, chunkname, file, builtin, depth)
   local hash = core.sha256(text)
   local parent_v
   local def = dsl.load(text, {
     name = chunkname,
     parent = function(id)
-      parent_v = get(id)
+      parent_v = resolve_extends(id, file, builtin, depth or 0)
       return parent_v.def
     end,
   })
@@ -96,7 +119,8 @@ local function load_builtin(id)
   if not path then
     error(("tpp.rules: the file of built-in version '%s' (%s) is not on package.path"):format(id, module), 0)
   end
-  local text = assert(read(path))
+  local text, err = read(path)
+  if not text then error(("tpp.rules: built-in version '%s': %s"):format(id, err), 0) end
   local rel = "tpp/rules/" .. id:gsub("[%-%.]", "_") .. ".lua"
   local v = build(text, rel, rel, true)
   if v.id ~= id then
@@ -105,17 +129,22 @@ local function load_builtin(id)
   return v
 end
 
---- A user rule file (sandboxed). Errors name file:line and what to fix.
-function M.load(path)
-  if type(path) ~= "string" then error("tpp.rules.load: file path expected, got " .. type(path), 2) end
-  local text, err = read(path)
-  if not text then error(("tpp.rules.load: cannot read %s: %s"):format(path, tostring(err)), 0) end
+function load_file(path, opts)
+  local text, err = read(path, opts.no_follow)
+  if not text then error(("tpp.rules.load: %s"):format(err), 0) end
   if loading[path] then error(("tpp.rules: %s extends itself (a cycle of extends)"):format(path), 0) end
   loading[path] = true
-  local ok, v = pcall(build, text, path, path, false)
+  local ok, v = pcall(build, text, path, path, false, opts.depth)
   loading[path] = nil
   if not ok then error(v, 0) end
   return v
+end
+
+--- A user rule file, run in a sandbox of its own (tpp.rules.sandbox).
+-- Errors name file:line and what to fix.
+function M.load(path)
+  if type(path) ~= "string" then error("tpp.rules.load: file path expected, got " .. type(path), 2) end
+  return load_file(path, { depth = 0 })
 end
 
 --- A rule version by built-in id, file path (ends in .lua or names a file),
@@ -365,6 +394,7 @@ function M.evaluate_batch(batch, opts)
     clause_cols = {}
     for i in ipairs(v.def.paragraphs) do clause_cols[i] = prefix .. i end
   end
+  if opts.threads ~= nil then core.check_threads(opts.threads, "tpp.rules.evaluate_batch: threads") end
   core.rule_eval(compiled.prog, raw, compiled.columns, prefix, clause_cols, opts.threads or 0)
   -- a column the batch lacks is unknown for every row: say which
   local absent = {}

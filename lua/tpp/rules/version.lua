@@ -173,7 +173,8 @@ function Version:resolve(as_of)
       local ok, value, derivation = sandbox.call(th.compute, ctx)
       busy[name] = nil
       if not ok then
-        error(("tpp.rules: %s: computing threshold '%s' failed: %s"):format(self.id, name, tostring(value)), 0)
+        error(("tpp.rules: %s: computing threshold '%s' (%s:%s) failed: %s"):format(self.id, name,
+          th.file or "?", tostring(th.line or "?"), tostring(value)), 0)
       end
       if type(value) ~= "number" or value ~= value or value == math.huge or value == -math.huge then
         error(("tpp.rules: %s: threshold '%s' could not be computed for %s: %s"):format(self.id, name, as_of,
@@ -382,8 +383,8 @@ function Version:row(compiled, chip, values)
           c.file or "?", c.line or 0, chip.data.id or chip.data.name or "chip", tostring(r)), 0)
       end
       if r ~= nil and type(r) ~= "boolean" then
-        error(("tpp.rules: %s: check '%s' must return true, false or nil (unknown), got %s"):format(self.id,
-          check_name, type(r)), 0)
+        error(("tpp.rules: %s: check '%s' (%s:%d) must return true, false or nil (unknown), got %s"):format(
+          self.id, check_name, c.file or "?", c.line or 0, type(r)), 0)
       end
       if r ~= nil then row[i] = r and 1 or 0 end
       check_notes[check_name] = type(why) == "string" and why or nil

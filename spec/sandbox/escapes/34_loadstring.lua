@@ -1,0 +1,4 @@
+-- attempt: loadstring
+-- expect: 'loadstring' is not available
+version { id = "escape", title = "an escape attempt" }
+loadstring("return 1")

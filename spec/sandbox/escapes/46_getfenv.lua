@@ -1,0 +1,4 @@
+-- attempt: getfenv
+-- expect: 'getfenv' is not available
+version { id = "escape", title = "an escape attempt" }
+getfenv(0)

@@ -1,0 +1,4 @@
+-- attempt: package.loaded
+-- expect: 'package' is not available
+version { id = "escape", title = "an escape attempt" }
+local x = package.loaded

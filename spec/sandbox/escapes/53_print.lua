@@ -1,0 +1,4 @@
+-- attempt: output
+-- expect: 'print' is not available
+version { id = "escape", title = "an escape attempt" }
+print("hi")
