@@ -757,3 +757,66 @@ int tpp_series_ratio(const double *num, const double *den, int64_t n, double *ou
   }
   return TPP_OK;
 }
+
+typedef struct summarize_ctx {
+  const double *draws;
+  int64_t n_draws;
+  const double *probs;
+  int32_t k;
+  double threshold;
+  double *quantiles, *means, *p_above;
+} summarize_ctx;
+
+static int summarize_range(void *vctx, int64_t begin, int64_t end, int worker) {
+  summarize_ctx *c = (summarize_ctx *)vctx;
+  int64_t s;
+  (void)worker;
+  for (s = begin; s < end; s++) {
+    tpp_error e;
+    int st = tpp_series_summary(c->draws + s * c->n_draws, c->n_draws, c->probs, c->k, c->threshold,
+                                c->quantiles ? c->quantiles + s * c->k : NULL, c->means ? c->means + s : NULL,
+                                c->p_above ? c->p_above + s : NULL, &e);
+    if (st != TPP_OK) return st;
+  }
+  return TPP_OK;
+}
+
+int tpp_series_summarize(const double *draws, int64_t n_series, int64_t n_draws, const double *probs, int32_t k,
+                         double threshold, double *quantiles, double *means, double *p_above, int32_t threads,
+                         tpp_error *err) {
+  summarize_ctx c;
+  int64_t s;
+  int st;
+  tpp_error_clear(err);
+  if (n_series < 0 || n_draws < 1 || !draws)
+    return tpp_fail(err, TPP_E_ARG, -1, -1, (double)n_draws, "series of at least one draw are needed");
+  if (k < 0 || (k > 0 && (!probs || !quantiles)))
+    return tpp_fail(err, TPP_E_ARG, -1, -1, k, "k >= 0 probabilities and an output for them are needed");
+  /* check once here so that a failure names the series */
+  for (s = 0; s < n_series; s++) {
+    int64_t i;
+    const double *x = draws + s * n_draws;
+    for (i = 0; i < n_draws; i++)
+      if (isnan(x[i]))
+        return tpp_fail(err, TPP_E_ARG, s, -1, NAN, "series %lld, draw %lld is NaN", (long long)s + 1,
+                        (long long)i + 1);
+  }
+  {
+    int32_t q;
+    for (q = 0; q < k; q++)
+      if (!(probs[q] >= 0.0 && probs[q] <= 1.0))
+        return tpp_fail(err, TPP_E_ARG, -1, -1, probs[q], "probability %d must be in [0, 1], got %g", (int)q + 1,
+                        probs[q]);
+  }
+  c.draws = draws;
+  c.n_draws = n_draws;
+  c.probs = probs;
+  c.k = k;
+  c.threshold = threshold;
+  c.quantiles = quantiles;
+  c.means = means;
+  c.p_above = p_above;
+  st = tpp_parallel_for(n_series, 1, threads, summarize_range, &c);
+  if (st != TPP_OK) return tpp_fail(err, st, -1, -1, NAN, "out of memory summarizing %lld series", (long long)n_series);
+  return TPP_OK;
+}

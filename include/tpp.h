@@ -874,6 +874,11 @@ int tpp_fleet_simulate(const tpp_fleet_rows *rows, const tpp_fleet_factors *fact
  * fraction of draws strictly above threshold (NaN threshold: NaN). */
 int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t k, double threshold,
                        double *quantiles, double *mean, double *p_above, tpp_error *err);
+/* The same for n_series consecutive series of n_draws each (draws[s * n_draws + d]),
+ * in parallel: quantiles[s * k + q], means[s], p_above[s] (NULL outputs skipped). */
+int tpp_series_summarize(const double *draws, int64_t n_series, int64_t n_draws, const double *probs,
+                         int32_t k, double threshold, double *quantiles, double *means, double *p_above,
+                         int32_t threads, tpp_error *err);
 /* out[i] = num[i] / den[i]; an error when a denominator draw is not > 0. */
 int tpp_series_ratio(const double *num, const double *den, int64_t n, double *out, tpp_error *err);
 

@@ -89,6 +89,7 @@ int luaopen_tpp_core(lua_State *L) {
   tpp_lua_open_tensor(L);
   tpp_lua_open_model(L);
   tpp_lua_open_bench(L);
+  tpp_lua_open_fleet(L);
   /* further areas register here */
   return 1;
 }

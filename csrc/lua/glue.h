@@ -32,6 +32,7 @@ void tpp_lua_open_rules(lua_State *L);
 void tpp_lua_open_tensor(lua_State *L);
 void tpp_lua_open_model(lua_State *L);
 void tpp_lua_open_bench(lua_State *L);
+void tpp_lua_open_fleet(lua_State *L);
 
 /* luaL_error with C's printf formats (%lld, %g), which lua_pushfstring lacks. */
 int tpp_lua_errorf(lua_State *L, const char *fmt, ...)

@@ -528,6 +528,9 @@ int tpp_fleet_simulate(const tpp_fleet_rows *rows, const tpp_fleet_factors *fact
                        const tpp_fleet_options *opt, double *out, tpp_error *err);
 int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t k, double threshold,
                        double *quantiles, double *mean, double *p_above, tpp_error *err);
+int tpp_series_summarize(const double *draws, int64_t n_series, int64_t n_draws, const double *probs,
+                         int32_t k, double threshold, double *quantiles, double *means, double *p_above,
+                         int32_t threads, tpp_error *err);
 int tpp_series_ratio(const double *num, const double *den, int64_t n, double *out, tpp_error *err);
 
 ]==]

@@ -380,5 +380,6 @@ require("tpp.ffi_rules")(M, C, ffi)
 require("tpp.ffi_tensor")(M, C, ffi)
 require("tpp.ffi_model")(M, C, ffi)
 require("tpp.ffi_bench")(M, C, ffi)
+require("tpp.ffi_fleet")(M, C, ffi)
 
 return M
