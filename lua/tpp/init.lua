@@ -161,7 +161,7 @@ function tpp.host(opts) return require("tpp.host").chip(opts) end
 -- Sub-modules load on first use: tpp.rules, tpp.model, tpp.tensor, ...
 local LAZY = {
   rules = "tpp.rules", model = "tpp.model", tensor = "tpp.tensor", kernels = "tpp.kernels",
-  json = "tpp.json", infer = "tpp.infer", svg = "tpp.svg", chart = "tpp.chart",
+  json = "tpp.json", infer = "tpp.infer", svg = "tpp.svg", chart = "tpp.chart", fleet = "tpp.fleet",
   dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import",
 }
 setmetatable(tpp, { __index = function(t, k)
