@@ -121,6 +121,14 @@ function M.new(spec, opts)
   return f
 end
 
+--- A fleet from rows that are already normalized (parts or scalings of
+-- other fleets' rows); each is copied.
+function M.from_normalized(rows, name)
+  local f = new_empty(name)
+  for _, r in ipairs(rows) do push_row(f, util.deepcopy(r), "parts") end
+  return f
+end
+
 --- The normalized rows (copies).
 function Fleet:rows() return util.deepcopy(self._rows) end
 function Fleet:size() return #self._rows end
