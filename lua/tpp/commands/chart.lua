@@ -1,11 +1,13 @@
 --- tpp chart KIND: charts as SVG on standard output (or --output FILE).
 local chart = require "tpp.chart"
 local dest = require "tpp.dest"
+local fleet_chart = require "tpp.charts.fleet"
 
 local KINDS = {
   map = "TPP x performance-density threshold map with the 3A090 regions (PEERS.md §5.1)",
   bandwidth = "DRAM x interconnect bandwidth under the April-2025 letter criteria (reported-only)",
   timeline = "release year x TPP with the rule lines and rule dates",
+  fleet = fleet_chart.SUMMARY,
 }
 
 local M = {
@@ -27,6 +29,7 @@ local M = {
   },
   min_args = 1, max_args = 1,
 }
+for k, v in pairs(fleet_chart.OPTIONS) do M.options[k] = v end
 
 function M.list()
   local out = {}
@@ -46,7 +49,8 @@ function M.run(args)
     local ok, msg = dest.check_date(args["as-of"])
     if not ok then error("tpp chart: --as-of: " .. msg, 0) end
   end
-  local ok, text, info = pcall(chart[kind], {
+  local ok, text, info = pcall(kind == "fleet" and fleet_chart.draw or chart[kind], kind == "fleet" and
+    fleet_chart.opts(args) or {
     rules = args.rules, as_of = args["as-of"], chips = args.chips, highlight = args.highlight,
     detail = not args["no-detail"],
   })
@@ -62,7 +66,8 @@ function M.run(args)
     f:write(text)
     f:close()
     info.output = args.output
-    return info, ("wrote %s (%s chart, rules %s, as of %s, %d chips drawn)\n"):format(args.output, kind,
+    return info, info.summary and ("wrote %s (%s)\n"):format(args.output, info.summary) or
+      ("wrote %s (%s chart, rules %s, as of %s, %d chips drawn)\n"):format(args.output, kind,
       tostring(info.rules), info.as_of, #info.plotted)
   end
   return info, text
