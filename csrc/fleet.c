@@ -721,24 +721,41 @@ int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t 
   w = (double *)tpp_alloc((size_t)n * sizeof(double));
   if (!w) return tpp_fail(err, TPP_E_NOMEM, -1, -1, NAN, "out of memory");
   memcpy(w, x, (size_t)n * sizeof(double));
-  /* type 7 (R's default, numpy's linear): h = (n - 1) p, between order statistics */
-  for (q = 0; q < k; q++) {
-    double h = (double)(n - 1) * probs[q];
-    int64_t lo = (int64_t)floor(h);
-    double frac = h - (double)lo, a, b;
-    if (lo >= n - 1) {
-      lo = n - 1;
-      frac = 0.0;
+  /* type 7 (R's default, numpy's linear): h = (n - 1) p, between order
+   * statistics. Probabilities are visited in increasing order, and each
+   * selection only searches right of the previous one (everything left of a
+   * selected element is no larger than it). */
+  {
+    int32_t order[64], i2, j2;
+    int64_t floor_done = 0;
+    int32_t kk = k < 64 ? k : 64;
+    for (q = 0; q < kk; q++) order[q] = q;
+    for (i2 = 1; i2 < kk; i2++)
+      for (j2 = i2; j2 > 0 && probs[order[j2]] < probs[order[j2 - 1]]; j2--) {
+        int32_t t = order[j2];
+        order[j2] = order[j2 - 1];
+        order[j2 - 1] = t;
+      }
+    for (i2 = 0; i2 < k; i2++) {
+      int32_t qi = i2 < kk ? order[i2] : i2;
+      double h = (double)(n - 1) * probs[qi];
+      int64_t lo = (int64_t)floor(h);
+      double frac = h - (double)lo, a, bv;
+      if (lo >= n - 1) {
+        lo = n - 1;
+        frac = 0.0;
+      }
+      if (i2 >= kk) floor_done = 0; /* more than 64: no ordering, search everything */
+      select_kth(w, lo >= floor_done ? floor_done : 0, n - 1, lo);
+      a = w[lo];
+      bv = a;
+      if (frac > 0.0) {
+        select_kth(w, lo + 1, n - 1, lo + 1);
+        bv = w[lo + 1];
+      }
+      quantiles[qi] = a + frac * (bv - a);
+      floor_done = lo;
     }
-    select_kth(w, 0, n - 1, lo);
-    a = w[lo];
-    b = a;
-    if (frac > 0.0) {
-      b = w[lo + 1];
-      for (i = lo + 2; i < n; i++)
-        if (w[i] < b) b = w[i];
-    }
-    quantiles[q] = a + frac * (b - a);
   }
   tpp_free(w);
   return TPP_OK;
