@@ -504,7 +504,19 @@ end
 
 -- ---- run ------------------------------------------------------------------------------
 
+local run
+
 function M.run(args)
+  local ok, data, text, code = pcall(run, args)
+  if not ok then
+    -- the domain's "tpp.fleet: ..." reads "tpp fleet: ..." here; error objects keep their kind
+    if type(data) == "string" then data = data:gsub("^tpp%.fleet[%.%w_]*: ", "tpp fleet: ") end
+    error(data, 0)
+  end
+  return data, text, code
+end
+
+function run(args)
   if args.by then
     local ok = false
     for _, g in ipairs(fleet.GROUP_BY) do if g == args.by then ok = true end end
@@ -524,7 +536,7 @@ function M.run(args)
       production = args.production and build(args.production, {}, false) or nil, draws = opts.draws, seed = opts.seed })
     line.production = args.production and table.concat(args.production, " ") or nil
     local allowed = line.line_tpp and require("tpp.fleet.rtt").allowed_chips(line.line_tpp, line.as_of) or nil
-    local cn = #args > 0 and build(args, args, true) or nil
+    local cn = (#args > 0 or args.add) and build(args, args, true) or nil
     local us = args.vs and build(args.vs, {}, false) or nil
     local basis = opts.bases and opts.bases[1] or nil
     if opts.bases and #opts.bases > 1 then usage("--rtt checks the cap on one basis: give --basis B") end
