@@ -485,10 +485,11 @@ static int sim_blocks(void *ctx, int64_t begin, int64_t end, int worker) {
   const int64_t D = s->opt->draws;
   const int32_t G = s->opt->n_groups, B = s->f->n_bases, H = s->f->n_chips;
   double *acc = (double *)tpp_alloc((size_t)(1 + s->n_uncertain) * BLK * sizeof(double));
-  double *fd = acc + BLK; /* [n_uncertain][BLK] factor draws */
+  double *fd; /* [n_uncertain][BLK] factor draws, after acc[BLK] */
   int64_t b;
   (void)worker;
   if (!acc) return TPP_E_NOMEM;
+  fd = acc + BLK;
   for (b = begin; b < end; b++) {
     int64_t d0 = b * BLK, len = D - d0 < BLK ? D - d0 : BLK, c, k;
     int32_t bi, g, u;
@@ -704,8 +705,8 @@ int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t 
   int32_t q;
   tpp_error_clear(err);
   if (n < 1 || !x) return tpp_fail(err, TPP_E_ARG, -1, -1, (double)n, "a series of at least one draw is needed");
-  if (k < 0 || (k > 0 && (!probs || !quantiles)))
-    return tpp_fail(err, TPP_E_ARG, -1, -1, k, "k >= 0 probabilities and an output for them are needed");
+  if (k < 0 || k > 64 || (k > 0 && (!probs || !quantiles)))
+    return tpp_fail(err, TPP_E_ARG, -1, -1, k, "0..64 probabilities and an output for them are needed");
   for (q = 0; q < k; q++)
     if (!(probs[q] >= 0.0 && probs[q] <= 1.0))
       return tpp_fail(err, TPP_E_ARG, -1, -1, probs[q], "probability %d must be in [0, 1], got %g", (int)q + 1,
@@ -728,16 +729,15 @@ int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t 
   {
     int32_t order[64], i2, j2;
     int64_t floor_done = 0;
-    int32_t kk = k < 64 ? k : 64;
-    for (q = 0; q < kk; q++) order[q] = q;
-    for (i2 = 1; i2 < kk; i2++)
+    for (q = 0; q < k; q++) order[q] = q;
+    for (i2 = 1; i2 < k; i2++)
       for (j2 = i2; j2 > 0 && probs[order[j2]] < probs[order[j2 - 1]]; j2--) {
         int32_t t = order[j2];
         order[j2] = order[j2 - 1];
         order[j2 - 1] = t;
       }
     for (i2 = 0; i2 < k; i2++) {
-      int32_t qi = i2 < kk ? order[i2] : i2;
+      int32_t qi = order[i2];
       double h = (double)(n - 1) * probs[qi];
       int64_t lo = (int64_t)floor(h);
       double frac = h - (double)lo, a, bv;
@@ -745,8 +745,7 @@ int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t 
         lo = n - 1;
         frac = 0.0;
       }
-      if (i2 >= kk) floor_done = 0; /* more than 64: no ordering, search everything */
-      select_kth(w, lo >= floor_done ? floor_done : 0, n - 1, lo);
+      select_kth(w, floor_done, n - 1, lo);
       a = w[lo];
       bv = a;
       if (frac > 0.0) {
@@ -807,8 +806,8 @@ int tpp_series_summarize(const double *draws, int64_t n_series, int64_t n_draws,
   tpp_error_clear(err);
   if (n_series < 0 || n_draws < 1 || !draws)
     return tpp_fail(err, TPP_E_ARG, -1, -1, (double)n_draws, "series of at least one draw are needed");
-  if (k < 0 || (k > 0 && (!probs || !quantiles)))
-    return tpp_fail(err, TPP_E_ARG, -1, -1, k, "k >= 0 probabilities and an output for them are needed");
+  if (k < 0 || k > 64 || (k > 0 && (!probs || !quantiles)))
+    return tpp_fail(err, TPP_E_ARG, -1, -1, k, "0..64 probabilities and an output for them are needed");
   /* check once here so that a failure names the series */
   for (s = 0; s < n_series; s++) {
     int64_t i;

@@ -870,7 +870,7 @@ double tpp_fleet_exp(double x);
 int tpp_fleet_simulate(const tpp_fleet_rows *rows, const tpp_fleet_factors *factors,
                        const tpp_fleet_options *opt, double *out, tpp_error *err);
 
-/* Summary of n draws: type-7 quantiles at probs[k], the mean, and the
+/* Summary of n draws: type-7 quantiles at probs[k] (k <= 64), the mean, and the
  * fraction of draws strictly above threshold (NaN threshold: NaN). */
 int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t k, double threshold,
                        double *quantiles, double *mean, double *p_above, tpp_error *err);

@@ -381,12 +381,8 @@ end
 local function text_sweep(s)
   local cols = { { key = "rule", title = "rule version" }, { key = "status", title = "status" },
                  { key = "units", title = "chips p50", align = "right" } }
-  local shown = {}
   for _, b in ipairs(s.all.bases) do
-    if b.id ~= "units" then
-      cols[#cols + 1] = { key = b.id, title = b.id .. " p50", align = "right" }
-      shown[#shown + 1] = b.id
-    end
+    if b.id ~= "units" then cols[#cols + 1] = { key = b.id, title = b.id .. " p50", align = "right" } end
   end
   local rows, records = {}, {}
   local function add(name, status, totals, removed)

@@ -35,7 +35,9 @@ end
 local function check_count(where, field, v)
   local col = schema.BY_NAME[field]
   if type(v) ~= "number" then fail(where, field, ("got %s, expected a whole number"):format(shown(v))) end
-  if v ~= v or v == math.huge or v == -math.huge then fail(where, field, ("got %s, expected a finite number"):format(shown(v))) end
+  if v ~= v or v == math.huge or v == -math.huge then
+    fail(where, field, ("got %s, expected a finite number"):format(shown(v)))
+  end
   if v ~= math.floor(v) then
     fail(where, field, ("got %s, expected a whole number of units (counts are integers)"):format(shown(v)))
   end

@@ -45,7 +45,7 @@ function M.line(opts)
     error("tpp.fleet.rtt: volume: a number of units >= 0 expected, got " .. tostring(volume), 0)
   end
   local window = opts.window_years or M.DEFAULT_WINDOW_YEARS
-  if type(window) ~= "number" or not (window > 0) then
+  if type(window) ~= "number" or window ~= window or window <= 0 then
     error("tpp.fleet.rtt: window_years: a number > 0 expected, got " .. tostring(window), 0)
   end
   local v = rule()
