@@ -287,6 +287,13 @@ describe("what each rule version would have allowed", function()
     assert.equal("nv_h20", r.components[1].id)
   end)
 
+  it("a chip the rule leaves undetermined is listed, not counted as allowed", function()
+    local g = fleet.new({ row { id = "mi", chip = "MI308X", units = 100 }, row { units = 10 } }):allowed_under("us-2023-10")
+    assert.equal(1, g:size())
+    assert.equal("amd_mi308x", g.undetermined[1].chip)
+    assert.equal(0, #g.removed)
+  end)
+
   it("aggregates cannot be judged and are listed as undetermined", function()
     local g = fleet.new("china-stock-2026-04-epoch"):allowed_under("us-2023-10")
     assert.equal(0, g:size())
@@ -308,6 +315,14 @@ describe("the rolling technical threshold on fleets", function()
     assert.equal("hw_910c", l.reference_chip)
     assert.near(12032 * 1.10, l.line_tpp, 1e-9)
     assert.is_true(l.database_line.tpp > l.line_tpp) -- the database alone takes a chip made at no known scale
+  end)
+
+  it("a chip qualifies when its median production reaches the volume exactly (>=)", function()
+    local l = rtt.line({ as_of = "2025-12-31", production = "cambricon-2025", volume = 142000, draws = 2000 })
+    assert.equal("camb_mlu590", l.reference_chip)
+    assert.near(4096 * 1.10, l.line_tpp, 1e-9)
+    local above = rtt.line({ as_of = "2025-12-31", production = "cambricon-2025", volume = 142001, draws = 2000 })
+    assert.is_nil(above.line_tpp)
   end)
 
   it("a higher volume threshold can leave no chip at scale: the line is undetermined, not invented", function()
