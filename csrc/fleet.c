@@ -23,7 +23,7 @@
  * 4,096 equal-probability cells with linear interpolation inside a cell; the
  * knots are exact quantiles (Halley iterations on erfc), and the two tail
  * cells end where the cell's mean equals the true conditional mean, so
- * |z| <= 3.88. A multiplicative factor per (basis, chip) may itself be a
+ * |z| <= 3.99. A multiplicative factor per (basis, chip) may itself be a
  * triple (the serving basis); its draw is shared by every row of that chip in
  * a draw (one chip's efficiency is one unknown), independent across chips.
  */

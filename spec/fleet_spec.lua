@@ -317,6 +317,14 @@ describe("the rolling technical threshold on fleets", function()
     assert.is_true(l.database_line.tpp > l.line_tpp) -- the database alone takes a chip made at no known scale
   end)
 
+  it("only Chinese chips set the line; other production rows are skipped and named", function()
+    local prod = fleet.new({ "huawei-2025", { row { id = "us-fab", chip = "H100", units = 5000000, kind = "production",
+      period = "2025" } } })
+    local l = rtt.line({ as_of = "2025-12-31", production = prod, draws = 2000 })
+    assert.equal("hw_910c", l.reference_chip)
+    assert.equal("us-fab", l.skipped[1].row)
+  end)
+
   it("a chip qualifies when its median production reaches the volume exactly (>=)", function()
     local l = rtt.line({ as_of = "2025-12-31", production = "cambricon-2025", volume = 142000, draws = 2000 })
     assert.equal("camb_mlu590", l.reference_chip)

@@ -86,6 +86,15 @@ TAP_TEST(fleet_draws_follow_the_fitted_distribution) {
   TAP_OK(rel(x[N / 2], 300000) < 0.005, "empirical p50 %.0f vs 300,000", x[N / 2]);
   TAP_OK(rel(x[N - N / 20], 805000) < 0.01, "empirical p95 %.0f vs 805,000", x[N - N / 20]);
   TAP_OK(rel(sum / N, tpp_dist_mean(&d)) < 0.005, "empirical mean %.0f vs fitted %.0f", sum / N, tpp_dist_mean(&d));
+  /* the normal table's tail cells end at |z| = 3.9914 (their means match the true tail) */
+  tpp_dist_fit(TPP_DIST_QUANTILES, exp(-1.6448536269514722), 1.0, exp(1.6448536269514722), 0.90, &d, &e);
+  tpp_dist_draws(&d, 9, N, x, &e);
+  {
+    double zmax = 0;
+    for (i = 0; i < N; i++)
+      if (fabs(log(x[i])) > zmax) zmax = fabs(log(x[i]));
+    TAP_OK(zmax > 3.6 && zmax < 3.992, "largest |z| drawn %.4f: in the tail cells, at most 3.9914", zmax);
+  }
   tpp_dist_fit(TPP_DIST_BOUNDS, 307000, 383000, 460000, 0, &d, &e);
   tpp_dist_draws(&d, 8, N, x, &e);
   qsort(x, N, sizeof(double), cmp_d);
@@ -263,7 +272,29 @@ TAP_TEST(fleet_series_summary_type7_quantiles) {
   TAP_NEAR(q[3], 5, 1e-15, "p100 = max");
   TAP_NEAR(mean, 3, 1e-15, "mean");
   TAP_NEAR(pa, 0.4, 1e-15, "2 of 5 draws above 3.5");
+  tpp_series_summary(x, 5, probs, 0, 3.0, NULL, NULL, &pa, &e);
+  TAP_NEAR(pa, 0.4, 1e-15, "strictly above: a draw equal to the threshold is not over");
   TAP_OK(x[0] == 5 && x[1] == 1, "the input is not reordered");
   TAP_INT(tpp_series_ratio(num, den, 3, r, &e), TPP_E_ARG, "a zero denominator is refused");
   TAP_OK(strstr(e.message, "draw 2") != NULL, "naming the draw: %s", e.message);
+}
+
+/* A row's draws and its chip's factor draws come from different streams:
+ * with the same shapes, a shared stream would make their product's spread
+ * e^(2 sigma z) instead of e^(sqrt(2) sigma z). */
+TAP_TEST(fleet_simulate_row_and_factor_draws_are_independent) {
+  enum { D = 200000 };
+  double lo = 500, c = 1000, hi = 2000, flo = 0.5, fc = 1.0, fhi = 2.0;
+  int32_t chip = 0;
+  tpp_fleet_rows rows = {1, &lo, &c, &hi, NULL, NULL, NULL, &chip};
+  tpp_fleet_factors f = {1, 1, &flo, &fc, &fhi, NULL};
+  tpp_fleet_options o = {D, 3, 0, 1, 0};
+  double *out = malloc(2 * D * sizeof(double)), q[2], probs[2] = {0.5, 0.95};
+  tpp_error e;
+  TAP_INT(tpp_fleet_simulate(&rows, &f, &o, out, &e), TPP_OK, "simulate");
+  tpp_series_summary(out + D, D, probs, 2, NAN, q, NULL, NULL, &e);
+  TAP_OK(fabs(q[1] / q[0] - pow(2.0, sqrt(2.0))) < 0.05 * pow(2.0, sqrt(2.0)),
+         "p95 / p50 of units x factor = %.3f, independent draws give 2^sqrt(2) = %.3f", q[1] / q[0],
+         pow(2.0, sqrt(2.0)));
+  free(out);
 }
