@@ -1,6 +1,6 @@
 /*
- * model.c - a llama-style transformer with llama2.c semantics (INFERENCE.md
- * §4.5): checkpoint reading and writing (v0 fp32, v2 Q8_0, tpp q4), a batched
+ * model.c - a llama-style transformer with the semantics of Karpathy's
+ * llama2.c (run.c, export.py): checkpoint reading and writing (v0 fp32, v2 Q8_0, tpp q4), a batched
  * forward pass over a KV cache, random checkpoints for tests and benchmarks,
  * and fp32 -> q8/q4 conversion.
  *

@@ -29,7 +29,7 @@ extern "C" {
 
 enum {
   TPP_VERSION_MAJOR = 0,
-  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_MINOR = 2,
   TPP_VERSION_PATCH = 0
 };
 
@@ -84,17 +84,18 @@ enum {
   TPP_FIELD_COUNT = 17
 };
 
-/* How TF32 enters the maximum: excluded (default, as in CHIPS.md §2.6), or
- * counted at 19 or 32 bits (RULES.md §12 item 6). */
+/* How TF32 enters the maximum: excluded (default: the 3A090 Technical Note
+ * counts the "bit length of the operation", and TF32 carries 19 significant
+ * bits in a 32-bit container), or counted at 19 or 32 bits. */
 enum {
   TPP_TF32_EXCLUDED = 0,
   TPP_TF32_19 = 19,
   TPP_TF32_32 = 32
 };
 
-/* How processing units combine (RULES.md §3.1 note 1(d) and 2): the maximum
- * over precisions of the per-precision sums (default, RULES.md §10 step 1),
- * or the sum over units of each unit's own maximum (an upper-bound reading). */
+/* How processing units combine (3A090 Technical Notes 1(d) and 2, 88 FR
+ * 73458): the maximum over precisions of the per-precision sums (default), or
+ * the sum over units of each unit's own maximum (an upper-bound reading). */
 enum {
   TPP_UNITS_MAX_OF_SUMS = 0,
   TPP_UNITS_SUM_OF_MAXES = 1
@@ -224,6 +225,20 @@ int tpp_isatty(int fd);
 /* Wall-clock seconds from a monotonic clock, for benchmarks. */
 double tpp_now(void);
 
+/* ---- interactive interrupts (the REPL) ----
+ * tpp_interrupt_catch(1): from now on SIGINT (Ctrl-C) is only recorded, and
+ * a read waiting for input returns early (no SA_RESTART), so an interactive
+ * loop can cancel the line and go on; a second SIGINT before the first was
+ * taken terminates the process as SIGINT does by default.
+ * tpp_interrupt_catch(0) puts back the handler that was there before.
+ * Returns 0, or -1 if sigaction failed. */
+int tpp_interrupt_catch(int on);
+/* 1 when SIGINT arrived since the last call (and forgets it), else 0. */
+int tpp_interrupt_take(void);
+/* Wait until fd has input: 1 when it has, 0 after timeout_ms (-1 = no
+ * timeout), -1 when a signal (Ctrl-C) or an error cut the wait short. */
+int tpp_wait_input(int fd, int timeout_ms);
+
 /* 64-byte aligned memory outside any Lua heap; tpp_free(NULL) is a no-op.
  * Returns NULL when bytes is 0 or the allocation fails. */
 void *tpp_alloc(size_t bytes);
@@ -240,81 +255,183 @@ void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double 
 
 /* TPP_FFI_END core */
 
-/* TPP_FFI_BEGIN infer */
+/* TPP_FFI_BEGIN serve */
 
-/* Analytic (roofline) inference model: how fast a chip could serve an LLM.
- * Per step, time = max(bytes / (bandwidth x eff_mem), FLOPs / (peak x eff_compute))
- * + tensor-parallel all-reduce time + a fixed per-step overhead. Every
- * efficiency is an input, so the caller states (and reports) its assumptions. */
+/*
+ * Serving model (csrc/serve.c): how fast a deployment of chips serves an LLM.
+ * One forward step of a pipeline stage on one chip is a sum of per-operator
+ * rooflines plus communication and a fixed step cost:
+ *
+ *   t = R(dense weight bytes / (BW e_mem), dense FLOPs / (peak e_compute))
+ *     + R(routed-expert bytes / (BW e_mem), expert FLOPs / (peak e_compute))
+ *     + R(KV bytes / (BW e_mem), attention FLOPs / (attn peak e_compute))
+ *     + (1 - overlap) (tensor-parallel all-reduces + expert all-to-alls)
+ *     + step overhead,    R(a, b) = (a^p + b^p)^(1/p) (max(a, b) when p = 0)
+ *
+ * Every efficiency is an input (the caller's calibrated table supplies them);
+ * docs/serving-model.md derives each term. Units: bytes, FLOPs, ms, GB/s.
+ */
 
-typedef struct tpp_infer_hw {
-  double peak_tflops;   /* dense peak at the compute precision, TFLOPS */
-  double mem_bw_gbs;    /* memory bandwidth per chip, GB/s */
-  double mem_gb;        /* memory capacity per chip, GB */
-  double link_gbs;      /* per-direction chip-to-chip bandwidth for collectives, GB/s */
-} tpp_infer_hw;
+typedef struct tpp_serve_chip {
+  double gemm_tflops;        /* dense peak at the matmul precision, TFLOPS */
+  double attn_tflops;        /* dense peak for attention math, TFLOPS */
+  double mem_bw_gbs;         /* memory bandwidth per chip, GB/s */
+  double mem_gb;             /* memory capacity per chip, GB */
+  double scaleup_gbs;        /* per-direction bandwidth per chip inside a scale-up domain, GB/s */
+  double scaleout_gbs;       /* per-direction bandwidth per chip to other domains, GB/s (0 = unknown) */
+  double scaleup_us;         /* fixed latency of one collective inside the domain, us */
+  double scaleout_us;        /* fixed latency of one collective across domains, us */
+  int32_t scaleup_size;      /* chips in one scale-up domain (8-GPU node, NVL72, CloudMatrix384) */
+} tpp_serve_chip;
 
-typedef struct tpp_infer_model {
-  double weight_bytes;         /* all weights at the serving precision, bytes */
-  double dense_weight_bytes;   /* weights every token reads (attention, shared, embeddings) */
-  double expert_bytes;         /* one routed expert of one layer, bytes (0 for dense models) */
-  double active_params;        /* parameters used per token (MoE: active only) */
-  double kv_bytes_per_token;   /* KV-cache bytes per token of context, all layers */
-  double attn_flops_per_ctx;   /* attention FLOPs per token per token of context (4 x layers x q_dim) */
-  double hidden_bytes;         /* activation vector per token for an all-reduce, bytes */
+typedef struct tpp_serve_model {
+  double dense_params;       /* parameters every token multiplies: attention, dense FFN, shared experts, LM head */
+  double resident_params;    /* every parameter held in memory (adds embeddings and all routed experts) */
+  double expert_params;      /* one routed expert of one layer (0 for dense models) */
+  double weight_bytes;       /* bytes per parameter (4-bit formats with block scales: 4.5/8) */
+  double kv_bytes_per_token; /* KV cache per token of context, all layers, at the KV precision */
+  double attn_flops_per_ctx; /* attention FLOPs per query token per context token, all layers (decode) */
+  double prefill_attn_flops_per_ctx; /* the same for prompt tokens (MLA expands heads); 0 = as decode */
+  double hidden;             /* model width (activation values per token) */
+  double act_bytes;          /* bytes per activation value in collectives (2 = 16-bit) */
   int32_t n_layers;
-  int32_t n_experts;           /* routed experts per MoE layer (0 = dense) */
-  int32_t experts_per_token;   /* routed experts each token uses */
-  int32_t moe_layers;          /* layers with routed experts */
-} tpp_infer_model;
+  int32_t moe_layers;        /* layers with routed experts */
+  int32_t n_experts;         /* routed experts per MoE layer (0 = dense) */
+  int32_t experts_per_token; /* routed experts each token uses */
+  int32_t kv_heads;          /* KV heads split by tensor parallelism; 0 = a latent (MLA) cache every TP rank keeps whole */
+} tpp_serve_model;
 
-typedef struct tpp_infer_scenario {
-  int32_t batch;               /* concurrent sequences */
-  int32_t prompt_tokens;       /* input length */
-  int32_t output_tokens;       /* generated length */
-  int32_t tp;                  /* tensor-parallel degree (chips per replica) */
-  double eff_compute;          /* fraction of peak FLOPS achieved, (0, 1] */
-  double eff_mem;              /* fraction of peak bandwidth achieved, (0, 1] */
-  double allreduce_us;         /* fixed latency of one all-reduce, microseconds */
-  double step_overhead_us;     /* fixed host/launch cost per forward step, microseconds */
-  double mem_reserve;          /* fraction of memory not usable for weights + KV, [0, 1) */
-} tpp_infer_scenario;
+typedef struct tpp_serve_plan {
+  int32_t tp;                /* tensor-parallel degree of attention and dense layers */
+  int32_t pp;                /* pipeline stages */
+  int32_t ep;                /* chips the routed experts are spread over in a stage (1 = none) */
+} tpp_serve_plan;
 
-/* Bound of a phase. */
+/* What the chips do: both phases (continuous batching with chunked prefill),
+ * or one pool of a disaggregated deployment. */
 enum {
-  TPP_BOUND_MEMORY = 0,
-  TPP_BOUND_COMPUTE = 1,
-  TPP_BOUND_COMM = 2
+  TPP_SERVE_AGGREGATED = 0,
+  TPP_SERVE_DECODE_POOL = 1,
+  TPP_SERVE_PREFILL_POOL = 2
 };
 
-typedef struct tpp_infer_result {
-  double prefill_ms;           /* time to first token for the whole batch */
-  double decode_ms;            /* one decode step at the mean context length */
-  double decode_tokens_per_s;  /* batch / decode step, per replica */
-  double user_tokens_per_s;    /* 1 / decode step */
-  double prefill_tokens_per_s; /* prompt tokens per second per replica */
-  double decode_bytes;         /* bytes read per chip per decode step */
-  double decode_flops;         /* FLOPs per chip per decode step */
-  double prefill_flops;        /* FLOPs per chip for the prefill */
-  double weights_gb;           /* weights per chip, GB */
-  double kv_gb;                /* KV cache per chip at full length, GB */
-  double intensity;            /* decode FLOPs per byte */
-  double ridge;                /* chip FLOPs per byte at the stated efficiencies */
-  double comm_ms;              /* all-reduce time per decode step */
-  int32_t decode_bound;        /* TPP_BOUND_* */
+typedef struct tpp_serve_workload {
+  int32_t batch;             /* sequences in flight per replica (decode), or prompts per prefill pass */
+  int32_t input_tokens;      /* prompt length */
+  int32_t output_tokens;     /* generated length */
+  int32_t mode;              /* TPP_SERVE_AGGREGATED, _DECODE_POOL or _PREFILL_POOL */
+  int32_t spec_tokens;       /* draft tokens verified per decode step (speculative / MTP; 0 = none) */
+  double spec_accept;        /* mean draft tokens accepted per step, [0, spec_tokens] */
+  double prefix_hit;         /* fraction of prompt tokens served from a prefix cache, [0, 1) */
+} tpp_serve_workload;
+
+typedef struct tpp_serve_eff {
+  double mem;                /* fraction of peak bandwidth streaming weights and KV, (0, 1] */
+  double compute;            /* fraction of peak FLOPS in matmuls and attention, (0, 1] */
+  double gemm_m_half;        /* rows per weight matrix at which a matmul reaches half of `compute`
+                                (small decode batches and MoE experts run slower); 0 = no such loss */
+  double roofline_p;         /* sharpness of each roofline: t = (t_mem^p + t_flops^p)^(1/p); 0 = max() */
+  double step_us;            /* fixed cost per forward step (launch, scheduler), us */
+  double overlap;            /* fraction of communication hidden behind compute, [0, 1) */
+  double mem_reserve;        /* fraction of memory not usable for weights and KV, [0, 1) */
+  double dispatch_bytes;     /* bytes per activation value in the expert dispatch (1 = FP8) */
+  double moe_imbalance;      /* busiest chip's expert load over the mean, >= 1 */
+} tpp_serve_eff;
+
+typedef struct tpp_serve_config {
+  tpp_serve_chip chip;
+  tpp_serve_model model;
+  tpp_serve_plan plan;
+  tpp_serve_workload work;
+  tpp_serve_eff eff;
+} tpp_serve_config;
+
+/* Why a deployment cannot run (status of a result; errors are for bad input). */
+enum {
+  TPP_SERVE_OK = 0,
+  TPP_SERVE_WEIGHTS_DO_NOT_FIT = 1,   /* the weights alone exceed usable memory per chip */
+  TPP_SERVE_BATCH_DOES_NOT_FIT = 2,   /* weights fit, the KV cache of this batch does not */
+  TPP_SERVE_TP_EXCEEDS_DOMAIN = 3,    /* tensor parallelism wider than the scale-up domain */
+  TPP_SERVE_NEEDS_SCALEOUT = 4,       /* the plan crosses domains and the scale-out link is unknown */
+  TPP_SERVE_LATENCY_UNMET = 5,        /* no batch meets the latency targets */
+  TPP_SERVE_BAD_PLAN = 6              /* experts spread over chips that do not split evenly into TP groups */
+};
+
+/* Which term dominates a step. */
+enum {
+  TPP_SERVE_BOUND_MEMORY = 0,
+  TPP_SERVE_BOUND_COMPUTE = 1,
+  TPP_SERVE_BOUND_COMM = 2,
+  TPP_SERVE_BOUND_OVERHEAD = 3
+};
+
+typedef struct tpp_serve_result {
+  int32_t status;            /* TPP_SERVE_OK or why not */
+  int32_t batch;             /* sequences in flight per replica (the searched one for a target) */
+  int32_t max_batch;         /* largest batch whose KV fits (0 if the weights do not) */
+  int32_t chips_per_replica; /* tp x pp x (ep / tp when experts span more chips) */
+  int32_t decode_bound;      /* TPP_SERVE_BOUND_* */
   int32_t prefill_bound;
-  int32_t fits;                /* 1 weights + KV fit in usable memory */
-  int32_t max_batch;           /* largest batch that fits at this length (0 if none) */
-} tpp_infer_result;
+  double step_ms;            /* one decode (or mixed, or prefill) step of the replica, all stages */
+  double tpot_ms;            /* time per output token seen by one user */
+  double ttft_ms;            /* time to first token (NaN for a decode pool alone) */
+  double prefill_ms;         /* one prompt's prefill through all stages */
+  double per_chip_output_tokens_per_s;
+  double per_chip_prefill_tokens_per_s; /* prompt tokens (cached ones included) per second per chip */
+  double user_tokens_per_s;  /* 1000 / tpot_ms */
+  /* one decode step, per chip of the first stage (exact quantities for tests) */
+  double decode_weight_bytes;  /* dense + touched expert weights read */
+  double decode_kv_bytes;      /* KV cache read */
+  double decode_flops;         /* matmul + attention FLOPs */
+  double allreduce_bytes;      /* one tensor-parallel all-reduce message (before the ring factor) */
+  double allreduce_count;      /* all-reduces per step per stage */
+  double alltoall_bytes;       /* bytes one chip sends per step in expert dispatch + combine */
+  double comm_ms;              /* communication per step per stage, before overlap */
+  double mem_ms;               /* per stage step: time the bytes alone would take */
+  double compute_ms;           /* per stage step: time the FLOPs alone would take */
+  double weights_gb;           /* weights per chip */
+  double kv_gb;                /* KV cache per chip at this batch, full length */
+} tpp_serve_result;
 
-void tpp_infer_scenario_init(tpp_infer_scenario *sc);
+/* Latency targets for tpp_serve_search. */
+enum {
+  TPP_SERVE_FIXED = 0,       /* evaluate the workload's batch */
+  TPP_SERVE_OFFLINE = 1,     /* the batch with the highest throughput that fits */
+  TPP_SERVE_SERVER = 2       /* the highest-throughput batch meeting ttft_ms and tpot_ms */
+};
 
-/* One (chip, model, scenario) evaluation; errors name the field. */
-int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
-                   const tpp_infer_scenario *sc, tpp_infer_result *out,
-                   tpp_error *err);
+typedef struct tpp_serve_target {
+  int32_t kind;              /* TPP_SERVE_FIXED, _OFFLINE or _SERVER */
+  int32_t max_batch;         /* engine limit on sequences per replica (0 = none) */
+  double ttft_ms;            /* server: time-to-first-token target (0 = none) */
+  double tpot_ms;            /* server: time-per-output-token target (0 = none) */
+} tpp_serve_target;
 
-/* TPP_FFI_END infer */
+/* Defaults: a 1-chip plan, batch 1, 1024 in / 256 out, efficiencies 0.7/0.5,
+ * no row-count loss (gemm_m_half 0), a sharp roofline (roofline_p 0). */
+void tpp_serve_config_init(tpp_serve_config *cfg);
+
+/* One configuration at its batch. Bad input -> error naming the field; an
+ * impossible deployment -> TPP_OK with out->status saying why. */
+int tpp_serve_eval(const tpp_serve_config *cfg, tpp_serve_result *out, tpp_error *err);
+
+/* The batch a target asks for, then its evaluation. When no batch meets a
+ * server target, out holds batch 1 with status TPP_SERVE_LATENCY_UNMET. */
+int tpp_serve_search(const tpp_serve_config *cfg, const tpp_serve_target *target,
+                     tpp_serve_result *out, tpp_error *err);
+
+/* A sweep over chips x models x plans x batches (structure of arrays out,
+ * index ((c * n_models + m) * n_plans + p) * n_batches + b), every other input
+ * from base. tok_s: per-chip output tokens/s (NaN when infeasible); tpot_ms;
+ * status: TPP_SERVE_*. threads 0 = all cores. */
+int tpp_serve_sweep(const tpp_serve_config *base, const tpp_serve_chip *chips, int64_t n_chips,
+                    const tpp_serve_model *models, int64_t n_models,
+                    const tpp_serve_plan *plans, int64_t n_plans,
+                    const int32_t *batches, int64_t n_batches,
+                    double *tok_s, double *tpot_ms, int32_t *status, int threads,
+                    tpp_error *err);
+
+/* TPP_FFI_END serve */
 /* TPP_FFI_BEGIN rules */
 
 /*
@@ -665,7 +782,7 @@ float tpp_sampler_random(tpp_sampler *s);
 /* TPP_FFI_END kernels */
 
 /* ---- model -----------------------------------------------------------------
- * A llama-style transformer (llama2.c semantics, INFERENCE.md §4.5) with a
+ * A llama-style transformer (the semantics of Karpathy's llama2.c run.c) with a
  * KV cache, reading and writing llama2.c checkpoints:
  *   TPP_CKPT_V0  legacy fp32 "version 0" (28-byte header, run.c);
  *   TPP_CKPT_Q8  "version 2" Q8_0 (256-byte header, runq.c);
@@ -786,6 +903,54 @@ const char *tpp_blas_info(void);
 const char *tpp_cpu_name(void);
 
 /* TPP_FFI_END bench */
+
+/* ---- screening batches (csrc/screen.c) -------------------------------------
+ * Decisions for (chip, destination, headquarters, date) rows from tables that
+ * lua/tpp/screen/batch.lua compiles out of the rule and regime data (the same
+ * decision path as tpp.screen, evaluated once per date segment and class). */
+
+/* TPP_FFI_BEGIN screen */
+
+/* Decision codes of a screened row. */
+enum {
+  TPP_SCREEN_NO_LICENCE = 0,      /* no licence required (for the item; parties not screened) */
+  TPP_SCREEN_LICENCE = 1,         /* licence required */
+  TPP_SCREEN_PROHIBITED = 2,      /* prohibited */
+  TPP_SCREEN_UNDETERMINED = 3     /* an unknown input could change the answer */
+};
+
+/* Compiled tables; shapes in csrc/screen.c. Fill the arrays after _new. */
+typedef struct tpp_screen_table {
+  int32_t n_segments;    /* S */
+  int32_t n_chips;       /* C */
+  int32_t n_dests;       /* D */
+  int32_t n_hqs;         /* H (headquarters countries; 0 = none) */
+  int32_t n_dclasses;    /* DC: destination classes per segment (max) */
+  int32_t n_hclasses;    /* HC: headquarters classes per segment (max) */
+  int32_t *seg_start;    /* [S] YYYYMMDD, increasing */
+  int16_t *dest_class;   /* [S][D] */
+  int16_t *hq_class;     /* [S][H + 1]; column 0 = no headquarters given */
+  int8_t *decision;      /* [S][C][DC][HC] TPP_SCREEN_* */
+  int8_t *review;        /* [S][C][DC][HC] caller's review-policy code, -1 none */
+  uint32_t *regimes;     /* [S][C][DC][HC] bit r: regime family r requires authorization */
+} tpp_screen_table;
+
+tpp_screen_table *tpp_screen_table_new(int32_t n_segments, int32_t n_chips, int32_t n_dests,
+                                       int32_t n_hqs, int32_t n_dclasses, int32_t n_hclasses,
+                                       tpp_error *err);
+void tpp_screen_table_free(tpp_screen_table *t);   /* NULL is a no-op */
+/* Starts increasing and valid, classes in range, decision codes valid. */
+int tpp_screen_table_check(const tpp_screen_table *t, tpp_error *err);
+
+/* n rows, structure of arrays (doubles holding integers): chip[n] index 0..C-1, dest[n]
+ * 0..D-1, hq[n] 0..H-1 or -1/NaN for none (hq may be NULL), date[n] YYYYMMDD. Outputs
+ * decision[n] (TPP_SCREEN_*), review[n] and regimes[n] (bitmask as a double; both may be
+ * NULL). An invalid row fails the call naming the first such row, its field and value. */
+int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double *dest,
+                     const double *hq, const double *date, int64_t n, int8_t *decision,
+                     int8_t *review, double *regimes, int n_threads, tpp_error *err);
+
+/* TPP_FFI_END screen */
 
 /* ---- fleets: compute stocks by Monte Carlo (csrc/fleet.c) ------------------
  * A fleet is a list of rows, each an uncertain number of units of one chip in

@@ -27,11 +27,12 @@ double tpp_lua_optfield(lua_State *L, int idx, const char *key, const char *wher
 /* Registration of each glue area into the module table on top of the stack. */
 void tpp_lua_open_spec(lua_State *L);
 void tpp_lua_open_batch(lua_State *L);
-void tpp_lua_open_infer(lua_State *L);
+void tpp_lua_open_serve(lua_State *L);
 void tpp_lua_open_rules(lua_State *L);
 void tpp_lua_open_tensor(lua_State *L);
 void tpp_lua_open_model(lua_State *L);
 void tpp_lua_open_bench(lua_State *L);
+void tpp_lua_open_screen(lua_State *L);
 void tpp_lua_open_fleet(lua_State *L);
 
 /* luaL_error with C's printf formats (%lld, %g), which lua_pushfstring lacks. */

@@ -5,7 +5,7 @@ return [==[
 
 enum {
   TPP_VERSION_MAJOR = 0,
-  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_MINOR = 2,
   TPP_VERSION_PATCH = 0
 };
 enum {
@@ -140,72 +140,143 @@ int tpp_get_threads(void);
 void tpp_set_threads(int n_threads);
 int tpp_isatty(int fd);
 double tpp_now(void);
+int tpp_interrupt_catch(int on);
+int tpp_interrupt_take(void);
+int tpp_wait_input(int fd, int timeout_ms);
 void *tpp_alloc(size_t bytes);
 void tpp_free(void *ptr);
 void tpp_fill_f64(double *dst, int64_t n, double value);
 void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double unknown,
                            uint64_t seed);
 
-/* region infer */
+/* region serve */
 
-typedef struct tpp_infer_hw {
-  double peak_tflops;
+typedef struct tpp_serve_chip {
+  double gemm_tflops;
+  double attn_tflops;
   double mem_bw_gbs;
   double mem_gb;
-  double link_gbs;
-} tpp_infer_hw;
-typedef struct tpp_infer_model {
+  double scaleup_gbs;
+  double scaleout_gbs;
+  double scaleup_us;
+  double scaleout_us;
+  int32_t scaleup_size;
+} tpp_serve_chip;
+typedef struct tpp_serve_model {
+  double dense_params;
+  double resident_params;
+  double expert_params;
   double weight_bytes;
-  double dense_weight_bytes;
-  double expert_bytes;
-  double active_params;
   double kv_bytes_per_token;
   double attn_flops_per_ctx;
-  double hidden_bytes;
+  double prefill_attn_flops_per_ctx;
+  double hidden;
+  double act_bytes;
   int32_t n_layers;
+  int32_t moe_layers;
   int32_t n_experts;
   int32_t experts_per_token;
-  int32_t moe_layers;
-} tpp_infer_model;
-typedef struct tpp_infer_scenario {
-  int32_t batch;
-  int32_t prompt_tokens;
-  int32_t output_tokens;
+  int32_t kv_heads;
+} tpp_serve_model;
+typedef struct tpp_serve_plan {
   int32_t tp;
-  double eff_compute;
-  double eff_mem;
-  double allreduce_us;
-  double step_overhead_us;
-  double mem_reserve;
-} tpp_infer_scenario;
+  int32_t pp;
+  int32_t ep;
+} tpp_serve_plan;
 enum {
-  TPP_BOUND_MEMORY = 0,
-  TPP_BOUND_COMPUTE = 1,
-  TPP_BOUND_COMM = 2
+  TPP_SERVE_AGGREGATED = 0,
+  TPP_SERVE_DECODE_POOL = 1,
+  TPP_SERVE_PREFILL_POOL = 2
 };
-typedef struct tpp_infer_result {
-  double prefill_ms;
-  double decode_ms;
-  double decode_tokens_per_s;
-  double user_tokens_per_s;
-  double prefill_tokens_per_s;
-  double decode_bytes;
-  double decode_flops;
-  double prefill_flops;
-  double weights_gb;
-  double kv_gb;
-  double intensity;
-  double ridge;
-  double comm_ms;
+typedef struct tpp_serve_workload {
+  int32_t batch;
+  int32_t input_tokens;
+  int32_t output_tokens;
+  int32_t mode;
+  int32_t spec_tokens;
+  double spec_accept;
+  double prefix_hit;
+} tpp_serve_workload;
+typedef struct tpp_serve_eff {
+  double mem;
+  double compute;
+  double gemm_m_half;
+  double roofline_p;
+  double step_us;
+  double overlap;
+  double mem_reserve;
+  double dispatch_bytes;
+  double moe_imbalance;
+} tpp_serve_eff;
+typedef struct tpp_serve_config {
+  tpp_serve_chip chip;
+  tpp_serve_model model;
+  tpp_serve_plan plan;
+  tpp_serve_workload work;
+  tpp_serve_eff eff;
+} tpp_serve_config;
+enum {
+  TPP_SERVE_OK = 0,
+  TPP_SERVE_WEIGHTS_DO_NOT_FIT = 1,
+  TPP_SERVE_BATCH_DOES_NOT_FIT = 2,
+  TPP_SERVE_TP_EXCEEDS_DOMAIN = 3,
+  TPP_SERVE_NEEDS_SCALEOUT = 4,
+  TPP_SERVE_LATENCY_UNMET = 5,
+  TPP_SERVE_BAD_PLAN = 6
+};
+enum {
+  TPP_SERVE_BOUND_MEMORY = 0,
+  TPP_SERVE_BOUND_COMPUTE = 1,
+  TPP_SERVE_BOUND_COMM = 2,
+  TPP_SERVE_BOUND_OVERHEAD = 3
+};
+typedef struct tpp_serve_result {
+  int32_t status;
+  int32_t batch;
+  int32_t max_batch;
+  int32_t chips_per_replica;
   int32_t decode_bound;
   int32_t prefill_bound;
-  int32_t fits;
+  double step_ms;
+  double tpot_ms;
+  double ttft_ms;
+  double prefill_ms;
+  double per_chip_output_tokens_per_s;
+  double per_chip_prefill_tokens_per_s;
+  double user_tokens_per_s;
+  double decode_weight_bytes;
+  double decode_kv_bytes;
+  double decode_flops;
+  double allreduce_bytes;
+  double allreduce_count;
+  double alltoall_bytes;
+  double comm_ms;
+  double mem_ms;
+  double compute_ms;
+  double weights_gb;
+  double kv_gb;
+} tpp_serve_result;
+enum {
+  TPP_SERVE_FIXED = 0,
+  TPP_SERVE_OFFLINE = 1,
+  TPP_SERVE_SERVER = 2
+};
+typedef struct tpp_serve_target {
+  int32_t kind;
   int32_t max_batch;
-} tpp_infer_result;
-void tpp_infer_scenario_init(tpp_infer_scenario *sc);
-int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
-                   const tpp_infer_scenario *sc, tpp_infer_result *out,
-                   tpp_error *err);
+  double ttft_ms;
+  double tpot_ms;
+} tpp_serve_target;
+void tpp_serve_config_init(tpp_serve_config *cfg);
+int tpp_serve_eval(const tpp_serve_config *cfg, tpp_serve_result *out, tpp_error *err);
+int tpp_serve_search(const tpp_serve_config *cfg, const tpp_serve_target *target,
+                     tpp_serve_result *out, tpp_error *err);
+int tpp_serve_sweep(const tpp_serve_config *base, const tpp_serve_chip *chips, int64_t n_chips,
+                    const tpp_serve_model *models, int64_t n_models,
+                    const tpp_serve_plan *plans, int64_t n_plans,
+                    const int32_t *batches, int64_t n_batches,
+                    double *tok_s, double *tpot_ms, int32_t *status, int threads,
+                    tpp_error *err);
 
 /* region rules */
 
@@ -475,62 +546,35 @@ int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gfl
 const char *tpp_blas_info(void);
 const char *tpp_cpu_name(void);
 
-/* region fleet */
+/* region screen */
 
 enum {
-  TPP_DIST_POINT = 0,
-  TPP_DIST_QUANTILES = 1,
-  TPP_DIST_BOUNDS = 2
+  TPP_SCREEN_NO_LICENCE = 0,
+  TPP_SCREEN_LICENCE = 1,
+  TPP_SCREEN_PROHIBITED = 2,
+  TPP_SCREEN_UNDETERMINED = 3
 };
-typedef struct tpp_dist {
-  int32_t kind;
-  double low, central, high;
-  double coverage;
-  double mu;
-  double sigma_low;
-  double sigma_high;
-  double mode_cdf;
-} tpp_dist;
-typedef struct tpp_fleet_rows {
-  int64_t n;
-  const double *low;
-  const double *central;
-  const double *high;
-  const int8_t *kind;
-  const double *coverage;
-  const int32_t *group;
-  const int32_t *chip;
-} tpp_fleet_rows;
-typedef struct tpp_fleet_factors {
-  int32_t n_bases;
+typedef struct tpp_screen_table {
+  int32_t n_segments;
   int32_t n_chips;
-  const double *low;
-  const double *central;
-  const double *high;
-  const double *coverage;
-} tpp_fleet_factors;
-typedef struct tpp_fleet_options {
-  int64_t draws;
-  uint64_t seed;
-  uint64_t stream;
-  int32_t n_groups;
-  int32_t threads;
-} tpp_fleet_options;
-int tpp_dist_fit(int32_t kind, double low, double central, double high, double coverage,
-                 tpp_dist *out, tpp_error *err);
-double tpp_dist_quantile(const tpp_dist *d, double p);
-double tpp_dist_mean(const tpp_dist *d);
-int tpp_dist_draws(const tpp_dist *d, uint64_t seed, int64_t n, double *out, tpp_error *err);
-double tpp_normal_cdf(double z);
-double tpp_normal_quantile(double p);
-double tpp_fleet_exp(double x);
-int tpp_fleet_simulate(const tpp_fleet_rows *rows, const tpp_fleet_factors *factors,
-                       const tpp_fleet_options *opt, double *out, tpp_error *err);
-int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t k, double threshold,
-                       double *quantiles, double *mean, double *p_above, tpp_error *err);
-int tpp_series_summarize(const double *draws, int64_t n_series, int64_t n_draws, const double *probs,
-                         int32_t k, double threshold, double *quantiles, double *means, double *p_above,
-                         int32_t threads, tpp_error *err);
-int tpp_series_ratio(const double *num, const double *den, int64_t n, double *out, tpp_error *err);
+  int32_t n_dests;
+  int32_t n_hqs;
+  int32_t n_dclasses;
+  int32_t n_hclasses;
+  int32_t *seg_start;
+  int16_t *dest_class;
+  int16_t *hq_class;
+  int8_t *decision;
+  int8_t *review;
+  uint32_t *regimes;
+} tpp_screen_table;
+tpp_screen_table *tpp_screen_table_new(int32_t n_segments, int32_t n_chips, int32_t n_dests,
+                                       int32_t n_hqs, int32_t n_dclasses, int32_t n_hclasses,
+                                       tpp_error *err);
+void tpp_screen_table_free(tpp_screen_table *t);
+int tpp_screen_table_check(const tpp_screen_table *t, tpp_error *err);
+int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double *dest,
+                     const double *hq, const double *date, int64_t n, int8_t *decision,
+                     int8_t *review, double *regimes, int n_threads, tpp_error *err);
 
 ]==]

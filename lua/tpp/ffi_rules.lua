@@ -226,6 +226,8 @@ return function(M, C, ffi)
     return c
   end
 
+  M._ensure_i8 = ensure_i8
+
   local function check_batch(b, fname, arg)
     if getmetatable(b) ~= Batch then
       error(("bad argument #%d to '%s' (tpp.batch expected, got %s)"):format(arg, fname, type(b)), 3)

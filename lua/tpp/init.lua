@@ -4,7 +4,7 @@
 --   local h20 = tpp.chip "H20"
 --   print(h20:tpp())                -- 2368   fp8
 --   print(h20:pd())                 -- 2.909...
---   print(tpp.h100e(h20, "8bit"))   -- 0.1496  dense 8-bit OP/s / 1,979 TOPS (H100 SXM)
+--   print(tpp.h100e(h20, "8bit"))   -- 0.1496  dense 8-bit OP/s / 1,978.9 TOPS (H100 SXM)
 --
 -- Not legal advice: tpp computes metrics from published figures and reads
 -- public rule texts; a licensing decision needs counsel and the official text.
@@ -158,11 +158,15 @@ tpp.core = core
 --- The host CPU as a chip (measured peaks through the chip-metric core).
 function tpp.host(opts) return require("tpp.host").chip(opts) end
 
+--- Screen a transaction under every regime tpp encodes (tpp.screen.screen):
+-- tpp.screen { chip = "H20", to = "China", as_of = "2025-07-15", end_user = ..., end_use = ..., hq = ... }
+function tpp.screen(q) return require("tpp.screen").screen(q) end
+
 -- Sub-modules load on first use: tpp.rules, tpp.model, tpp.tensor, ...
 local LAZY = {
   rules = "tpp.rules", model = "tpp.model", tensor = "tpp.tensor", kernels = "tpp.kernels",
-  json = "tpp.json", infer = "tpp.infer", svg = "tpp.svg", chart = "tpp.chart", fleet = "tpp.fleet",
-  dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import",
+  json = "tpp.json", infer = "tpp.infer", serve = "tpp.serve", svg = "tpp.svg", chart = "tpp.chart",
+  fleet = "tpp.fleet", dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import", regimes = "tpp.regimes",
 }
 setmetatable(tpp, { __index = function(t, k)
   local name = LAZY[k]

@@ -31,8 +31,10 @@ local function is_array(t)
   return true, n
 end
 
---- Mark an (empty) table as a JSON array.
-M.array_mt = { __name = "json.array" }
+--- Mark a table as a JSON array, so that it encodes as [] when empty. Every
+-- list in tpp's output that can be empty is made with json.array (or arrives
+-- through json.decode); util.deepcopy keeps the mark (__jsontype).
+M.array_mt = { __name = "json.array", __jsontype = "array" }
 function M.array(t) return setmetatable(t or {}, M.array_mt) end
 
 local function encode(v, indent, depth, seen, out)

@@ -10,11 +10,12 @@
 -- with the same keys. Every row is validated; a bad row is reported with its
 -- row number and never dropped silently.
 --
--- The AI Diffusion rule (90 FR 4544) is NOT ENFORCED since 2025-05-13 but its
--- text is still in the eCFR; this check answers "what would the CFR text say".
+-- The AI Diffusion rule (90 FR 4544) is NOT ENFORCED since BIS's announcement of May 2025 (the date is
+-- in its rule file) but its text is still in the eCFR; this check answers "what would the CFR text say".
 -- Its quantities are reported or derived figures and are shown as assumptions.
 -- Not legal advice.
 local util = require "tpp.util"
+local spec = require "tpp.spec"
 local import = require "tpp.chips.import"
 local dest = require "tpp.dest"
 
@@ -22,22 +23,14 @@ local M = {}
 
 M.RULE_ID = "us-2025-01-diffusion"
 
--- Figures used until the rule file (lua/tpp/rules/us_2025_01_diffusion.lua)
--- provides them; RULES.md §5.3, §12 item 1.
-M.FALLBACK_FIGURES = {
-  lpp_tpp = { value = 26900000, tag = "reported",
-    source = "§740.29 LPP: 26,900,000 TPP per ultimate consignee per calendar year [reported: FGX blog, " ..
-      "SemiAnalysis]; White House fact sheet: 'roughly 1,700 advanced GPUs' [primary]" },
-  country_cap_tpp = { value = 790000000, tag = "derived",
-    source = "Tier 2 country allocation for 2025-2027: White House fact sheet 'up to the equivalent of 50,000 " ..
-      "advanced GPUs per country' [primary]; SemiAnalysis 49,901 H100e x 15,831.2 TPP = about 790,000,000 TPP " ..
-      "[reported/derived]; exact rule figure not confirmed" },
-  country_cap_g2g_tpp = { value = 1580000000, tag = "derived",
-    source = "doubled (SemiAnalysis 99,802 H100e) for a country with a government-to-government arrangement " ..
-      "[reported/derived]" },
-}
-M.CAP_FROM, M.CAP_TO = "2025-01-13", "2027-12-31"
-M.NOT_ENFORCED_FROM = "2025-05-13"
+-- The figures come from the rule file (lua/tpp/rules/us_2025_01_diffusion.lua), the one place each
+-- regulatory number lives; nothing is kept here as a fallback.
+M.FALLBACK_FIGURES = {}
+do
+  local v = require("tpp.rules").get(M.RULE_ID)
+  M.CAP_FROM, M.CAP_TO = v.dates.effective, "2027-12-31"
+  M.NOT_ENFORCED_FROM = v.dates.not_enforced
+end
 
 M.REQUIRED = { "chip", "count", "consignee", "country", "date" }
 M.OPTIONAL = { "authorization", "eccn", "hq", "note" }
@@ -62,10 +55,7 @@ M.RULE_FIGURES = {
 -- The figures of the rule file when the rule engine is installed: by name
 -- from v.figures, else by name fragments from v.thresholds.
 local function from_rule_file()
-  local ok, rules = pcall(require, "tpp.rules")
-  if not ok or type(rules) ~= "table" or type(rules.get) ~= "function" then return nil end
-  local okv, v = pcall(rules.get, M.RULE_ID)
-  if not okv or type(v) ~= "table" then return nil end
+  local v = require("tpp.rules").get(M.RULE_ID)
   local figs = v.figures or (type(v.def) == "table" and v.def.figures) or nil
   if type(figs) == "table" and figs[M.RULE_FIGURES.lpp_tpp] then
     local found = {}
@@ -113,26 +103,16 @@ local function from_rule_file()
   return found, v
 end
 
---- The figures in use: the rule file's when it provides them, else the
--- fallback table. Returns figures, description of the source.
+--- The figures in use, read from the rule file. Returns figures, description of the source.
 function M.figures()
   local found, v = from_rule_file()
-  local out, used_rule = {}, false
-  for k, rec in pairs(M.FALLBACK_FIGURES) do
-    if found and found[k] then
-      out[k] = found[k]
-      used_rule = true
-    else
-      out[k] = rec
-    end
-  end
-  if not (found and found.country_cap_g2g_tpp) and found and found.country_cap_tpp then
-    out.country_cap_g2g_tpp = { value = 2 * found.country_cap_tpp.value, tag = "derived",
+  local out = {}
+  for k, rec in pairs(found) do out[k] = rec end
+  if not out.country_cap_g2g_tpp and out.country_cap_tpp then
+    out.country_cap_g2g_tpp = { value = 2 * out.country_cap_tpp.value, tag = "derived",
       source = "twice the rule file's country cap (government-to-government arrangement) [reported]" }
   end
-  local src = used_rule and ("rule file " .. M.RULE_ID .. (v.hash and (" (hash " .. tostring(v.hash) .. ")") or ""))
-    or "tpp.ledger fallback figures (RULES.md §5.3)"
-  return out, src
+  return out, "rule file " .. M.RULE_ID .. (v.hash and (" (hash " .. tostring(v.hash) .. ")") or "")
 end
 
 -- -------------------------------------------------------------- input ----
@@ -229,13 +209,11 @@ function M.parse_json(text, name)
   return rows
 end
 
---- Read a ledger file (CSV or JSON by extension or content).
--- Returns raw rows and the format, or nil and a message (file errors).
+--- Read a ledger file (CSV or JSON by extension or content; "-" is
+-- standard input). Returns raw rows and the format, or nil and a message.
 function M.read(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, ("cannot open ledger '%s': %s"):format(path, tostring(err)) end
-  local text = f:read("*a")
-  f:close()
+  local text, err = util.read_text(path)
+  if not text then return nil, ("cannot open ledger '%s': %s"):format(path, (err:gsub("^cannot read '.-': ", ""))) end
   local fmt = path:lower():match("%.json$") and "json" or (path:lower():match("%.csv$") and "csv")
   if not fmt then fmt = text:match("^%s*[%[{]") and "json" or "csv" end
   if fmt == "json" then return M.parse_json(text, path), fmt end
@@ -413,11 +391,9 @@ local function rule_engine()
   return nil
 end
 
+-- H100-equivalents on the TPP basis: the one reference of the C core (the H100 SXM's TPP).
 local function h100e(tpp_value)
-  local ref = 15832
-  local ok, spec = pcall(require, "tpp.spec")
-  if ok and spec.H100E_BASES then ref = spec.H100E_BASES.tpp.reference end
-  return tpp_value / ref
+  return tpp_value / spec.H100E_BASES.tpp.reference
 end
 
 -- ------------------------------------------------------------- check ----
@@ -473,12 +449,10 @@ function M.check(input, opts)
     rule_status = ("not enforced since %s (BIS); text still in the eCFR; this check applies the CFR text")
       :format(M.NOT_ENFORCED_FROM),
     figures = figures, figures_source = figures_source,
-    h100e_basis = "TPP / 15,832 (H100 SXM TPP)",
+    h100e_basis = spec.H100E_BASES.tpp.label,
     rows_total = #raw, errors = {}, rows = {}, countries = {}, consignees = {}, findings = {},
     assumptions = {}, notes = {}, disclaimer = dest.DISCLAIMER,
   }
-  local okspec, spec = pcall(require, "tpp.spec")
-  if okspec then rep.h100e_basis = spec.H100E_BASES.tpp.label end
 
   -- validate every row
   local ships, chip_cache = {}, {}
@@ -541,7 +515,7 @@ function M.check(input, opts)
         end
       elseif s.date < M.CAP_FROM then
         out.counts_against = "none"
-        out.status = "before the AI Diffusion rule took effect (2025-01-13): not counted"
+        out.status = ("before the AI Diffusion rule took effect (%s): not counted"):format(M.CAP_FROM)
         uncounted_before = uncounted_before + 1
       elseif tier == 3 or hq_t3 then
         out.counts_against = "none"
@@ -683,8 +657,8 @@ function M.check(input, opts)
       table.concat(util.sorted_keys(g2g), ", "), figures.country_cap_g2g_tpp.tag or "?",
       figures.country_cap_g2g_tpp.source)
   end
-  A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule, not verified against the " ..
-    "rule text (RULES.md §5.2); Tier 2 membership depends on it [reported]"
+  A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule (90 FR 4544, supplement no. 5 " ..
+    "to part 740), not verified against the rule text; Tier 2 membership depends on it [reported]"
   A[#A + 1] = "Tier 3 = D:5 + Macau on each shipment's date [reported]"
   A[#A + 1] = "H100e basis: " .. rep.h100e_basis .. " [derived]"
   if #auto_rows > 0 then
@@ -708,7 +682,7 @@ function M.check(input, opts)
     N[#N + 1] = ("%d row(s) dated after the as-of date %s were not counted"):format(after_as_of, as_of)
   end
   if uncounted_before > 0 then
-    N[#N + 1] = ("%d row(s) dated before 2025-01-13 were not counted"):format(uncounted_before)
+    N[#N + 1] = ("%d row(s) dated before %s were not counted"):format(uncounted_before, M.CAP_FROM)
   end
   if rep.rows_rejected > 0 then
     N[#N + 1] = ("%d row(s) rejected: totals are lower bounds until they are fixed"):format(rep.rows_rejected)

@@ -14,7 +14,8 @@ local core = require "tpp.backend"
 
 local M = {}
 
---- The published llama2.c model shapes (INFERENCE.md §3.1).
+--- The published llama2.c model shapes (the stories models of Karpathy's
+-- llama2.c README and their export configurations).
 M.SHAPES = {
   stories260K = { dim = 64, hidden_dim = 172, n_layers = 5, n_heads = 8, n_kv_heads = 4,
                   vocab_size = 512, seq_len = 512 },

@@ -112,7 +112,8 @@ function M.lua_simulate(rows, factors, n_groups, draws, seed, basis_index)
         fdraw[k] = c
       else
         local z = normal_quantile(rnd())
-        fdraw[k] = c * exp(z * (z < 0 and math.log(c / lo) or math.log(hi / c)) / 1.6448536269514722)
+        local zc = normal_quantile(0.5 + 0.5 * factors.coverage[k])
+        fdraw[k] = c * exp(z * (z < 0 and math.log(c / lo) or math.log(hi / c)) / zc)
       end
     end
     for k = 1, n_bases * n_groups do totals[k] = 0 end
@@ -175,15 +176,17 @@ local function columns(f, workload)
     rows.kind[i], rows.coverage[i] = r.dist, r.coverage or 0.9
     rows.group[i], rows.chip[i] = group_index[r.holder], chip_index[r.chip_key]
   end
-  local factors = { n_bases = #cols, n_chips = #chip_ids, low = {}, central = {}, high = {} }
+  local factors = { n_bases = #cols, n_chips = #chip_ids, low = {}, central = {}, high = {}, coverage = {} }
   for b, basis in ipairs(cols) do
     for h, id in ipairs(chip_ids) do
       local k = (b - 1) * #chip_ids + h
+      factors.coverage[k] = 0.9
       if basis == "units" then
         factors.low[k], factors.central[k], factors.high[k] = 1, 1, 1
       else
         local fct = bases.factor(id, basis, workload)
         factors.low[k], factors.central[k], factors.high[k] = fct.low, fct.central, fct.high
+        factors.coverage[k] = fct.coverage or 0.9
       end
     end
   end

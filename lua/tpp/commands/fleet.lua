@@ -46,13 +46,14 @@ local M = {
     draws = { arg = "N", help = "Monte Carlo draws (default 100,000)" },
     seed = { arg = "S", help = "random seed (default 1)" },
     threads = { arg = "N", help = "threads for the Monte Carlo (default all cores)" },
-    model = { arg = "NAME", help = "serving basis: model (default llama-3.3-70b)" },
-    precision = { arg = "P", help = "serving basis: weight precision (default fp16)" },
-    kv = { arg = "P", help = "serving basis: KV-cache precision (default fp16)" },
-    batch = { arg = "B", help = "serving basis: sequences per replica (default 64)" },
-    ["prompt-tokens"] = { arg = "N", help = "serving basis: prompt tokens (default 1024)" },
+    model = { arg = "NAME", help = "serving basis: model preset (default llama-3.1-70b)" },
+    scenario = { arg = "S", help = "serving basis: offline, server, latency or batch (default offline)" },
+    chips = { arg = "N", help = "serving basis: chips in the deployment (default 8)" },
+    ["input-tokens"] = { arg = "N", help = "serving basis: prompt tokens (default 1024)" },
     ["output-tokens"] = { arg = "N", help = "serving basis: generated tokens (default 256)" },
-    tp = { arg = "N", help = "serving basis: chips per replica (default 8)" },
+    precision = { arg = "P", help = "serving basis: weights (default: the chip's 8-bit format)" },
+    kv = { arg = "P", help = "serving basis: KV cache (default bf16)" },
+    ["tpot-ms"] = { arg = "X", help = "serving basis, server scenario: time per output token target" },
     scenarios = { flag = true, help = "list the shipped scenarios" },
     rows = { flag = true, help = "list the fleet's rows with their sources instead of totals" },
   },
@@ -123,13 +124,14 @@ end
 
 local function workload_of(args)
   local w = {}
-  w.model, w.precision, w.kv_precision = args.model, args.precision, args.kv
-  for _, k in ipairs({ { "batch", "batch" }, { "prompt-tokens", "prompt_tokens" },
-                       { "output-tokens", "output_tokens" }, { "tp", "tp" } }) do
+  w.model, w.scenario, w.precision, w.kv_precision = args.model, args.scenario, args.precision, args.kv
+  for _, k in ipairs({ { "chips", "chips" }, { "input-tokens", "input_tokens" },
+                       { "output-tokens", "output_tokens" } }) do
     local v = parse_number(args, k[1], true)
     if v ~= nil and v < 1 then usage(("--%s: expected a whole number >= 1"):format(k[1])) end
     w[k[2]] = v
   end
+  w.tpot_ms = parse_number(args, "tpot-ms")
   return w
 end
 

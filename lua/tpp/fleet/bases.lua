@@ -16,8 +16,8 @@
 --
 -- A chip without a figure on a basis is "unknown" there (named by the
 -- caller), never zero. The serving basis comes from one adapter,
--- serving_tokens_per_s(), over today's roofline model (tpp.infer).
-local infer = require "tpp.infer"
+-- serving_tokens_per_s(), over tpp's calibrated serving model (tpp.serve).
+local serve = require "tpp.serve"
 local chips = require "tpp.fleet.chips"
 local util = require "tpp.util"
 
@@ -36,7 +36,7 @@ M.BASES = {
   membw = { use = "inference", label = "memory bandwidth", unit = "GB/s",
             means = "memory (HBM/DRAM) bandwidth, which bounds LLM decode speed" },
   serving = { use = "inference", label = "serving", unit = "tokens/s",
-              means = "output tokens per second per chip on the declared workload (roofline model)" },
+              means = "output tokens per second per chip on the declared workload (tpp.serve)" },
 }
 M.USE_LABEL = { compute = "compute (training)", inference = "inference" }
 
@@ -55,14 +55,16 @@ end
 
 -- ---- serving ---------------------------------------------------------------
 
---- The workload of the serving basis. Every field is stated in the output.
+--- The workload of the serving basis (tpp.serve's options). Every field is
+-- stated in the output; precision nil = each chip's own 8-bit format where it
+-- has one (tpp.serve's default), kv_precision nil = tpp.serve's default.
 M.DEFAULT_WORKLOAD = {
-  model = "llama-3.3-70b", precision = "fp16", kv_precision = "fp16", batch = 64,
-  prompt_tokens = 1024, output_tokens = 256, tp = 8,
+  model = "llama-3.1-70b", scenario = "offline", chips = 8, input_tokens = 1024, output_tokens = 256,
 }
-local WORKLOAD_KEYS = { model = "string", precision = "string", kv_precision = "string", batch = "number",
-                        prompt_tokens = "number", output_tokens = "number", tp = "number",
-                        eff_mem = "number", eff_compute = "number" }
+local WORKLOAD_KEYS = { model = "string", scenario = "string", chips = "number", input_tokens = "number",
+                        output_tokens = "number", precision = "string", kv_precision = "string",
+                        tpot_ms = "number", ttft_ms = "number" }
+M.WORKLOAD_KEYS = WORKLOAD_KEYS
 
 --- A complete workload from a partial one (unknown keys are errors).
 function M.workload(w)
@@ -78,66 +80,75 @@ function M.workload(w)
     end
     out[k] = v
   end
-  infer.model_shape(out.model, out.precision, out.kv_precision) -- validates model and precisions
+  if not serve.SCENARIOS[out.scenario] then
+    error(("tpp.fleet: workload.scenario: '%s'; expected offline, server, latency or batch"):format(out.scenario), 0)
+  end
+  for _, k in ipairs({ "chips", "input_tokens", "output_tokens", "tpot_ms", "ttft_ms" }) do
+    serve.check_option(k, out[k], "workload." .. k)
+  end
+  if out.precision and not serve.models.BYTES[out.precision] then
+    error(("tpp.fleet: workload.precision: '%s' is not a precision tpp.serve knows"):format(out.precision), 0)
+  end
+  serve.model(out.model) -- a model preset or file it can read
   return out
 end
 
 --- One line describing a workload.
 function M.workload_text(w)
-  local shape = infer.model_shape(w.model, w.precision, w.kv_precision)
-  return ("%s, %s weights, %s KV cache, batch %d per replica, %d prompt + %d output tokens, tensor-parallel " ..
-    "over %d chips; output tokens/s per chip = batch x output tokens / (prefill + output x decode step) / %d " ..
-    "(roofline model, efficiencies %s of peak bandwidth and %s of peak FLOPS)"):format(shape.name, w.precision,
-    w.kv_precision, w.batch, w.prompt_tokens, w.output_tokens, w.tp, w.tp,
-    util.num(w.eff_mem or infer.DEFAULTS.eff_mem), util.num(w.eff_compute or infer.DEFAULTS.eff_compute))
+  local m = serve.model(w.model)
+  return ("%s, %s scenario, %d chips per deployment, %d input + %d output tokens, weights %s, KV cache %s%s; " ..
+    "output tokens/s per chip from tpp's calibrated serving model (tpp.serve), its low/high the one-sigma range " ..
+    "of the efficiency table"):format(m.name or w.model, w.scenario, w.chips, w.input_tokens, w.output_tokens,
+    w.precision or "at each chip's own 8-bit format where it has one", w.kv_precision or serve.DEFAULTS.kv_precision,
+    (w.tpot_ms or w.ttft_ms) and (", targets TPOT %s ms, TTFT %s ms"):format(tostring(w.tpot_ms or "-"),
+      tostring(w.ttft_ms or "-")) or "")
 end
 
--- How far a chip's serving software may fall short of, or exceed, the
--- efficiency the roofline assumes for the H100 (a per-chip low/central/high
--- multiplier of its tokens/s). NVIDIA chips run the H100's software stack:
--- no relative spread. Others: 0.6 to 1.1.
-M.RELATIVE_EFFICIENCY = {
-  same_stack = { low = 1, central = 1, high = 1,
-    note = "runs the H100's software stack (CUDA): no relative efficiency spread" },
-  other = { low = 0.6, central = 1, high = 1.1,
-    note = "another software stack: 0.6 to 1.1 of the roofline's efficiency relative to the H100 [derived]: " ..
-      "MLCommons MLPerf Inference v4.1 (closed), Llama-2-70B Offline, 8 x AMD MI300X (vLLM/ROCm) reached " ..
-      "23,514.8 tokens/s against 24,524.9 for 8 x H100-SXM (TensorRT-LLM), 0.61 of the 1.58 bandwidth ratio; " ..
-      "Huawei's CloudMatrix384 (Zuo et al., arXiv 2506.12708) reports 1,943 decode tokens/s per Ascend 910C " ..
-      "against DeepSeek's 1,850 per H800 (DeepSeek, 'Day 6: DeepSeek-V3/R1 Inference System Overview', " ..
-      "2025-03-01), about 1.1 of the bandwidth ratio" },
-}
+-- The range tpp.serve gives is one sigma (value x exp(+-u)): a p68 interval.
+M.SERVING_COVERAGE = 0.6827
 
 local serving_cache = {}
 
---- The adapter: output tokens/s of one chip on a workload, central / low /
--- high, or nil and the reason. Today it calls the roofline model
--- (tpp.infer.estimate); low/high apply the relative efficiency above.
+--- The adapter: output tokens/s per chip on a workload, central / low /
+-- high, or nil and the reason (tpp.serve.throughput).
 function M.serving_tokens_per_s(chip, workload)
   local c = chips.must(chip)
   local w = workload or M.DEFAULT_WORKLOAD
-  local key = (c.data.id or c.data.name or tostring(c)) .. "|" .. w.model .. "|" .. w.precision .. "|" ..
-    w.kv_precision .. "|" .. w.batch .. "|" .. w.prompt_tokens .. "|" .. w.output_tokens .. "|" .. w.tp .. "|" ..
-    tostring(w.eff_mem) .. "|" .. tostring(w.eff_compute)
+  local parts = { c.data.id or c.data.name or tostring(c) }
+  for _, k in ipairs(util.sorted_keys(WORKLOAD_KEYS)) do parts[#parts + 1] = tostring(w[k]) end
+  local key = table.concat(parts, "|")
   local hit = serving_cache[key]
   if hit then return hit[1], hit[2] end
-  local r = infer.estimate(c, w.model, { precision = w.precision, kv_precision = w.kv_precision, batch = w.batch,
-    prompt_tokens = w.prompt_tokens, output_tokens = w.output_tokens, tp = w.tp, eff_mem = w.eff_mem,
-    eff_compute = w.eff_compute })
+  local t = serve.throughput({ chip = c, model = w.model, scenario = w.scenario, chips = w.chips,
+    input_tokens = w.input_tokens, output_tokens = w.output_tokens, precision = w.precision,
+    kv_precision = w.kv_precision, tpot_ms = w.tpot_ms, ttft_ms = w.ttft_ms })
   local out, why
-  if r.status ~= "estimated" then
-    why = "the serving model lacks " .. table.concat(r.missing or { "an input" }, ", ")
-  elseif not r.fits then
-    why = ("the workload does not fit in its memory at tp %d (%s)"):format(w.tp, r.assumptions[#r.assumptions])
+  if t.status ~= "ok" or not t.central then
+    why = ("the serving model finds it %s: %s"):format(t.status or "undetermined", tostring(t.reason))
   else
-    local seconds = (r.prefill_ms + w.output_tokens * r.decode_ms) / 1000
-    local central = w.batch * w.output_tokens / seconds / w.tp
-    local rel = (c.data.vendor == "NVIDIA") and M.RELATIVE_EFFICIENCY.same_stack or M.RELATIVE_EFFICIENCY.other
-    out = { central = central, low = central * rel.low, high = central * rel.high, note = rel.note,
-            decode_bound = r.decode_bound, prefill_bound = r.prefill_bound }
+    local e = t.efficiency
+    out = { central = t.central, low = t.low or t.central, high = t.high or t.central, plan = t.plan,
+            efficiency_keys = e and (e.decode.key .. "/" .. e.prefill.key .. "/" .. e.stack) or "?",
+            precision = t.result and t.result.precision }
   end
   serving_cache[key] = { out, why }
   return out, why
+end
+
+-- The H100e triple of a chip on the serving basis: the chip's tokens/s over
+-- the H100's. Chips on the H100's own efficiency entries move with it (the
+-- ratio's range is theirs over the H100's, the H100 itself exactly 1); other
+-- chips' errors are independent of the H100's, so the log-ranges add in
+-- quadrature.
+local function serving_ratio(c, h)
+  local r = c.central / h.central
+  if c.efficiency_keys == h.efficiency_keys then
+    return { low = c.low / h.low, central = r, high = c.high / h.high }
+  end
+  local function l(a, b) return math.log(a / b) end
+  local down = math.sqrt(l(c.central, c.low) ^ 2 + l(h.high, h.central) ^ 2)
+  local up = math.sqrt(l(c.high, c.central) ^ 2 + l(h.central, h.low) ^ 2)
+  return { low = r * math.exp(-down), central = r, high = r * math.exp(up) }
 end
 
 -- ---- figures and factors ----------------------------------------------------
@@ -181,14 +192,18 @@ function M.reference(basis, workload)
   return v
 end
 
---- H100e per unit of a chip on a basis: { low, central, high } or nil, reason.
+--- H100e per unit of a chip on a basis: { low, central, high[, coverage] } or
+-- nil and the reason it is unknown.
 function M.factor(chip, basis, workload)
   local v, why, triple = M.figure(chip, basis, workload)
   if not v then return nil, why end
-  local ref = M.reference(basis, workload)
   if triple then
-    return { low = triple.low / ref, central = triple.central / ref, high = triple.high / ref, note = triple.note }
+    local _, _, h = M.figure(M.REFERENCE_CHIP, basis, workload)
+    local f = serving_ratio(triple, h)
+    f.coverage = M.SERVING_COVERAGE
+    return f
   end
+  local ref = M.reference(basis, workload)
   return { low = v / ref, central = v / ref, high = v / ref }
 end
 

@@ -40,8 +40,8 @@ M.DISTRIBUTIONS = {
   bounds = "a range read as hard bounds (interval bounds): a triangular distribution on [low, high] with its " ..
     "mode at the central value",
   exact = "a single figure (units, or low = central = high): exact, no uncertainty is added",
-  serving = "the serving basis's per-chip relative efficiency (low/central/high) is a further two-piece " ..
-    "lognormal (p5/p95) drawn once per chip and draw, shared by all rows of that chip",
+  serving = "the serving basis's per-chip H100e ratio (low/central/high, a one-sigma range) is a further " ..
+    "two-piece lognormal (p16/p84) drawn once per chip and draw, shared by all rows of that chip",
   method = "rows are drawn independently; each draw is computed in single precision and summed in double " ..
     "precision; quantiles are type 7 (linear between order statistics)",
 }
@@ -455,6 +455,7 @@ local function row_factor(r, basis, workload)
     if not f then return nil, why end
     out.low, out.central, out.high = out.low + c.share * f.low, out.central + c.share * f.central,
       out.high + c.share * f.high
+    out.coverage = f.coverage or out.coverage
   end
   return out
 end
@@ -500,7 +501,7 @@ local function simulate(f, o, stream)
     rows.group[i], rows.chip[i] = group_index[g], chip_index[key]
   end
   local n_chips = math.max(#chip_rows, 1)
-  local factors = { n_bases = #cols, n_chips = n_chips, low = {}, central = {}, high = {} }
+  local factors = { n_bases = #cols, n_chips = n_chips, low = {}, central = {}, high = {}, coverage = {} }
   local unknown = {} -- [basis] = { [chip_key] = reason }
   local notes = {}
   for b, basis in ipairs(cols) do
@@ -510,13 +511,14 @@ local function simulate(f, o, stream)
       local k = (b - 1) * n_chips + h
       if fct then
         factors.low[k], factors.central[k], factors.high[k] = fct.low, fct.central, fct.high
+        factors.coverage[k] = fct.coverage or 0.9
       else
         unknown[basis][r.chip_key] = why
       end
     end
   end
   if #chip_rows == 0 then
-    for b = 1, #cols do factors.low[b], factors.central[b], factors.high[b] = 1, 1, 1 end
+    for b = 1, #cols do factors.low[b], factors.central[b], factors.high[b], factors.coverage[b] = 1, 1, 1, 0.9 end
   end
   local draws = core.fleet_simulate(rows, factors, { draws = o.draws, seed = o.seed, stream = stream or 0,
     groups = math.max(#group_names, 1), threads = o.threads or 0 })
@@ -609,17 +611,19 @@ local function estimate_with(self, o, stream)
         r.chip_label)
     end
   end
-  if #o.bases > 0 then
-    for _, b in ipairs(o.bases) do
-      if b == "serving" then
-        local notes = {}
-        for _, r in ipairs(sim.chip_rows) do
-          for _, c in ipairs(r.components or {}) do
-            local s = bases.serving_tokens_per_s(c.id, o.workload)
-            if s and not notes[s.note] then
-              notes[s.note] = true
-              res.assumptions[#res.assumptions + 1] = "serving efficiency: " .. s.note
-            end
+  for _, b in ipairs(o.bases) do
+    if b == "serving" then
+      res.assumptions[#res.assumptions + 1] = "serving: each chip's output tokens/s and its one-sigma range " ..
+        "come from tpp's calibrated serving model (tpp.serve, docs/serving-model.md) on the stated workload; " ..
+        "the H100e ratio's range combines the chip's and the H100's ranges (equal when they share an " ..
+        "efficiency entry, independent otherwise) and is drawn as a two-piece lognormal with p16/p84 at its ends"
+      for _, r in ipairs(sim.chip_rows) do
+        for _, c in ipairs(r.components or {}) do
+          local s2 = bases.serving_tokens_per_s(c.id, o.workload)
+          if s2 then
+            res.assumptions[#res.assumptions + 1] = ("serving: %s: %s tokens/s per chip (%s-%s), %s, plan %s")
+              :format(c.id, util.num(math.floor(s2.central * 10 + 0.5) / 10), util.num(math.floor(s2.low + 0.5)),
+                util.num(math.floor(s2.high + 0.5)), s2.precision or "-", tostring(s2.plan))
           end
         end
       end

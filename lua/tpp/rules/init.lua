@@ -16,6 +16,10 @@ local dsl = require "tpp.rules.dsl"
 local version_mod = require "tpp.rules.version"
 local util = require "tpp.util"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 M.Version = version_mod.Version
@@ -24,8 +28,8 @@ M.DISCLAIMER = "Not legal advice: computed from published figures and public rul
 
 -- Built-in versions in date order: id -> module file under lua/tpp/rules/.
 M.BUILTIN = {
-  "us-2022-10", "us-2023-10", "us-2024-04", "us-2024-12", "us-2025-01-diffusion", "us-2025-01-foundry",
-  "us-2025-04-h20", "us-2026-01-h200",
+  "us-2022-10", "us-2023-10-notice", "us-2023-10", "us-2024-04", "us-2024-12", "us-2025-01-diffusion",
+  "us-2025-01-foundry", "us-2025-04-h20", "us-2026-01-h200", "us-2023-11-3a991",
   "us-prop-2025-08-rtt", "us-prop-2025-11-gain", "us-prop-2025-12-overwatch", "us-prop-2026-04-s4456",
 }
 local BUILTIN_SET = {}
@@ -198,47 +202,16 @@ local function as_chip(x)
   return tpp.chip(x)
 end
 
-local function licence_for(r, v, chip, opts)
-  local ok, dest = pcall(require, "tpp.dest")
-  if ok and type(dest) == "table" and type(dest.decide) == "function" then
-    -- tpp.dest knows the built-in ids; a what-if asks with its base, a user
-    -- rule file with the version in force on the date
-    local id = v.base or v.id
-    local known = BUILTIN_SET[id] and id or nil
-    local q = {
-      datacenter = chip.data.datacenter, tpp = r.values.tpp, dram_bw_gbs = r.values.mem_bw_gbs,
-      interconnect_gbs = r.values.interconnect_gbs, mbd = r.values.mbd,
-      country = opts.dest, hq = opts.hq, as_of = r.as_of, rules = known, basis = opts.basis,
-      exported_from_us = opts.exported_from_us ~= false,
-    }
-    if r.status == "controlled" and r.eccn then
-      q.eccn = r.eccn
-    elseif r.status == "controlled" then
-      q.status = "controlled" -- a letter or bill test: controlled without an ECCN paragraph
-    elseif r.status == "not-controlled" and v.track == "3A090" then
-      q.status = "not-controlled"
-    end
-    local okd, res = pcall(dest.decide, q)
-    if not okd then error(tostring(res), 0) end
-    if not known then
-      res.notes = res.notes or {}
-      table.insert(res.notes, 1, ("destination answer for %s uses the built-in version in force on %s"):format(
-        v.id, r.as_of))
-    end
-    return res
-  end
-  if not ok and not tostring(dest):find("module 'tpp.dest' not found", 1, true) then error(dest, 0) end
-  return { available = false, licence_required = nil, country = opts.dest, hq = opts.hq,
-           reason = "destination logic not available: tpp.dest is not part of this build, so no licence " ..
-             "decision is made (the classification above stands)" }
-end
-
 --- Classify one chip (object, database name or chip table).
 -- opts: rules (id, path or version; default: the version in effect on as_of),
--- as_of ("YYYY-MM-DD", default today), track, basis, near (default 0.05),
--- dest / hq (country; calls tpp.dest.decide when available).
+-- as_of ("YYYY-MM-DD", default today), track, basis, near (default 0.05).
+-- A licence decision for a destination is tpp.screen's (tpp.screen { chip = ..., to = ... }).
 function M.classify(x, opts)
   opts = opts or {}
+  if opts.dest ~= nil or opts.hq ~= nil then
+    error("tpp.rules.classify: dest/hq: the licence decision for a destination is made by tpp.screen: " ..
+      "tpp.screen { chip = ..., to = COUNTRY, hq = COUNTRY, as_of = DATE }", 0)
+  end
   local as_of = check_date(opts.as_of or today(), "as_of")
   local v
   if opts.rules then v = get(opts.rules) else v = M.at(as_of, opts) end
@@ -250,7 +223,14 @@ function M.classify(x, opts)
   local r = v:evaluate(chip, { as_of = as_of, near = near })
   r.selected_by = opts.rules and "rules" or "as_of"
   r.disclaimer = M.DISCLAIMER
-  if opts.dest or opts.hq then r.licence = licence_for(r, v, chip, opts) end
+  -- a bill is not law: its outcome is what it would be if enacted
+  if v.status == "proposal" then
+    r.enacted = false
+    r.status_text = r.status == "not-controlled" and "would not be controlled if enacted" or
+      ("would be %s if enacted"):format(r.status)
+  else
+    r.status_text = r.status
+  end
   return r
 end
 
@@ -326,7 +306,9 @@ function M.batch(list)
   local metrics = require "tpp.rules.metrics"
   local b = tpp.batch(#list)
   local cols = {}
-  for _, m in pairs(metrics.METRICS) do if m.column then cols[m.column] = {} end end
+  for _, m in pairs(metrics.METRICS) do
+    if m.column and m.domain ~= "transaction" then cols[m.column] = {} end
+  end
   for i, x in ipairs(list) do
     local c = tpp.chip(x)
     b.ids[i] = c.data.id or c.data.name

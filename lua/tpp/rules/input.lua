@@ -1,8 +1,11 @@
 --- tpp.rules.input: what the rule commands share: chips from files (a JSON
--- list in the shape of DESIGN.md, or a CSV in the chips.csv layout), dates,
--- NAME=VALUE settings, and JSON-safe copies of results (no infinities).
+-- literal-ok-comments: interval examples in comments use 3A090 numbers.
+-- list of chip tables as tpp.chip takes them, or a CSV with a header row as
+-- tpp.chips.import reads it; "-" is standard input), dates, NAME=VALUE
+-- settings, and JSON-safe copies of results (no infinities).
 local json = require "tpp.json"
 local util = require "tpp.util"
+local errors = require "tpp.errors"
 
 local M = {}
 
@@ -17,14 +20,13 @@ end
 --- Chips from FILE: .json (a list, or { "chips": [...] }) or .csv. Returns a
 -- list of chip tables; raises "cmd: FILE: ..." naming the row that is wrong.
 function M.read_chips(path, cmd)
-  local f, err = io.open(path, "rb")
-  if not f then error(("%s: cannot read %s: %s"):format(cmd, path, tostring(err)), 0) end
-  local text = f:read("*a")
-  f:close()
+  local text, err = util.read_text(path)
+  if not text then error(errors.input(("%s: %s"):format(cmd, err)), 0) end
   local list
-  if path:lower():match("%.csv$") then
+  -- a .csv file, or CSV on standard input (which does not start like JSON)
+  if path:lower():match("%.csv$") or (path == "-" and not text:match("^%s*[%[{]")) then
     local import = require "tpp.chips.import"
-    local ok, rows, msg = pcall(import.read_csv, path)
+    local ok, rows, msg = pcall(import.read_csv_text, text, path == "-" and "standard input" or path)
     if not ok then error(("%s: %s"):format(cmd, tostring(rows):gsub("^tpp: ", "")), 0) end
     if not rows then error(("%s: %s"):format(cmd, tostring(msg):gsub("^tpp: ", "")), 0) end
     list = rows
