@@ -14,20 +14,22 @@ local M = {
   usage = "tpp fleet [FLEET ...] [--add CHIP=COUNT|CHIP=LOW:CENTRAL:HIGH] [--vs FLEET] [--as-of DATE] " ..
     "[--by holder|country|chip|family|kind|scenario|row] [--basis B,...] [--rules ID|all] [--rtt] " ..
     "[--set ID.FIELD=VALUE] [--drop ID] [--draws N] [--seed S] [--scenarios] [--rows] [--json]",
-  help = "FLEET is a shipped scenario (tpp fleet --scenarios lists them) or a fleet file; several are\n" ..
-    "combined. Totals are in H100-equivalents on five bases: TPP, dense 8-bit, dense FP16 (compute,\n" ..
-    "training) and memory bandwidth, serving capacity (inference), each against the H100 SXM entry of\n" ..
-    "tpp's chip database. Ranges are drawn by Monte Carlo (100,000 draws): p50 with p5 and p95.\n" ..
+  help = "FLEET is a shipped scenario (tpp fleet --scenarios lists them) or a fleet file;\n" ..
+    "several are combined. Totals are in H100-equivalents on five bases: TPP, dense\n" ..
+    "8-bit, dense FP16 (compute, training), memory bandwidth and serving capacity\n" ..
+    "(inference), each against the H100 SXM entry of tpp's chip database. Ranges are\n" ..
+    "drawn by Monte Carlo (100,000 draws): p50 with p5 and p95.\n" ..
     "\n" ..
-    "  tpp fleet h20-million --vs huawei-2025        one million H20 against Huawei's 2025 output\n" ..
-    "  tpp fleet china-compute --as-of 2025-12-31 --by family\n" ..
-    "  tpp fleet china-nvidia-legal --rules all      what each rule version would have allowed\n" ..
-    "  tpp fleet --rtt --rtt-volume 200000           the rolling technical threshold and its 10% cap\n" ..
-    "  tpp fleet --add H20=1000000 --add 910C=200000:300000:800000\n" ..
+    " tpp fleet h20-million --vs huawei-2025    1M H20 against Huawei's 2025 output\n" ..
+    " tpp fleet china-compute --as-of 2025-12-31 --by family\n" ..
+    " tpp fleet china-nvidia-legal --rules all  what each rule version allowed\n" ..
+    " tpp fleet --rtt --rtt-volume 200000       rolling threshold and its 10% cap\n" ..
+    " tpp fleet --add H20=1000000 --add 910C=200000:300000:800000\n" ..
     "\n" ..
-    "A chip without a figure on a basis is unknown there: its rows are named and left out of that\n" ..
-    "basis's total, never counted as zero. Orders are not counted in stocks (--as-of). Exit status:\n" ..
-    "0 done; 2 when --rtt finds China's stock over the cap at the median. Not legal advice.",
+    "A chip without a figure on a basis is unknown there: its rows are named and\n" ..
+    "left out of that basis's total, never counted as zero. Orders are not counted\n" ..
+    "in stocks (--as-of). Exit status: 0 done; 2 when --rtt finds China's stock over\n" ..
+    "the cap at the median. Not legal advice.",
   options = {
     add = { arg = "CHIP=COUNT", multi = true, help = "add a row: CHIP=COUNT or CHIP=LOW:CENTRAL:HIGH (p5/p50/p95)" },
     vs = { arg = "FLEET", multi = true, help = "compare: the ratio FLEET ... / this FLEET, draw by draw" },

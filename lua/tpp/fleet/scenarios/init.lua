@@ -6,7 +6,7 @@ local util = require "tpp.util"
 
 local M = {}
 
-M.FILES = { "china_imports", "china_domestic", "smuggling", "orders", "companies", "aggregates", "examples" }
+M.FILES = { "china_imports", "china_domestic", "smuggling", "orders", "companies", "aggregates", "debate" }
 
 local by_id, order
 
