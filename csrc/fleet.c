@@ -698,6 +698,46 @@ static void select_kth(double *x, int64_t lo, int64_t hi, int64_t k) {
   }
 }
 
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+enum { SAMPLE = 1024 };
+
+/* The r-th and (r+1)-th smallest of x[0..n) (0-based), without sorting: two
+ * pivots from a sorted sample bracket rank r with overwhelming probability;
+ * one pass counts what lies below the lower pivot and gathers what lies
+ * between them into buf, where the selection finishes. Returns 0 when the
+ * pivots missed (the caller then selects on a full copy). */
+static int bracketed_order_stats(const double *x, int64_t n, int64_t r, const double *sample, double *buf,
+                                 double *a, double *b) {
+  int64_t p = r * SAMPLE / n, m = 4 * 16 + 2; /* a sample rank varies by at most sqrt(SAMPLE / 4) = 16: 4 sd */
+  double lo = p - m < 0 ? -INFINITY : sample[p - m];
+  double hi = p + m + 1 >= SAMPLE ? INFINITY : sample[p + m + 1];
+  int64_t below = 0, nb = 0, i, j;
+  for (i = 0; i < n; i++) { /* branch-free: half the draws fall on each side of a median */
+    double v = x[i];
+    below += v < lo;
+    buf[nb] = v;
+    nb += (v >= lo) & (v <= hi);
+  }
+  if (r < below || r >= below + nb) return 0;
+  j = r - below;
+  select_kth(buf, 0, nb - 1, j);
+  *a = buf[j];
+  if (r + 1 >= n) {
+    *b = *a;
+    return 1;
+  }
+  if (j + 1 >= nb) return 0; /* the next order statistic lies above the upper pivot */
+  *b = buf[j + 1];
+  for (i = j + 2; i < nb; i++)
+    if (buf[i] < *b) *b = buf[i];
+  return 1;
+}
+
 int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t k, double threshold,
                        double *quantiles, double *mean, double *p_above, tpp_error *err) {
   double *w, sum = 0.0;
@@ -721,14 +761,20 @@ int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t 
   if (k == 0) return TPP_OK;
   w = (double *)tpp_alloc((size_t)n * sizeof(double));
   if (!w) return tpp_fail(err, TPP_E_NOMEM, -1, -1, NAN, "out of memory");
-  memcpy(w, x, (size_t)n * sizeof(double));
-  /* type 7 (R's default, numpy's linear): h = (n - 1) p, between order
-   * statistics. Probabilities are visited in increasing order, and each
-   * selection only searches right of the previous one (everything left of a
-   * selected element is no larger than it). */
+  /* type 7 (R's default, numpy's linear): h = (n - 1) p, between the order
+   * statistics floor(h) and floor(h) + 1. Long series: bracketed by sample
+   * pivots (one pass per probability); short ones, or a missed bracket:
+   * selection on a full copy, probabilities in increasing order, each
+   * searching right of the previous one. */
   {
-    int32_t order[64], i2, j2;
+    double sample[SAMPLE];
+    int32_t order[64], i2, j2, copied = 0;
     int64_t floor_done = 0;
+    int use_sample = n >= 8 * SAMPLE;
+    if (use_sample) {
+      for (i = 0; i < SAMPLE; i++) sample[i] = x[i * n / SAMPLE];
+      qsort(sample, SAMPLE, sizeof(double), cmp_double);
+    }
     for (q = 0; q < k; q++) order[q] = q;
     for (i2 = 1; i2 < k; i2++)
       for (j2 = i2; j2 > 0 && probs[order[j2]] < probs[order[j2 - 1]]; j2--) {
@@ -744,6 +790,16 @@ int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t 
       if (lo >= n - 1) {
         lo = n - 1;
         frac = 0.0;
+      }
+      if (!copied && use_sample && bracketed_order_stats(x, n, lo, sample, w, &a, &bv)) {
+        if (frac == 0.0) bv = a;
+        quantiles[qi] = a + frac * (bv - a);
+        continue;
+      }
+      if (!copied) {
+        memcpy(w, x, (size_t)n * sizeof(double));
+        copied = 1;
+        floor_done = 0;
       }
       select_kth(w, floor_done, n - 1, lo);
       a = w[lo];

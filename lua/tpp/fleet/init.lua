@@ -503,11 +503,13 @@ local function simulate(f, o, stream)
   local n_chips = math.max(#chip_rows, 1)
   local factors = { n_bases = #cols, n_chips = n_chips, low = {}, central = {}, high = {}, coverage = {} }
   local unknown = {} -- [basis] = { [chip_key] = reason }
+  local known = {}   -- [basis] = { [chip_key] = H100e per unit, central }
   local notes = {}
   for b, basis in ipairs(cols) do
-    unknown[basis] = {}
+    unknown[basis], known[basis] = {}, {}
     for h, r in ipairs(chip_rows) do
       local fct, why = row_factor(r, basis, o.workload)
+      if fct then known[basis][r.chip_key] = fct.central end
       local k = (b - 1) * n_chips + h
       if fct then
         factors.low[k], factors.central[k], factors.high[k] = fct.low, fct.central, fct.high
@@ -522,7 +524,7 @@ local function simulate(f, o, stream)
   end
   local draws = core.fleet_simulate(rows, factors, { draws = o.draws, seed = o.seed, stream = stream or 0,
     groups = math.max(#group_names, 1), threads = o.threads or 0 })
-  return { draws = draws, cols = cols, groups = group_names, unknown = unknown, chip_rows = chip_rows,
+  return { draws = draws, cols = cols, groups = group_names, unknown = unknown, known = known, chip_rows = chip_rows,
            n_groups = math.max(#group_names, 1), notes = notes }
 end
 
@@ -579,11 +581,10 @@ local function estimate_with(self, o, stream)
     res.bases[#res.bases + 1] = info
     local t = summarize_series(summary[b][sim.n_groups + 1], o.probs)
     local central = 0
+    local per_unit = sim.known[basis]
     for _, r in ipairs(self._rows) do
-      if not sim.unknown[basis][r.chip_key] then
-        local fct = row_factor(r, basis, o.workload)
-        central = central + r.units.central * fct.central
-      end
+      local f = per_unit[r.chip_key]
+      if f then central = central + r.units.central * f end
     end
     t.central = central
     local u = unknown_rows["#" .. basis]
