@@ -47,7 +47,7 @@ HEADERS   = include/tpp.h $(wildcard csrc/*.h) $(wildcard csrc/kernels/*.h) $(wi
 # Debian packages: needed to build and test / optional extras.
 DEB_NEED  = gcc make pkg-config lua5.1 liblua5.1-0-dev lua5.4 liblua5.4-dev luajit \
             libluajit-5.1-dev libopenblas-dev lua-busted lua-check luarocks cppcheck
-DEB_EXTRA = lua-readline librsvg2-bin clang libclang-rt-14-dev man-db zsh
+DEB_EXTRA = lua-readline librsvg2-bin clang libclang-rt-14-dev man-db zsh python3-numpy
 DEB_MISSING = $(shell for p in $(DEB_NEED); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
 
 .PHONY: all deps chips test test-c test-asan test-busted lint fuzz install clean cdef rockspec env man dist

@@ -904,6 +904,227 @@ const char *tpp_cpu_name(void);
 
 /* TPP_FFI_END bench */
 
+/* ---- tabular input: the strict CSV reader ------------------------------------
+ *
+ * csrc/csv.c reads RFC 4180 CSV (quoted fields, doubled quotes, quoted line
+ * breaks, CRLF or LF) with a header line, strictly: every row has as many
+ * fields as the header, every field is valid UTF-8 without NUL bytes, a
+ * quote may only open a field, a leading UTF-8 byte-order mark is skipped
+ * and a UTF-16 one refused. Blank lines and lines starting with '#' are
+ * skipped. Each header field is bound to a tpp_csv_column (the "plan") that
+ * says how to parse it: numbers are plain decimals ([+-]digits[.digits]
+ * [e[+-]digits]; no hex, inf, nan or thousands separators unless asked),
+ * range-checked, and written into structure-of-arrays columns (double[n],
+ * NaN = empty = unknown), chunk by chunk, so memory stays bounded. A bad row
+ * is not written: each fault becomes a tpp_csv_issue naming the data row, its
+ * line, the field and the text, and reading goes on until max_issues faults
+ * were seen. Faults that end the input (an unclosed quote, a row over
+ * TPP_CSV_MAX_ROW bytes, a read error) return TPP_E_FORMAT or TPP_E_IO.
+ */
+
+/* TPP_FFI_BEGIN csv */
+
+enum {
+  TPP_CSV_SKIP = 0,      /* a known column this read does not use (still checked as UTF-8) */
+  TPP_CSV_NUMBER = 1,    /* decimal number -> out[i] */
+  TPP_CSV_FLAG = 2,      /* true/false/yes/no/1/0 (any case) -> 1 or 0 */
+  TPP_CSV_DATE = 3,      /* YYYY-MM-DD calendar date -> YYYYMMDD */
+  TPP_CSV_TEXT = 4,      /* text; kept in a text slot; with choices, out[i] = 1 when it
+                            contains one of them (any case), 0 when not */
+  TPP_CSV_ENUM = 5       /* one of choices (any case) -> its index 0.. in out[i] */
+};
+
+enum {
+  TPP_CSV_E_NUMBER = 1,    /* not a plain decimal number */
+  TPP_CSV_E_RANGE = 2,     /* a number outside [min, max] (or <= min when min_exclusive) */
+  TPP_CSV_E_INTEGER = 3,   /* a fraction where a whole number is expected */
+  TPP_CSV_E_REQUIRED = 4,  /* empty where a value is required */
+  TPP_CSV_E_FLAG = 5,      /* not true/false/yes/no/1/0 */
+  TPP_CSV_E_DATE = 6,      /* not a YYYY-MM-DD calendar date */
+  TPP_CSV_E_ENUM = 7,      /* not one of the choices */
+  TPP_CSV_E_FIELDS = 8,    /* a row with more or fewer fields than the header */
+  TPP_CSV_E_QUOTE = 9,     /* a quote inside an unquoted field, or text after a closing quote */
+  TPP_CSV_E_UNCLOSED = 10, /* a quoted field still open at the end of the input */
+  TPP_CSV_E_UTF8 = 11,     /* bytes that are not UTF-8 (or a NUL byte) */
+  TPP_CSV_E_TOO_LONG = 12, /* a row longer than TPP_CSV_MAX_ROW bytes */
+  TPP_CSV_E_UTF16 = 13,    /* a UTF-16 byte-order mark: the file is not UTF-8 */
+  TPP_CSV_E_EMPTY = 14     /* no header line at all */
+};
+
+enum {
+  TPP_CSV_MAX_ROW = 4194304,   /* bytes in one row, quotes included */
+  TPP_CSV_MAX_FIELDS = 4096,   /* fields in the header */
+  TPP_CSV_MAX_TEXT = 4096      /* text slots (as many as fields) */
+};
+
+/* How one header field is read. Zero-initialised = TPP_CSV_SKIP. */
+typedef struct tpp_csv_column {
+  int32_t kind;          /* TPP_CSV_* */
+  int32_t required;      /* 1: an empty field is an error (E_REQUIRED) */
+  int32_t integer;       /* NUMBER: 1 = whole numbers only */
+  int32_t thousands;     /* NUMBER: 1 = accept 1,234,567 (the field must then be quoted) */
+  int32_t min_exclusive; /* NUMBER: 1 = the value must be > min */
+  double min;            /* NUMBER: smallest plausible value; NaN = no bound */
+  double max;            /* NUMBER: largest plausible value; NaN = no bound */
+  const char *choices;   /* ENUM / TEXT match: "a|b|c" */
+  double *out;           /* [max_rows] value per row (NaN when empty), or NULL */
+  double *out2;          /* [max_rows] a second copy (one field filling two columns), or NULL */
+  int32_t text_slot;     /* TEXT / ENUM: slot 0..TPP_CSV_MAX_TEXT-1 keeping the text, or -1 */
+} tpp_csv_column;
+
+/* One fault. row: 1-based data row (the header is row 0); line: 1-based line
+ * where the fault is; field: 0-based header field, -1 for the whole row. */
+typedef struct tpp_csv_issue {
+  int64_t row;
+  int64_t line;
+  int32_t field;
+  int32_t code;          /* TPP_CSV_E_* */
+  int32_t n_fields;      /* E_FIELDS: fields the row has */
+  double value;          /* E_RANGE, E_INTEGER: the value read */
+  char text[80];         /* the field as read (cut to 79 bytes), NUL-terminated */
+} tpp_csv_issue;
+
+typedef struct tpp_csv tpp_csv;
+
+/* A reader over a file (path "-" = standard input), or over a copy of bytes. */
+tpp_csv *tpp_csv_open(const char *path, tpp_error *err);
+tpp_csv *tpp_csv_open_bytes(const uint8_t *bytes, size_t size, tpp_error *err);
+/* Standard input, with `prefix` (bytes already taken from it) read first. */
+tpp_csv *tpp_csv_open_stdin(const uint8_t *prefix, size_t size, tpp_error *err);
+void tpp_csv_close(tpp_csv *r);              /* NULL is a no-op */
+
+/* Read the header (the first line that is not blank or a comment). Returns
+ * TPP_OK and the field count, or TPP_E_FORMAT / TPP_E_IO with *issue filled
+ * (E_EMPTY when there is no header). Names are unquoted and NUL-terminated;
+ * they stay valid until tpp_csv_close. */
+int tpp_csv_header(tpp_csv *r, int32_t *n_fields, tpp_csv_issue *issue, tpp_error *err);
+const char *tpp_csv_field_name(const tpp_csv *r, int32_t field);
+int64_t tpp_csv_header_line(const tpp_csv *r);
+
+/* Read up to max_rows good data rows into rows [0, *n_rows) of the plan's
+ * columns (plan[i] binds header field i). Faults go to issues[0..*n_issues)
+ * (at most max_issues; reading stops when it is full). *n_rows < max_rows
+ * with TPP_OK means the input ended or the issue list filled up. Text of the
+ * rows read stays valid until the next call. */
+int tpp_csv_read(tpp_csv *r, const tpp_csv_column *plan, int64_t max_rows, int64_t *n_rows,
+                 tpp_csv_issue *issues, int32_t max_issues, int32_t *n_issues, tpp_error *err);
+/* Data row number and line of chunk row i (0-based, < *n_rows of the last read). */
+int64_t tpp_csv_row_number(const tpp_csv *r, int64_t i);
+int64_t tpp_csv_row_line(const tpp_csv *r, int64_t i);
+/* The text of chunk row i in a slot (NULL when the slot is unused), *len bytes. */
+const char *tpp_csv_text(const tpp_csv *r, int32_t slot, int64_t i, size_t *len);
+/* 1 when every byte was read. */
+int tpp_csv_at_end(const tpp_csv *r);
+/* Data rows seen so far (good and bad). */
+int64_t tpp_csv_rows_seen(const tpp_csv *r);
+
+/* The strict decimal parser of the reader, for one string (JSON values,
+ * command-line numbers): TPP_OK and *value, or TPP_E_FORMAT. thousands: 1
+ * accepts 1,234 groups. Infinite results (1e400) are TPP_E_ARG. */
+int tpp_parse_number(const char *s, size_t len, int32_t thousands, double *value);
+
+/* TPP_FFI_END csv */
+
+/* ---- classifying chips in chunks, and writing rows out ----------------------
+ *
+ * csrc/classify.c: the rule inputs a chip file does not give directly,
+ * derived over a chunk (structure of arrays, NaN = unknown), and the inputs
+ * an undetermined row is missing. csrc/out.c: an output file written through
+ * a temporary file beside it (renamed into place on success, removed on
+ * failure, so an input is never written over and a failed run leaves no half
+ * file), and rows rendered from a template of parts on several threads, in
+ * order: JSON Lines or CSV, numbers as the shortest decimal that reads back
+ * as the same double (at most 17 significant digits).
+ */
+
+/* TPP_FFI_BEGIN out */
+
+/* Columns of one chunk [n]; NULL = absent. Outputs are written in place. */
+typedef struct tpp_chip_rule_columns {
+  int64_t n;
+  double *fp64;            /* in/out: the FP64 matrix rate; NaN takes fp64_vector */
+  const double *fp64_vector;
+  double *hbm;             /* in/out: 1/0 stated; NaN takes hbm_from_type */
+  const double *hbm_from_type;  /* 1 when the memory type names HBM, 0 when it does not */
+  const double *form_memory;    /* 1 when the form factor names an HBM/DRAM/memory stack */
+  const double *tpp;       /* computed TPP (memory_item is 0 only for a chip with compute) */
+  double *memory_item;     /* out: 1 memory stack, 0 a chip with compute, NaN unknown */
+  double *first_marketed;  /* in/out: YYYYMMDD; NaN takes year * 10000 + 701 (mid-year) */
+  const double *year;
+} tpp_chip_rule_columns;
+
+/* Fill the derived rule inputs of a chunk (the per-chip path does the same
+ * in tpp.rules.metrics.of_chip). */
+int tpp_chip_rule_inputs(const tpp_chip_rule_columns *c, tpp_error *err);
+
+/* For every row whose status is undetermined: a bit mask of the program's
+ * inputs that are unknown in a test that leaves a clause (or a note that
+ * matters) unknown, the inputs the answer waits for; 0 for other rows.
+ * columns as tpp_rule_eval_batch; masks[n] as doubles (exact below 2^53).
+ * counts[0..2] += rows per status, counts[3] += rows near a line. */
+int tpp_rule_missing(const tpp_rule_program *p, const double *const *columns, int64_t n,
+                     const int8_t *status, const int8_t *near, double *masks, int64_t *counts,
+                     tpp_error *err);
+
+typedef struct tpp_writer tpp_writer;
+
+/* A file to write (path "-" = standard output): bytes go to a new
+ * temporary file in the destination's folder; tpp_writer_commit renames it over
+ * path. tpp_writer_close without a commit removes it. A path naming the same
+ * file as avoid (an input; may be NULL) is refused. */
+tpp_writer *tpp_writer_open(const char *path, const char *avoid, tpp_error *err);
+int tpp_writer_write(tpp_writer *o, const char *bytes, size_t len, tpp_error *err);
+int tpp_writer_commit(tpp_writer *o, tpp_error *err);
+void tpp_writer_close(tpp_writer *o);             /* NULL is a no-op */
+int64_t tpp_writer_bytes(const tpp_writer *o);    /* bytes written so far */
+
+/* Parts of a row template. */
+enum {
+  TPP_PART_CONST = 0,    /* text as it is */
+  TPP_PART_SELECT = 1,   /* choices[i8[row] + offset] (out of range: the empty string) */
+  TPP_PART_NUMBER = 2,   /* f64[row] as the shortest exact decimal; NaN: null_text */
+  TPP_PART_TEXT = 3,     /* the CSV reader's text slot, quoted (TPP_QUOTE_*); empty: text + row number */
+  TPP_PART_ROW = 4,      /* the row's data row number */
+  TPP_PART_MASK = 5,     /* names of the bits set in f64[row], in order, joined by text */
+  TPP_PART_FLAG = 6      /* i8[row] > 0: choices[1], else choices[0] */
+};
+
+enum { TPP_QUOTE_NONE = 0, TPP_QUOTE_JSON = 1, TPP_QUOTE_CSV = 2 };
+
+typedef struct tpp_out_part {
+  int32_t kind;            /* TPP_PART_* */
+  int32_t quote;           /* TEXT: TPP_QUOTE_* */
+  const char *text;        /* CONST: the text; TEXT: prefix for an empty id; MASK: separator */
+  const int8_t *i8;        /* SELECT, FLAG: [n] */
+  int32_t offset;          /* SELECT: index = i8[row] + offset */
+  int32_t n_choices;
+  const char *const *choices;   /* SELECT, FLAG: [n_choices]; MASK: names of bits [n_choices] */
+  const int32_t *order;    /* MASK: bit order [n_choices] */
+  const double *f64;       /* NUMBER, MASK: [n] */
+  const char *null_text;   /* NUMBER: text for NaN */
+  int32_t slot;            /* TEXT: the reader's text slot */
+} tpp_out_part;
+
+/* Render rows [0, n_rows) of the reader's last chunk through the template
+ * (the parts of one row, line breaks included) and write them in order. */
+int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
+                 int64_t n_rows, int n_threads, tpp_error *err);
+
+/* A new private directory (mode 0700) under $TMPDIR (else /tmp) named
+ * prefix-XXXXXX, made with mkdtemp (no name race); its path in buf. */
+int tpp_temp_dir(const char *prefix, char *buf, size_t size, tpp_error *err);
+
+/* Peak resident memory, kB, of the largest child process waited for so far
+ * (getrusage RUSAGE_CHILDREN), or -1 when unknown. */
+int64_t tpp_children_peak_kb(void);
+
+/* The shortest decimal that reads back as v (integers below 1e15 without a
+ * point; at most 17 significant digits), NUL-terminated; returns its length.
+ * buf needs 32 bytes. */
+size_t tpp_format_double(double v, char *buf);
+
+/* TPP_FFI_END out */
+
 /* ---- screening batches (csrc/screen.c) -------------------------------------
  * Decisions for (chip, destination, headquarters, date) rows from tables that
  * lua/tpp/screen/batch.lua compiles out of the rule and regime data (the same

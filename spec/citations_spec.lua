@@ -7,8 +7,11 @@ local SCOPE = "lua bin csrc include examples docs README.md"
 
 local NOTES = {
   "%f[%w_]RULES%.md", "%f[%w_]INFERENCE%.md", "%f[%w_]DESIGN%.md", "%f[%w_]CHIPS%.md", "%f[%w_]REGIMES%.md",
-  "%f[%w_]PEERS%.md", "%f[%w_]FLEETS%.md", "%f[%w_]STYLE%.md", "%f[%w_]chips%.csv", "serving_measurements%.csv",
-  "%f[%w_]fleets%.csv", "stocks_h100e%.csv", "peer_chip_tables", "shared/reference", "team's reference",
+  "%f[%w_]PEERS%.md", "%f[%w_]FLEETS%.md", "%f[%w_]STYLE%.md", "serving_measurements%.csv", "stocks_h100e%.csv",
+  -- a user's file may well be called chips.csv; the notes' tables are cited "in chips.csv",
+  -- "the chips.csv layout", "chips.csv row ..."
+  "[Ii]n chips%.csv", "chips%.csv layout", "chips%.csv column", "chips%.csv row", "[Tt]he chips%.csv",
+  "[Ii]n fleets%.csv", "fleets%.csv row", "[Tt]he fleets%.csv", "peer_chip_tables", "shared/reference", "team's reference",
   "team's notes",
 }
 

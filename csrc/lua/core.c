@@ -117,6 +117,8 @@ int luaopen_tpp_core(lua_State *L) {
   tpp_lua_open_tensor(L);
   tpp_lua_open_model(L);
   tpp_lua_open_bench(L);
+  tpp_lua_open_csv(L);
+  tpp_lua_open_out(L);
   tpp_lua_open_screen(L);
   tpp_lua_open_fleet(L);
   /* further areas register here */

@@ -32,6 +32,8 @@ void tpp_lua_open_rules(lua_State *L);
 void tpp_lua_open_tensor(lua_State *L);
 void tpp_lua_open_model(lua_State *L);
 void tpp_lua_open_bench(lua_State *L);
+void tpp_lua_open_csv(lua_State *L);
+void tpp_lua_open_out(lua_State *L);
 void tpp_lua_open_screen(lua_State *L);
 void tpp_lua_open_fleet(lua_State *L);
 
@@ -53,7 +55,7 @@ void tpp_lua_pushtensor(lua_State *L, tpp_tensor *t);
 
 /* The batch ("frame") userdata, shared with the glue files that compute on it. */
 #define TPP_FRAME_MT "tpp.batch"
-enum { TPP_FRAME_MAX_COLS = 64, TPP_FRAME_NAME = 32 };
+enum { TPP_FRAME_MAX_COLS = 256, TPP_FRAME_NAME = 32 };
 enum { TPP_COL_F64 = 0, TPP_COL_I8 = 1 };
 
 typedef struct tpp_frame_col {

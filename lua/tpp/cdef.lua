@@ -546,6 +546,129 @@ int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gfl
 const char *tpp_blas_info(void);
 const char *tpp_cpu_name(void);
 
+/* region csv */
+
+enum {
+  TPP_CSV_SKIP = 0,
+  TPP_CSV_NUMBER = 1,
+  TPP_CSV_FLAG = 2,
+  TPP_CSV_DATE = 3,
+  TPP_CSV_TEXT = 4,
+  TPP_CSV_ENUM = 5
+};
+enum {
+  TPP_CSV_E_NUMBER = 1,
+  TPP_CSV_E_RANGE = 2,
+  TPP_CSV_E_INTEGER = 3,
+  TPP_CSV_E_REQUIRED = 4,
+  TPP_CSV_E_FLAG = 5,
+  TPP_CSV_E_DATE = 6,
+  TPP_CSV_E_ENUM = 7,
+  TPP_CSV_E_FIELDS = 8,
+  TPP_CSV_E_QUOTE = 9,
+  TPP_CSV_E_UNCLOSED = 10,
+  TPP_CSV_E_UTF8 = 11,
+  TPP_CSV_E_TOO_LONG = 12,
+  TPP_CSV_E_UTF16 = 13,
+  TPP_CSV_E_EMPTY = 14
+};
+enum {
+  TPP_CSV_MAX_ROW = 4194304,
+  TPP_CSV_MAX_FIELDS = 4096,
+  TPP_CSV_MAX_TEXT = 4096
+};
+typedef struct tpp_csv_column {
+  int32_t kind;
+  int32_t required;
+  int32_t integer;
+  int32_t thousands;
+  int32_t min_exclusive;
+  double min;
+  double max;
+  const char *choices;
+  double *out;
+  double *out2;
+  int32_t text_slot;
+} tpp_csv_column;
+typedef struct tpp_csv_issue {
+  int64_t row;
+  int64_t line;
+  int32_t field;
+  int32_t code;
+  int32_t n_fields;
+  double value;
+  char text[80];
+} tpp_csv_issue;
+typedef struct tpp_csv tpp_csv;
+tpp_csv *tpp_csv_open(const char *path, tpp_error *err);
+tpp_csv *tpp_csv_open_bytes(const uint8_t *bytes, size_t size, tpp_error *err);
+tpp_csv *tpp_csv_open_stdin(const uint8_t *prefix, size_t size, tpp_error *err);
+void tpp_csv_close(tpp_csv *r);
+int tpp_csv_header(tpp_csv *r, int32_t *n_fields, tpp_csv_issue *issue, tpp_error *err);
+const char *tpp_csv_field_name(const tpp_csv *r, int32_t field);
+int64_t tpp_csv_header_line(const tpp_csv *r);
+int tpp_csv_read(tpp_csv *r, const tpp_csv_column *plan, int64_t max_rows, int64_t *n_rows,
+                 tpp_csv_issue *issues, int32_t max_issues, int32_t *n_issues, tpp_error *err);
+int64_t tpp_csv_row_number(const tpp_csv *r, int64_t i);
+int64_t tpp_csv_row_line(const tpp_csv *r, int64_t i);
+const char *tpp_csv_text(const tpp_csv *r, int32_t slot, int64_t i, size_t *len);
+int tpp_csv_at_end(const tpp_csv *r);
+int64_t tpp_csv_rows_seen(const tpp_csv *r);
+int tpp_parse_number(const char *s, size_t len, int32_t thousands, double *value);
+
+/* region out */
+
+typedef struct tpp_chip_rule_columns {
+  int64_t n;
+  double *fp64;
+  const double *fp64_vector;
+  double *hbm;
+  const double *hbm_from_type;
+  const double *form_memory;
+  const double *tpp;
+  double *memory_item;
+  double *first_marketed;
+  const double *year;
+} tpp_chip_rule_columns;
+int tpp_chip_rule_inputs(const tpp_chip_rule_columns *c, tpp_error *err);
+int tpp_rule_missing(const tpp_rule_program *p, const double *const *columns, int64_t n,
+                     const int8_t *status, const int8_t *near, double *masks, int64_t *counts,
+                     tpp_error *err);
+typedef struct tpp_writer tpp_writer;
+tpp_writer *tpp_writer_open(const char *path, const char *avoid, tpp_error *err);
+int tpp_writer_write(tpp_writer *o, const char *bytes, size_t len, tpp_error *err);
+int tpp_writer_commit(tpp_writer *o, tpp_error *err);
+void tpp_writer_close(tpp_writer *o);
+int64_t tpp_writer_bytes(const tpp_writer *o);
+enum {
+  TPP_PART_CONST = 0,
+  TPP_PART_SELECT = 1,
+  TPP_PART_NUMBER = 2,
+  TPP_PART_TEXT = 3,
+  TPP_PART_ROW = 4,
+  TPP_PART_MASK = 5,
+  TPP_PART_FLAG = 6
+};
+enum { TPP_QUOTE_NONE = 0, TPP_QUOTE_JSON = 1, TPP_QUOTE_CSV = 2 };
+typedef struct tpp_out_part {
+  int32_t kind;
+  int32_t quote;
+  const char *text;
+  const int8_t *i8;
+  int32_t offset;
+  int32_t n_choices;
+  const char *const *choices;
+  const int32_t *order;
+  const double *f64;
+  const char *null_text;
+  int32_t slot;
+} tpp_out_part;
+int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
+                 int64_t n_rows, int n_threads, tpp_error *err);
+int tpp_temp_dir(const char *prefix, char *buf, size_t size, tpp_error *err);
+int64_t tpp_children_peak_kb(void);
+size_t tpp_format_double(double v, char *buf);
+
 /* region screen */
 
 enum {

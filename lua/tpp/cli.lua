@@ -353,13 +353,18 @@ local function run(argv)
     return 0
   end
   local data, text, code = mod.run(args)
-  write_output(args, mod, render(args, mod, data, text, cmdname), cmdname)
+  -- a command that wrote its own output (a stream) returns neither data nor text
+  if data ~= nil or text ~= nil then write_output(args, mod, render(args, mod, data, text, cmdname), cmdname) end
   return type(code) == "number" and code or 0
 end
 
 -- Strip the Lua position from a "file.lua:12: tpp ..." message meant for the user.
 local function user_message(e)
   if errors.is_error(e) then return e end
+  -- an error object that carries its exit status (tpp.io's) keeps it
+  if type(e) == "table" and (e.exit_code or e.exit) and e.message then
+    return errors.from_status(tonumber(e.exit_code or e.exit), tostring(e.message))
+  end
   return (tostring(e):gsub("^[^\n]-:%d+: (tpp)", "%1"))
 end
 

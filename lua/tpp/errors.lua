@@ -34,6 +34,14 @@ M.data = make("data")
 M.input = make("input")
 M.internal = make("internal")
 
+--- An error of the kind that exits with status code (65 -> data, ...); internal otherwise.
+function M.from_status(code, message)
+  for kind, c in pairs(M.CODES) do
+    if c == code then return setmetatable({ kind = kind, message = message }, Error) end
+  end
+  return setmetatable({ kind = "internal", message = message }, Error)
+end
+
 function M.is_error(e) return getmetatable(e) == Error end
 
 --- The same error with prefix in front of its message (a kindless string
@@ -54,8 +62,16 @@ local DATA_PATTERNS = { ": row %d", ": line %d", ":%d+:%d+: ", "%.%a+:%d+: ", ":
                         "expected a JSON", "rows? rejected" }
 
 --- kind, exit status of an error value or message.
+local KIND_OF_CODE = {}
+for kind, code in pairs(M.CODES) do KIND_OF_CODE[code] = kind end
+
 function M.classify(e)
   if M.is_error(e) then return e.kind, M.CODES[e.kind] or 70 end
+  -- tpp.io's error objects carry their exit status (65 bad data, 66 unreadable)
+  if type(e) == "table" and KIND_OF_CODE[tonumber(e.exit_code or e.exit)] then
+    local code = tonumber(e.exit_code or e.exit)
+    return KIND_OF_CODE[code], code
+  end
   local msg = tostring(e)
   if msg:find("interrupted!", 1, true) then return "interrupted", 130 end
   if not msg:match("^tpp") then return "internal", 70 end

@@ -188,7 +188,7 @@ end
 
 local Batch = {}
 Batch.__index = Batch
-local MAX_COLS, NAME_MAX = 64, 31
+local MAX_COLS, NAME_MAX = 256, 31
 
 local function check_live(self)
   if self._n < 0 then error("tpp: this batch was freed", 3) end
@@ -386,6 +386,8 @@ require("tpp.ffi_rules")(M, C, ffi)
 require("tpp.ffi_tensor")(M, C, ffi)
 require("tpp.ffi_model")(M, C, ffi)
 require("tpp.ffi_bench")(M, C, ffi)
+require("tpp.ffi_csv")(M, C, ffi)
+require("tpp.ffi_out")(M, C, ffi)
 require("tpp.ffi_screen")(M, C, ffi)
 require("tpp.ffi_fleet")(M, C, ffi)
 

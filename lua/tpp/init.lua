@@ -80,6 +80,7 @@ tpp.BATCH_OUTPUTS = { "tpp", "tpp_precision", "pd", "pp", "mbd", "h100e_tpp", "h
 -- tpp.batch(list[, opts]) -> a batch holding those chips (objects, tables or
 -- names), already evaluated. Columns live outside the Lua heap.
 function tpp.batch(x, opts)
+  require("tpp.io.options").check("tpp.batch", opts, { tf32_bits = "integer", threads = "integer" })
   if type(x) == "number" then
     return setmetatable({ raw = core.batch_new(x), ids = {} }, Batch)
   end
@@ -112,7 +113,7 @@ end
 --- Compute every metric over the batch (C core, all threads unless told).
 -- opts: tf32_bits (0, 19, 32), threads.
 function Batch:eval(opts)
-  opts = opts or {}
+  opts = require("tpp.io.options").check("tpp.batch:eval", opts, { tf32_bits = "integer", threads = "integer" })
   core.spec_eval(self.raw, opts.tf32_bits or 0, opts.threads or 0)
   return self
 end
@@ -167,6 +168,7 @@ local LAZY = {
   rules = "tpp.rules", model = "tpp.model", tensor = "tpp.tensor", kernels = "tpp.kernels",
   json = "tpp.json", infer = "tpp.infer", serve = "tpp.serve", svg = "tpp.svg", chart = "tpp.chart",
   fleet = "tpp.fleet", dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import", regimes = "tpp.regimes",
+  io = "tpp.io",
 }
 setmetatable(tpp, { __index = function(t, k)
   local name = LAZY[k]

@@ -86,8 +86,25 @@ local function bad(chip_id, field, msg)
   error("tpp: " .. where_of(chip_id, field) .. ": " .. msg, 0)
 end
 
--- A known figure must be a finite number >= 0 (> 0 for areas); nil is unknown.
-local function check_number(chip_id, field, v, positive)
+-- Plausible ranges of a chip's figures (inclusive). A value outside is a typo
+-- or a unit mistake, and a huge one would overflow a derived metric (1e308
+-- TFLOPS gives TPP = inf; a 1e-300 mm2 die gives PD = inf), so it is refused.
+-- The bounds are wide: a wafer-scale engine (about 46,000 mm2, 4,000 billion
+-- transistors, 21 PB/s of on-chip memory bandwidth, 23 kW) fits.
+M.PLAUSIBLE = {
+  dense = { min = 0, max = 1e7, unit = "TFLOPS/TOPS" },
+  area_mm2 = { min = 1, max = 1e5, unit = "mm2" },
+  bandwidth_gbs = { min = 0, max = 1e8, unit = "GB/s" },
+  capacity_gb = { min = 0, max = 1e6, unit = "GB" },
+  interconnect_gbs = { min = 0, max = 1e8, unit = "GB/s" },
+  tdp_w = { min = 0, max = 1e6, unit = "W" },
+  transistors_b = { min = 0, max = 1e5, unit = "billion" },
+  year = { min = 1950, max = 2100, unit = "" },
+}
+
+-- A known figure must be a finite number >= 0 (> 0 for areas) inside its
+-- plausible range; nil is unknown.
+local function check_number(chip_id, field, v, positive, range)
   if v == nil then return nil end
   if type(v) ~= "number" then
     bad(chip_id, field, ("number expected, got %s"):format(type(v)))
@@ -102,6 +119,10 @@ local function check_number(chip_id, field, v, positive)
     bad(chip_id, field, ("got %s, expected a number > 0"):format(util.num(v)))
   elseif v < 0 then
     bad(chip_id, field, ("got %s, expected a number >= 0"):format(util.num(v)))
+  end
+  if range and (v < range.min or v > range.max) then
+    bad(chip_id, field, ("got %s, outside the plausible range %s to %s%s (a typo or a unit mistake?)"):format(
+      util.num(v), util.fmt(range.min), util.fmt(range.max), range.unit ~= "" and (" " .. range.unit) or ""))
   end
   return v
 end
@@ -132,7 +153,7 @@ local function check_precisions(chip_id, prefix, t)
       end
       bad(chip_id, prefix .. tostring(k), "not a precision tpp knows; " .. hint)
     end
-    out[k] = check_number(chip_id, prefix .. k, v)
+    out[k] = check_number(chip_id, prefix .. k, v, false, M.PLAUSIBLE.dense)
   end
   return out
 end
@@ -183,16 +204,18 @@ function M.normalize(t)
 
   if c.memory ~= nil then
     check_keys(id, "memory.", c.memory, MEMORY_KEYS)
-    check_number(id, "memory.bandwidth_gbs", c.memory.bandwidth_gbs)
-    check_number(id, "memory.capacity_gb", c.memory.capacity_gb)
-    check_number(id, "memory.package_area_mm2", c.memory.package_area_mm2, true)
+    check_number(id, "memory.bandwidth_gbs", c.memory.bandwidth_gbs, false, M.PLAUSIBLE.bandwidth_gbs)
+    check_number(id, "memory.capacity_gb", c.memory.capacity_gb, false, M.PLAUSIBLE.capacity_gb)
+    check_number(id, "memory.package_area_mm2", c.memory.package_area_mm2, true, M.PLAUSIBLE.area_mm2)
   else
     c.memory = {}
   end
-  check_number(id, "interconnect_gbs", c.interconnect_gbs)
-  check_number(id, "tdp_w", c.tdp_w)
-  check_number(id, "transistors_b", c.transistors_b)
-  check_number(id, "die_area_mm2", c.die_area_mm2, true)
+  check_number(id, "interconnect_gbs", c.interconnect_gbs, false, M.PLAUSIBLE.interconnect_gbs)
+  check_number(id, "tdp_w", c.tdp_w, false, M.PLAUSIBLE.tdp_w)
+  check_number(id, "transistors_b", c.transistors_b, false, M.PLAUSIBLE.transistors_b)
+  check_number(id, "fp64_vector", c.fp64_vector, false, M.PLAUSIBLE.dense)
+  check_number(id, "year", c.year, false, M.PLAUSIBLE.year)
+  check_number(id, "die_area_mm2", c.die_area_mm2, true, M.PLAUSIBLE.area_mm2)
 
   if c.dies ~= nil then
     if c.die_area_mm2 ~= nil then bad(id, "dies", "give either 'die_area_mm2' or 'dies', not both") end
@@ -200,7 +223,7 @@ function M.normalize(t)
       local f = ("dies[%d]"):format(i)
       if type(d) ~= "table" then bad(id, f, "table expected, got " .. type(d)) end
       check_keys(id, f .. ".", d, DIE_KEYS)
-      check_number(id, f .. ".area_mm2", d.area_mm2, true)
+      check_number(id, f .. ".area_mm2", d.area_mm2, true, M.PLAUSIBLE.area_mm2)
       if d.kind ~= nil and d.kind ~= "logic" and d.kind ~= "memory" and d.kind ~= "other" then
         bad(id, f .. ".kind", ("got '%s', expected 'logic', 'memory' or 'other'"):format(d.kind))
       end
@@ -210,6 +233,10 @@ function M.normalize(t)
           "change the answer (dies[%d].planar)"):format(i, i)
       end
     end
+  end
+  if c.first_marketed ~= nil then
+    local okd, msg = util.check_date(c.first_marketed)
+    if not okd then bad(id, "first_marketed", msg) end
   end
   if c.datacenter == nil then
     c.assumptions[#c.assumptions + 1] = "datacenter: not stated; rules that depend on datacenter " ..
@@ -317,19 +344,12 @@ local Chip = {}
 Chip.__index = Chip
 M.Chip = Chip
 
-local OPTION_KEYS = { tf32_bits = "number", unit_mode = "string" }
+local OPTION_KEYS = { tf32_bits = "integer", unit_mode = "string" }
+M.OPTION_KEYS = OPTION_KEYS
 
 local function check_opts(opts)
   if opts == nil then return { tf32_bits = 0, unit_mode = "max_of_sums" } end
-  if type(opts) ~= "table" then error("tpp: options table expected, got " .. type(opts), 0) end
-  for k, v in pairs(opts) do
-    if not OPTION_KEYS[k] then
-      error(("tpp: option '%s' unknown; expected tf32_bits or unit_mode"):format(tostring(k)), 0)
-    end
-    if type(v) ~= OPTION_KEYS[k] then
-      error(("tpp: option %s: %s expected, got %s"):format(k, OPTION_KEYS[k], type(v)), 0)
-    end
-  end
+  require("tpp.io.options").check("tpp.chip:metrics", opts, OPTION_KEYS)
   local tf = opts.tf32_bits or 0
   if tf ~= 0 and tf ~= 19 and tf ~= 32 then
     error(("tpp: option tf32_bits: got %s, expected 0 (TF32 excluded), 19 or 32"):format(util.num(tf)), 0)

@@ -114,17 +114,37 @@ function M.trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 --- Normalized lookup key: lower case, letters and digits only.
 function M.squash(s) return (s:lower():gsub("[^%w]", "")) end
 
---- A calendar date "YYYY-MM-DD" (leap years included): true, or nil and what is wrong.
+-- ---- calendar dates (the one parser every module uses) ----
+
+local DAYS_IN_MONTH = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+local function leap(y) return (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0 end
+
+--- Check a "YYYY-MM-DD" calendar date (2024-02-29 yes, 2023-02-29 and
+-- 2024-02-30 no). Returns the date, or nil and a message saying what was
+-- expected.
 function M.check_date(s)
-  local y, m, d = tostring(s):match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-  if not y then return nil, ("'%s' is not a date; expected YYYY-MM-DD"):format(tostring(s)) end
+  if type(s) ~= "string" then
+    return nil, ("date 'YYYY-MM-DD' expected, got %s"):format(type(s))
+  end
+  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if not y then return nil, ("'%s' is not a date; expected YYYY-MM-DD"):format(s) end
   y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
-  local days = ({ 31, leap and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
-  if not days then return nil, ("'%s': month %d does not exist"):format(s, m) end
-  if d < 1 or d > days then return nil, ("'%s': day %d does not exist in that month"):format(s, d) end
-  return true
+  if y < 1 then return nil, ("'%s': year 0000 does not exist"):format(s) end
+  if m < 1 or m > 12 then return nil, ("'%s': month %d is not 01-12"):format(s, m) end
+  local dim = DAYS_IN_MONTH[m] + ((m == 2 and leap(y)) and 1 or 0)
+  if d < 1 or d > dim then return nil, ("'%s': day %d does not exist in that month"):format(s, d) end
+  return s
 end
+
+--- "2026-01-01" -> 20260101 for a valid calendar date; nil otherwise.
+function M.date_number(s)
+  if not M.check_date(s) then return nil end
+  return tonumber(s:sub(1, 4)) * 10000 + tonumber(s:sub(6, 7)) * 100 + tonumber(s:sub(9, 10))
+end
+
+--- Today (UTC) as YYYY-MM-DD.
+function M.today() return os.date("!%Y-%m-%d") end
 
 --- package.searchpath for every interpreter (Lua 5.1 lacks it): the file
 -- that would load module name from path, or nil.

@@ -8,66 +8,27 @@
 -- One row per chip; every figure column may be followed by <column>_src with
 -- its provenance tag: V (vendor), T (reported, third party), E (derived), or
 -- the words themselves. Unknown columns are an error naming the column.
+-- Reading goes through tpp's one strict reader (tpp.io, with the columns of
+-- tpp.chips.schema): every value is parsed and range-checked, and a problem
+-- names the row, line and column.
 local util = require "tpp.util"
+local reader = require "tpp.io"
+local schema = require "tpp.io.schema"
+local chips_schema = require "tpp.chips.schema"
 
 local M = {}
 
 M.TAGS = { V = "vendor", T = "reported", E = "derived", vendor = "vendor", reported = "reported",
            derived = "derived" }
---- Parse CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF).
--- Returns a list of rows, each a list of strings, and a parallel list of the
--- line each row starts on. An unterminated quote raises
--- "<prefix>: <source>: line N: a quoted field is not closed".
+--- Parse CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF)
+-- with tpp's reader. Returns a list of rows (the header first), each a list
+-- of strings, and a parallel list of the line each row starts on; blank and
+-- '#' lines are skipped. A fault raises "<prefix>: <source>: line N: ...",
+-- e.g. "a quoted field is not closed".
 function M.parse_csv(text, source, prefix)
-  local rows, starts, row, field = {}, {}, {}, {}
-  local i, n, line, row_line = 1, #text, 1, 1
-  local in_quotes, quote_line = false, 0
-  while i <= n do
-    local ch = text:sub(i, i)
-    if in_quotes then
-      if ch == '"' then
-        if text:sub(i + 1, i + 1) == '"' then
-          field[#field + 1] = '"'
-          i = i + 1
-        else
-          in_quotes = false
-        end
-      else
-        if ch == "\n" then line = line + 1 end
-        field[#field + 1] = ch
-      end
-    elseif ch == '"' then
-      in_quotes, quote_line = true, line
-    elseif ch == "," then
-      row[#row + 1] = table.concat(field)
-      field = {}
-    elseif ch == "\n" or ch == "\r" then
-      if ch == "\r" and text:sub(i + 1, i + 1) == "\n" then i = i + 1 end
-      row[#row + 1] = table.concat(field)
-      rows[#rows + 1], starts[#rows + 1] = row, row_line
-      row, field = {}, {}
-      line = line + 1
-      row_line = line
-    else
-      field[#field + 1] = ch
-    end
-    i = i + 1
-  end
-  if in_quotes then
-    error(("%s: %s: line %d: a quoted field is not closed"):format(prefix or "tpp", source or "csv", quote_line), 0)
-  end
-  if #field > 0 or #row > 0 then
-    row[#row + 1] = table.concat(field)
-    rows[#rows + 1], starts[#rows + 1] = row, row_line
-  end
-  return rows, starts
-end
-
-local function number_or_nil(s, where)
-  if s == nil or s == "" then return nil end
-  local v = tonumber(s)
-  if not v then error(("tpp: %s: '%s' is not a number"):format(where, s), 0) end
-  return v
+  local rows, lines = reader.csv_rows({ text = text, name = source or "csv" })
+  if not rows then error(("%s: %s"):format(prefix or "tpp", lines.message), 0) end
+  return rows, lines
 end
 
 -- Column -> chip field path, in the order write_csv uses. Numeric columns
@@ -90,134 +51,41 @@ M.LEGACY = { fp64_matrix = true, fp16_bf16 = true, fp4_int4 = true }
 M.IGNORED = { tpp_computed = true, tpp_computed_src = true, tpp_precision = true, pd_computed = true,
   pd_computed_src = true, classification = true }
 
-local KNOWN = {}
-for _, c in ipairs(M.NUMBER_COLUMNS) do KNOWN[c[1]] = true; KNOWN[c[1] .. "_src"] = true end
-for _, c in ipairs(M.TEXT_COLUMNS) do KNOWN[c] = true end
-for c in pairs(M.LEGACY) do KNOWN[c] = true; KNOWN[c .. "_src"] = true end
-for c in pairs(M.IGNORED) do KNOWN[c] = true end
-KNOWN.fp64_vector_src = true
 
 --- Check a header row: nil, or a message naming the first unknown column.
 function M.check_header(header, where)
   for _, name in ipairs(header) do
-    if not KNOWN[name] then
-      local hint = util.did_you_mean(name, util.keys(KNOWN))
+    if not chips_schema.SCHEMA:lookup(name) then
+      local hint = util.did_you_mean(name, chips_schema.SCHEMA.names)
       return ("tpp: %s: column '%s' is not a column of tpp's CSV chip format%s"):format(where, name,
         hint and ("; did you mean '" .. hint .. "'?") or " (docs/chips.md lists them)")
     end
   end
 end
 
-local function set_path(t, path, v)
-  local head, rest = path:match("^([^%.]+)%.(.+)$")
-  if head then
-    t[head] = t[head] or {}
-    return set_path(t[head], rest, v)
-  end
-  t[path] = v
-end
-
-local function flag(s, where, col)
-  if s == nil or s == "" then return nil end
-  local l = s:lower()
-  if l == "yes" or l == "true" or l == "1" then return true end
-  if l == "no" or l == "false" or l == "0" then return false end
-  error(("tpp: %s, column %s: '%s' is not yes/no (true/false)"):format(where, col, s), 0)
-end
-
---- Convert one CSV record (a table keyed by column name) to a chip table.
+--- Convert one CSV record (a table keyed by column name, values as text) to
+-- a chip table; a bad value raises "tpp: WHERE, column C: ...".
 function M.row_to_chip(r, where)
-  local prov = {}
-  local c = { dense = {}, memory = {} }
-  local function tag_of(col)
-    local tag = r[col .. "_src"]
-    if tag == nil or tag == "" then return "reported" end
-    if not M.TAGS[tag] then
-      error(("tpp: %s, column %s_src: '%s' is not a provenance tag; expected V, T, E (or vendor, reported, derived)")
-        :format(where, col, tag), 0)
-    end
-    return M.TAGS[tag]
+  local rec = {}
+  for k, v in pairs(r) do
+    local col = chips_schema.SCHEMA:lookup(k)
+    if not col then error(("tpp: %s: column '%s' is not a column of tpp's CSV chip format"):format(where, k), 0) end
+    local val, code, text, num = schema.check_value(col, v)
+    if code then error(("tpp: %s, column %s: %s"):format(where, col.name, schema.problem(col, code, text, num)), 0) end
+    rec[col.name] = val
   end
-  local function num(col)
-    local v = number_or_nil(r[col], where .. ", column " .. col)
-    return v, v ~= nil and tag_of(col) or nil
-  end
-  for _, spec in ipairs(M.NUMBER_COLUMNS) do
-    local v, tag = num(spec[1])
-    if v ~= nil then set_path(c, spec[2], v); prov[spec[2]] = tag end
-  end
-  -- older layouts: one FP64 matrix column, one FP16/BF16 column, one 4-bit column
-  local v, tag = num("fp64_matrix")
-  if v ~= nil and c.dense.fp64 == nil then c.dense.fp64 = v; prov["dense.fp64"] = tag end
-  if c.dense.fp64 == nil and c.fp64_vector ~= nil then
-    -- no matrix rate: the vector FMA rate is the chip's FP64 MAC rate
-    c.dense.fp64, prov["dense.fp64"] = c.fp64_vector, prov.fp64_vector
-  end
-  v, tag = num("fp16_bf16")
-  if v ~= nil then
-    c.dense.fp16, c.dense.bf16 = c.dense.fp16 or v, c.dense.bf16 or v
-    prov["dense.fp16"], prov["dense.bf16"] = tag, tag
-  end
-  v, tag = num("fp4_int4")
-  if v ~= nil then
-    -- one 4-bit column: FP4 where the database's chip of that id runs FP4 (Blackwell,
-    -- CDNA4, Ascend 950), INT4 otherwise
-    local known = r.id and require("tpp.chips").get(r.id)
-    local four = (known and known.dense and known.dense.fp4) and "fp4" or "int4"
-    c.dense[four], prov["dense." .. four] = v, tag
-  end
-  for _, col in ipairs(M.TEXT_COLUMNS) do
-    local s = r[col]
-    if s ~= nil and s ~= "" and col ~= "mem_type" and col ~= "sources" and col ~= "datacenter" and col ~= "planar" then
-      c[col] = s
-    end
-  end
-  c.datacenter = flag(r.datacenter, where, "datacenter")
-  c.planar = flag(r.planar, where, "planar")
-  for _, d in ipairs({ "announced", "first_shipped" }) do
-    if c[d] then prov[d] = tag_of(d) end
-  end
-  if (r.mem_type or "") ~= "" then
-    c.memory.type = r.mem_type
-    c.hbm = r.mem_type:find("HBM") ~= nil
-  end
-  if next(c.memory) == nil then c.memory = nil end
-  c.sources = {}
-  for src in (r.sources or ""):gmatch("[^;]+") do c.sources[#c.sources + 1] = util.trim(src) end
-  if #c.sources == 0 then c.sources = nil end
-  c.provenance = prov
-  return c
+  return chips_schema.to_chip(rec, { default_tag = "reported" })
 end
 
---- Read a CSV file in tpp's chip format into a list of chip tables; nil and
--- a message when the file or its header is wrong (a bad value raises).
--- "-" reads standard input.
+--- Read a CSV file in tpp's chip format ("-" = standard input) into a list
+-- of chip tables; nil and the reader's error object (tostring: the message
+-- naming the row, line, column and value; exit_code 65 or 66) otherwise.
 function M.read_csv(path)
-  local text, err = util.read_text(path)
-  if not text then return nil, "tpp: " .. err end
-  return M.read_csv_text(text, path == "-" and "standard input" or path)
-end
-
---- The same from CSV text; path names it in messages.
-function M.read_csv_text(text, path)
-  local rows = M.parse_csv(text, path)
-  local header = rows[1]
-  if not header or header[1] ~= "id" then
-    return nil, ("tpp: %s: the first row must be the header, starting with 'id'"):format(path)
-  end
-  local bad = M.check_header(header, path .. ":1")
-  if bad then return nil, bad end
+  local t, err = reader.read(path, { schema = chips_schema.SCHEMA, format = "csv" })
+  if not t then return nil, err end
   local out = {}
-  for i = 2, #rows do
-    local row = rows[i]
-    if not (#row == 1 and row[1] == "") then
-      if #row ~= #header then
-        return nil, ("tpp: %s:%d: %d fields, expected %d as in the header"):format(path, i, #row, #header)
-      end
-      local rec = {}
-      for j, name in ipairs(header) do rec[name] = row[j] end
-      out[#out + 1] = M.row_to_chip(rec, ("%s:%d"):format(path, i))
-    end
+  for i, rec in ipairs(t.records) do
+    out[i] = chips_schema.to_chip(rec, { row = t.rows[i], default_tag = "reported", source = t.name })
   end
   return out
 end

@@ -7,19 +7,27 @@ local cli = require "tpp.cli"
 
 local M = {
   summary = "classify chips under a rule version: status, ECCN, margins",
-  usage = "tpp classify [CHIP ...] [-i FILE] [--rules ID|FILE|all] [--as-of DATE] " ..
-    "[--dest COUNTRY ...] [--hq COUNTRY] [--near PCT] [--view enforced|cfr-text] [--explain] [-f FORMAT]",
+  usage = "tpp classify [CHIP ...] [-i FILE|-] [--rules ID|FILE|all] [--as-of DATE] " ..
+    "[--dest COUNTRY ...] [--hq COUNTRY] [--near PCT] [--view enforced|cfr-text] [--explain] " ..
+    "[-f table|json|jsonl|csv] [-o FILE]",
   help = "Without chips or --input: every chip of the database. Without --rules: the 3A090 version in\n" ..
     "force on --as-of (default today). --rules takes a built-in id, a rule file (run in the sandbox) or\n" ..
     "'all', and may be repeated. Bills are labelled 'would be ... if enacted'.\n" ..
     "--dest (repeatable) and --hq add the screening decision per destination: the same decision path as\n" ..
     "'tpp screen' (every regime, on the --as-of date).\n" ..
+    "--input reads chips from CSV, JSON or JSON Lines (docs/input-formats.md; '-' = standard input).\n" ..
+    "-f jsonl or csv writes one record per chip and rule version as it reads, for inputs of any\n" ..
+    "size (to -o FILE, default standard output); the table shows at most 1000 chips.\n" ..
     "The exit status is the strictest result, so a script can gate on it: 1 when any chip is\n" ..
     "controlled (with --dest: any licence required or prohibited), else 2 when any is undetermined,\n" ..
     "else 0.",
   options = {
     input = { arg = "FILE", short = "i", file = true,
-              help = "chips from a JSON list of chip tables (as in the README) or a CSV with a header" },
+              help = "chips from a CSV, JSON or JSON Lines file ('-' = standard input)" },
+    ["input-format"] = { arg = "FORMAT", choices = { "csv", "json", "jsonl" },
+                         help = "csv, json or jsonl (default: the extension, else the content)" },
+    output = { arg = "FILE", short = "o",
+               help = "write the jsonl/csv records to FILE (written whole or not at all)" },
     rules = { arg = "ID|FILE", short = "r", multi = true,
               help = "rule version id, rule file, or 'all' (default: in force)" },
     ["as-of"] = { arg = "DATE", help = "rule time, YYYY-MM-DD (default today)" },
@@ -185,12 +193,115 @@ function M.parse_options(args, cmd)
            rules_id = args.rules and #args.rules == 1 and args.rules[1] ~= "all" and args.rules[1] or nil }
 end
 
+M.TABLE_LIMIT = 1000   -- chips shown in a table (the rest: --format jsonl/csv)
+M.JSON_LIMIT = 10000   -- chips in one --json document (every result is held in memory)
+
+local FORMATS = { table = true, json = true, jsonl = true, csv = true }
+local EXT_FORMAT = { jsonl = "jsonl", ndjson = "jsonl", csv = "csv", json = "json" }
+
+-- jsonl/csv: one compact record per chip and version, streamed.
+local function run_stream(args, opts, fmt, summary_json)
+  local cmd = "tpp classify"
+  if args.explain then
+    error(cmd .. ": --explain prints explanations in the table; with --format " .. fmt .. " use 'tpp explain'", 0)
+  end
+  if args.dest or args.hq then
+    error(cmd .. ": --dest/--hq screen destinations; with --format " .. fmt .. " classify streams the " ..
+      "classification only (screen many transactions with 'tpp screen --input')", 0)
+  end
+  local stream = require "tpp.rules.stream"
+  local rules_list
+  if args.rules then
+    rules_list = {}
+    for _, v in ipairs(input.versions(args.rules, cmd)) do rules_list[#rules_list + 1] = v end
+  end
+  local source = args.input
+  if not source then
+    -- chips named on the command line, or the database: the same records as a list of rows
+    local list = input.chips(args, cmd)
+    local text = {}
+    for i, c in ipairs(list) do
+      local d = require("tpp.util").deepcopy(c.data)
+      d.assumptions = nil
+      text[i] = d
+    end
+    source = { text = require("tpp.json").encode(input.json_safe(text)), name = "chips" }
+  elseif #args > 0 then
+    error(cmd .. ": give chip names or --input, not both, with --format " .. fmt, 0)
+  end
+  local ok, summary = pcall(stream.classify, source, {
+    output = args.output or "-", format = fmt, rules = rules_list, as_of = opts.as_of,
+    near = opts.near, basis = opts.basis, input_format = args["input-format"],
+  })
+  if not ok then
+    local reader = require "tpp.io"
+    if reader.is_error(summary) then reader.raise(summary, cmd) end
+    error(("%s: %s"):format(cmd, tostring(summary):gsub("^tpp[%.%w]*: ", "")), 0)
+  end
+  -- the exit status, as for the table: any controlled -> 1, else any undetermined -> 2
+  local status = 0
+  for _, id in ipairs(summary.versions) do
+    local c = summary.counts[id]
+    if c.controlled > 0 then status = 1 elseif c.undetermined > 0 and status == 0 then status = 2 end
+  end
+  if (args.output or "-") == "-" then return nil, nil, status end
+  local parts = {}
+  for _, id in ipairs(summary.versions) do
+    local c = summary.counts[id]
+    parts[#parts + 1] = ("  %s: %s controlled, %s not controlled, %s undetermined, %s near a line"):format(id,
+      util.fmt(c.controlled), util.fmt(c.not_controlled), util.fmt(c.undetermined), util.fmt(c.near))
+  end
+  local text = ("%s chips classified (rule time %s) into %s (%s, %s bytes):\n%s\n%s\n"):format(
+    util.fmt(summary.rows), summary.as_of, summary.output, fmt, util.fmt(summary.bytes), table.concat(parts, "\n"),
+    require("tpp.rules").DISCLAIMER)
+  if summary_json then return input.json_safe(summary), text, status end
+  io.stdout:write(text)
+  return nil, nil, status
+end
+
 function M.run(args)
   local opts = M.parse_options(args, "tpp classify")
-  local chips = input.chips(args, "tpp classify")
+  -- with -o FILE the records go to FILE (format from -f jsonl|csv or the extension) and the
+  -- summary to standard output, as a table or (-j) as JSON
+  local fmt = args.format
+  local summary_json = false
+  if args.output and (fmt == "table" or fmt == "json") then
+    summary_json = fmt == "json"
+    fmt = nil
+  end
+  if fmt ~= nil and not FORMATS[fmt] then
+    error(("tpp classify: --format: '%s'; expected table, json, jsonl or csv"):format(fmt), 0)
+  end
+  if args.output and not fmt then
+    fmt = EXT_FORMAT[(args.output:lower():match("%.(%w+)$")) or ""]
+    if not fmt then
+      error(("tpp classify: --output %s: give --format jsonl or csv (the extension does not say)"):format(
+        args.output), 0)
+    end
+  end
+  -- --json with --output FILE: the records go to FILE, the summary to stdout as JSON
+  if args.json and fmt and fmt ~= "json" and (args.output or "-") == "-" then
+    error(("tpp classify: --json and --format %s: choose one"):format(fmt), 0)
+  end
+  if fmt == "jsonl" or fmt == "csv" then return run_stream(args, opts, fmt, summary_json) end
+  if args.output then
+    error("tpp classify: --output writes jsonl or csv records; use --format jsonl or csv", 0)
+  end
+  if fmt == "json" then args.json = true end
+  local limit = args.json and M.JSON_LIMIT or M.TABLE_LIMIT
+  local chips, more = input.chips(args, "tpp classify", nil, limit)
+  if more and args.json then
+    error(("tpp classify: --json holds every result in memory; the input has more than %s chips: use " ..
+      "--format jsonl (or csv) with --output FILE"):format(util.fmt(limit)), 0)
+  end
   local versions = input.versions(args.rules, "tpp classify")
   local results = M.results(chips, versions, opts)
   opts.screenings = M.screenings(chips, opts)
+  local text = M.text(results, opts)
+  if more then
+    text = text .. ("Showing the first %s chips of %s; the rest were not read. For every chip: " ..
+      "--format jsonl (or csv) --output FILE.\n"):format(util.fmt(limit), args.input)
+  end
   -- the exit status gates a pipeline: the screening decisions when destinations were given,
   -- else the classifications
   local statuses = {}
@@ -203,7 +314,7 @@ function M.run(args)
   end
   return input.json_safe({ results = results, count = #results, as_of = results[1] and results[1].as_of,
                            screening = opts.screenings,
-                           disclaimer = require("tpp.rules").DISCLAIMER }), M.text(results, opts),
+                           disclaimer = require("tpp.rules").DISCLAIMER }), text,
     cli.decision_status(statuses)
 end
 

@@ -2,6 +2,7 @@
 -- and the LPP allowance.
 local ledger = require "tpp.ledger"
 local dest = require "tpp.dest"
+local util = require "tpp.util"
 
 local M = {
   summary = "check a shipment ledger (CSV/JSON) against the AI Diffusion country caps and LPP allowance",
@@ -28,7 +29,7 @@ local M = {
 function M.run(args)
   local as_of = args["as-of"]
   if as_of then
-    local ok, msg = dest.check_date(as_of)
+    local ok, msg = util.check_date(as_of)
     if not ok then error("tpp ledger: --as-of: " .. msg, 0) end
   end
   for _, c in ipairs(args.g2g or {}) do
@@ -37,8 +38,12 @@ function M.run(args)
   end
   local ok, rep = pcall(ledger.check, args[1], { as_of = as_of, g2g = args.g2g })
   if not ok then
-    local msg = tostring(rep):gsub("^tpp%.ledger[%.%w]*: ", "")
-    error("tpp ledger: " .. msg, 0)
+    local reader = require "tpp.io"
+    if reader.is_error(rep) then
+      reader.raise(reader.error(rep.message:gsub("^tpp%.ledger[%.%w]*: ", ""), rep.exit_code, rep.issues),
+        "tpp ledger")
+    end
+    error("tpp ledger: " .. tostring(rep):gsub("^tpp%.ledger[%.%w]*: ", ""), 0)
   end
   local code = 0
   -- rejected rows are bad input data (65), even when the valid rows are over a cap

@@ -120,15 +120,9 @@ M.ORDER = { "tpp", "pd", "mem_bw_gbs", "interconnect_gbs", "dram_io_sum_gbs", "m
 M.RANK = {}
 for i, name in ipairs(M.ORDER) do M.RANK[name] = i end
 
---- "2026-01-01" -> 20260101; nil for anything else.
-function M.date_number(s)
-  if type(s) ~= "string" then return nil end
-  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-  if not y then return nil end
-  m, d = tonumber(m), tonumber(d)
-  if m < 1 or m > 12 or d < 1 or d > 31 then return nil end
-  return tonumber(y) * 10000 + m * 100 + d
-end
+--- "2026-01-01" -> 20260101 for a calendar date; nil for anything else
+-- (2024-02-30 too).
+M.date_number = util.date_number
 
 --- 20260101 -> "2026-01-01".
 function M.date_string(n)

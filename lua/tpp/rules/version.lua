@@ -539,7 +539,8 @@ end
 --- Evaluate one chip object (tpp.chip). opts: as_of, near; readings = false
 -- skips the readings of the chip's figures; metric_opts go to chip:metrics.
 function Version:evaluate(chip, opts)
-  opts = opts or {}
+  opts = require("tpp.io.options").check("tpp.rules Version:evaluate", opts, { as_of = "date", near = "nonnegative",
+                                                                             readings = "boolean", metric_opts = "table" })
   local as_of = opts.as_of or os.date("!%Y-%m-%d")
   local compiled = self:program(as_of, opts.near)
   local values, why, metric_notes = metrics.of_chip(chip, opts.metric_opts)
