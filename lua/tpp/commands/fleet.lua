@@ -77,7 +77,7 @@ local function sig(v)
   if a >= 1000 then return util.fmt(tonumber(("%.3g"):format(v))) end
   if a == 0 then return "0" end
   if v == math.floor(v) then return tostring(math.floor(v)) end
-  return ("%#.3g"):format(v)
+  return (("%#.3g"):format(v):gsub("%.$", ""))
 end
 M.sig = sig
 
@@ -157,12 +157,8 @@ end
 -- A FLEET argument: a scenario id or a file.
 local function load_spec(name)
   if fleet.scenarios.exists(name) then return fleet.new(name) end
-  local f = io.open(name, "rb")
-  if f then
-    f:close()
-    return require("tpp.fleet.load").file(name)
-  end
-  if name == "-" then return require("tpp.fleet.load").file(name) end
+  -- a path (or "-"): the reader says whether it is missing (66) or bad (65)
+  if name == "-" or name:find("[/\\.]") then return require("tpp.fleet.load").file(name) end
   local hint = util.did_you_mean(name, fleet.scenarios.ids())
   usage(("'%s' is neither a scenario nor a readable file%s; 'tpp fleet --scenarios' lists the scenarios")
     :format(name, hint and ("; did you mean '" .. hint .. "'?") or ""))
@@ -510,7 +506,11 @@ function M.run(args)
   local ok, data, text, code = pcall(run, args)
   if not ok then
     -- the domain's "tpp.fleet: ..." reads "tpp fleet: ..." here; error objects keep their kind
-    if type(data) == "string" then data = data:gsub("^tpp%.fleet[%.%w_]*: ", "tpp fleet: ") end
+    if type(data) == "string" then
+      data = data:gsub("^tpp%.fleet[%.%w_]*: ", "tpp fleet: ")
+    elseif type(data) == "table" and type(data.message) == "string" then
+      data.message = data.message:gsub("^tpp%.fleet[%.%w_]*: ", "tpp fleet: ")
+    end
     error(data, 0)
   end
   return data, text, code

@@ -20,7 +20,7 @@ function M.file(path, opts)
   opts = opts or {}
   local reader = require "tpp.io"
   local t, err = reader.read(path, { schema = M.schema(), name = opts.name })
-  if not t then error(err, 0) end
+  if not t then reader.raise(err, "tpp.fleet") end
   local name = t.name or path
   local rows = {}
   for i, rec in ipairs(t.records) do
