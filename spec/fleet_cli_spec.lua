@@ -127,6 +127,7 @@ describe("tpp fleet FILE (through the strict reader)", function()
     assert.matches("row 1.*out of order", out)
     out, rc = tpp_cmd("fleet spec/fixtures/no_such_fleet.csv")
     assert.equal(66, rc)
+    assert.matches("cannot read", out)
   end)
 end)
 
