@@ -1210,6 +1210,103 @@ int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double
 
 /* TPP_FFI_END screen */
 
+/* ---- fleets: compute stocks by Monte Carlo (csrc/fleet.c) ------------------
+ * A fleet is a list of rows, each an uncertain number of units of one chip in
+ * one group (a holder, a country, ...). A row's low/central/high triple is
+ * read as a distribution (tpp_dist_fit); tpp_fleet_simulate draws every row
+ * independently and sums, draw by draw, units x H100-equivalents per unit on
+ * each basis, per group and in total. A factor (H100e per unit of a chip on
+ * a basis) may itself be a triple: its draw is shared by all rows of that chip
+ * within a draw. Unknown factors (NaN) leave the chip's rows out of that
+ * basis; the caller names them (unknown is not zero).
+ */
+
+/* TPP_FFI_BEGIN fleet */
+
+/* How a low/central/high triple is read. */
+enum {
+  TPP_DIST_POINT = 0,      /* exact: low = central = high */
+  TPP_DIST_QUANTILES = 1,  /* two-piece lognormal: median = central; low and high are the
+                              (1 - coverage)/2 and (1 + coverage)/2 quantiles */
+  TPP_DIST_BOUNDS = 2      /* triangular on [low, high] with mode central */
+};
+
+/* A fitted distribution. A triple with low = central = high fits as POINT. */
+typedef struct tpp_dist {
+  int32_t kind;            /* TPP_DIST_* */
+  double low, central, high;
+  double coverage;         /* QUANTILES: probability between low and high (0.90) */
+  double mu;               /* QUANTILES: log(central) */
+  double sigma_low;        /* QUANTILES: log-sd below the median */
+  double sigma_high;       /* QUANTILES: log-sd above the median */
+  double mode_cdf;         /* BOUNDS: F(central) = (central - low) / (high - low) */
+} tpp_dist;
+
+/* Structure of arrays: n rows. */
+typedef struct tpp_fleet_rows {
+  int64_t n;
+  const double *low;       /* [n] units, >= 0, low <= central <= high */
+  const double *central;   /* [n] */
+  const double *high;      /* [n] */
+  const int8_t *kind;      /* [n] TPP_DIST_*; NULL = QUANTILES for every row */
+  const double *coverage;  /* [n] for QUANTILES rows; NULL = 0.90 */
+  const int32_t *group;    /* [n] in [0, n_groups); NULL = every row in group 0 */
+  const int32_t *chip;     /* [n] in [0, n_chips): the row's column of the factor table */
+} tpp_fleet_rows;
+
+/* H100-equivalents per unit: [n_bases][n_chips], basis-major. central NaN =
+ * unknown; low = central = high = an exact factor; else a QUANTILES triple. */
+typedef struct tpp_fleet_factors {
+  int32_t n_bases;
+  int32_t n_chips;
+  const double *low;       /* [n_bases * n_chips] */
+  const double *central;   /* [n_bases * n_chips] */
+  const double *high;      /* [n_bases * n_chips] */
+  const double *coverage;  /* [n_bases * n_chips] or NULL = 0.90 */
+} tpp_fleet_factors;
+
+typedef struct tpp_fleet_options {
+  int64_t draws;           /* >= 1 */
+  uint64_t seed;           /* the same seed gives the same draws on any thread count */
+  uint64_t stream;         /* separates simulations sharing a seed (fleet A vs fleet B) */
+  int32_t n_groups;        /* >= 1 */
+  int32_t threads;         /* 0 = tpp_get_threads() */
+} tpp_fleet_options;
+
+/* Fit a triple; errors name what is wrong (order, sign, a zero low for a lognormal). */
+int tpp_dist_fit(int32_t kind, double low, double central, double high, double coverage,
+                 tpp_dist *out, tpp_error *err);
+/* The fitted distribution's exact quantile function and mean. */
+double tpp_dist_quantile(const tpp_dist *d, double p);
+double tpp_dist_mean(const tpp_dist *d);
+/* n draws of one distribution (the generator and sampler of the fleet simulation). */
+int tpp_dist_draws(const tpp_dist *d, uint64_t seed, int64_t n, double *out, tpp_error *err);
+/* The standard normal: CDF, and its inverse (NaN outside [0, 1]). */
+double tpp_normal_cdf(double z);
+double tpp_normal_quantile(double p);
+/* The exp() of the samplers (exposed for tests). */
+double tpp_fleet_exp(double x);
+
+/* out[b][g][d], b < n_bases, g <= n_groups (g = n_groups is the fleet total),
+ * d < draws: the sum over rows of units x factor. out holds
+ * n_bases * (n_groups + 1) * draws doubles. */
+int tpp_fleet_simulate(const tpp_fleet_rows *rows, const tpp_fleet_factors *factors,
+                       const tpp_fleet_options *opt, double *out, tpp_error *err);
+
+/* Summary of n draws: type-7 quantiles at probs[k] (k <= 64), the mean, and the
+ * fraction of draws strictly above threshold (NaN threshold: NaN). */
+int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t k, double threshold,
+                       double *quantiles, double *mean, double *p_above, tpp_error *err);
+/* The same for n_series consecutive series of n_draws each (draws[s * n_draws + d]),
+ * in parallel: quantiles[s * k + q], means[s], p_above[s] (NULL outputs skipped). */
+int tpp_series_summarize(const double *draws, int64_t n_series, int64_t n_draws, const double *probs,
+                         int32_t k, double threshold, double *quantiles, double *means, double *p_above,
+                         int32_t threads, tpp_error *err);
+/* out[i] = num[i] / den[i]; an error when a denominator draw is not > 0. */
+int tpp_series_ratio(const double *num, const double *den, int64_t n, double *out, tpp_error *err);
+
+/* TPP_FFI_END fleet */
+
 /* Further areas (rules, tensors, kernels, model) add their own
  * TPP_FFI_BEGIN/END regions above this line. */
 

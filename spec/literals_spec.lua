@@ -35,6 +35,7 @@ local function files()
   for f in p:lines() do
     local data = f:match("^lua/tpp/rules/us_.*%.lua$") or (f:match("^lua/tpp/regimes/") and not f:match("init%.lua$"))
     local chips = f:match("^lua/tpp/chips/")            -- chip figures, not rules
+      or f:match("^lua/tpp/fleet/scenarios/")           -- fleet estimates and their dates, not rules
     local generated = f == "lua/tpp/cdef.lua"
     -- model catalogues name model versions ("Llama 3.3"), not rule numbers
     local models = f == "lua/tpp/infer.lua" or f:match("^lua/tpp/serve/")

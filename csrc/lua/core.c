@@ -126,6 +126,7 @@ int luaopen_tpp_core(lua_State *L) {
   tpp_lua_open_sandbox(L);
   tpp_lua_open_process(L);
   tpp_lua_open_screen(L);
+  tpp_lua_open_fleet(L);
   /* further areas register here */
   return 1;
 }

@@ -37,6 +37,7 @@ void tpp_lua_open_out(lua_State *L);
 void tpp_lua_open_sandbox(lua_State *L);
 void tpp_lua_open_process(lua_State *L);
 void tpp_lua_open_screen(lua_State *L);
+void tpp_lua_open_fleet(lua_State *L);
 
 /* luaL_error with C's printf formats (%lld, %g), which lua_pushfstring lacks. */
 int tpp_lua_errorf(lua_State *L, const char *fmt, ...)

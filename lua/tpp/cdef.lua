@@ -714,4 +714,62 @@ int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double
                      const double *hq, const double *date, int64_t n, int8_t *decision,
                      int8_t *review, double *regimes, int n_threads, tpp_error *err);
 
+/* region fleet */
+
+enum {
+  TPP_DIST_POINT = 0,
+  TPP_DIST_QUANTILES = 1,
+  TPP_DIST_BOUNDS = 2
+};
+typedef struct tpp_dist {
+  int32_t kind;
+  double low, central, high;
+  double coverage;
+  double mu;
+  double sigma_low;
+  double sigma_high;
+  double mode_cdf;
+} tpp_dist;
+typedef struct tpp_fleet_rows {
+  int64_t n;
+  const double *low;
+  const double *central;
+  const double *high;
+  const int8_t *kind;
+  const double *coverage;
+  const int32_t *group;
+  const int32_t *chip;
+} tpp_fleet_rows;
+typedef struct tpp_fleet_factors {
+  int32_t n_bases;
+  int32_t n_chips;
+  const double *low;
+  const double *central;
+  const double *high;
+  const double *coverage;
+} tpp_fleet_factors;
+typedef struct tpp_fleet_options {
+  int64_t draws;
+  uint64_t seed;
+  uint64_t stream;
+  int32_t n_groups;
+  int32_t threads;
+} tpp_fleet_options;
+int tpp_dist_fit(int32_t kind, double low, double central, double high, double coverage,
+                 tpp_dist *out, tpp_error *err);
+double tpp_dist_quantile(const tpp_dist *d, double p);
+double tpp_dist_mean(const tpp_dist *d);
+int tpp_dist_draws(const tpp_dist *d, uint64_t seed, int64_t n, double *out, tpp_error *err);
+double tpp_normal_cdf(double z);
+double tpp_normal_quantile(double p);
+double tpp_fleet_exp(double x);
+int tpp_fleet_simulate(const tpp_fleet_rows *rows, const tpp_fleet_factors *factors,
+                       const tpp_fleet_options *opt, double *out, tpp_error *err);
+int tpp_series_summary(const double *x, int64_t n, const double *probs, int32_t k, double threshold,
+                       double *quantiles, double *mean, double *p_above, tpp_error *err);
+int tpp_series_summarize(const double *draws, int64_t n_series, int64_t n_draws, const double *probs,
+                         int32_t k, double threshold, double *quantiles, double *means, double *p_above,
+                         int32_t threads, tpp_error *err);
+int tpp_series_ratio(const double *num, const double *den, int64_t n, double *out, tpp_error *err);
+
 ]==]

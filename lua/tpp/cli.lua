@@ -90,6 +90,7 @@ M.COMMANDS = {
   { "whatif", "tpp.commands.whatif" },
   { "diff", "tpp.commands.diff" },
   { "ledger", "tpp.commands.ledger" },
+  { "fleet", "tpp.commands.fleet" },
   { "chart", "tpp.commands.chart" },
   { "infer", "tpp.commands.infer" },
   { "calibrate", "tpp.commands.calibrate" },

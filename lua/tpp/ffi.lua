@@ -392,5 +392,6 @@ require("tpp.ffi_csv")(M, C, ffi)
 require("tpp.ffi_out")(M, C, ffi)
 require("tpp.ffi_process")(M, C, ffi)
 require("tpp.ffi_screen")(M, C, ffi)
+require("tpp.ffi_fleet")(M, C, ffi)
 
 return M

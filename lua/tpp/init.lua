@@ -168,7 +168,8 @@ function tpp.screen(q) return require("tpp.screen").screen(q) end
 local LAZY = {
   rules = "tpp.rules", model = "tpp.model", tensor = "tpp.tensor", kernels = "tpp.kernels",
   json = "tpp.json", infer = "tpp.infer", serve = "tpp.serve", svg = "tpp.svg", chart = "tpp.chart",
-  dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import", regimes = "tpp.regimes", io = "tpp.io",
+  fleet = "tpp.fleet", dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import", regimes = "tpp.regimes",
+  io = "tpp.io",
 }
 setmetatable(tpp, { __index = function(t, k)
   local name = LAZY[k]

@@ -4,17 +4,19 @@ local chart = require "tpp.chart"
 local svg = require "tpp.svg"
 local util = require "tpp.util"
 local errors = require "tpp.errors"
+local fleet_chart = require "tpp.charts.fleet"
 
 local KINDS = {
   map = "TPP x performance-density map with the regions of a rule version",
   bandwidth = "DRAM x interconnect bandwidth (April-2025 letters) and TPP x DRAM (January-2026 review)",
   timeline = "announcement date x TPP with the TPP lines and the dates of the rule versions",
   serving = "tokens/s per chip x tokens/s per user from the serving model, one curve per chip",
+  fleet = fleet_chart.SUMMARY,
 }
 
 local M = {
-  summary = "draw a chart (SVG or PNG): map, bandwidth, timeline, serving",
-  usage = "tpp chart map|bandwidth|timeline|serving [--rules ID] [--as-of DATE] [--chips LIST] [-i FILE] " ..
+  summary = "draw a chart (SVG or PNG): map, bandwidth, timeline, serving, fleet",
+  usage = "tpp chart map|bandwidth|timeline|serving|fleet [--rules ID] [--as-of DATE] [--chips LIST] [-i FILE] " ..
     "[--highlight CHIP] [--png] [--width PX] [-o FILE]",
   help = "map: the regions of a rule version (its compiled paragraphs), its threshold and review-policy\n" ..
     "lines, lines of constant die area, datasheet-unit ticks and every chip with known TPP and PD.\n" ..
@@ -41,6 +43,7 @@ local M = {
   min_args = 1, max_args = 1, raw_text = true,
   rows = "plotted",
 }
+for k, v in pairs(fleet_chart.OPTIONS) do M.options[k] = v end
 
 function M.list()
   local out = {}
@@ -103,7 +106,8 @@ function M.run(args)
     for _, c in ipairs(require("tpp.rules.input").read_chips(args.input, "tpp chart")) do chips[#chips + 1] = c end
   end
   local draw = kind == "serving" and require("tpp.charts.serving").chart or chart[kind]
-  local ok, text, info = pcall(draw, {
+  if kind == "fleet" then draw = fleet_chart.draw end
+  local ok, text, info = pcall(draw, kind == "fleet" and fleet_chart.opts(args) or {
     rules = args.rules, as_of = args["as-of"], chips = chips, highlight = args.highlight,
     detail = not args["no-detail"], model = args.model, n_chips = tonumber(args["per-deployment"]),
   })
@@ -123,6 +127,10 @@ function M.run(args)
     f:write(out)
     f:close()
     info.output = args.output
+    if info.summary then
+      return info, ("wrote %s (%s %s, %d px wide)\n"):format(args.output, format, info.summary,
+        math.floor(info.width + 0.5))
+    end
     return info, ("wrote %s (%s %s chart, %d px wide, rules %s, as of %s, %d chips drawn)\n"):format(args.output,
       format, kind, math.floor(info.width + 0.5), tostring(info.rules), info.as_of, #info.plotted)
   end
