@@ -14,8 +14,16 @@ files["lua/tpp/chips"] = { max_line_length = false }
 local rule_dsl = {
   std = "min",
   read_globals = { "version", "threshold", "figure", "paragraph", "note", "precedence", "checklist",
-                   "assumption", "remove", "test", "range", "check" },
+                   "assumption", "remove", "test", "range", "check", "licence", "licence_note" },
 }
 files["lua/tpp/rules/us_*.lua"] = rule_dsl
 files["examples/rules/*.lua"] = rule_dsl
 files["spec/fixtures/rules/*.lua"] = rule_dsl
+-- Regime data files (lua/tpp/regimes/*.lua except the loader) run in the same sandbox with the
+-- declarations of lua/tpp/regimes/init.lua.
+files["lua/tpp/regimes"] = {
+  std = "min",
+  read_globals = { "measure", "group", "group_change", "region", "embargo", "party", "end_use", "fdp",
+                   "guidance", "prc_measure", "conflict", "tariff_band" },
+}
+files["lua/tpp/regimes/init.lua"] = { std = "max" }

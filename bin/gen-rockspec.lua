@@ -1,6 +1,9 @@
 -- gen-rockspec.lua: rewrite the C source list and the Lua module list of
 -- rockspec/tpp-scm-1.rockspec from the files in the tree, so the rockspec
--- builds exactly what the Makefile builds. Usage: lua bin/gen-rockspec.lua
+-- builds exactly what the Makefile builds; then write the released rockspec
+-- rockspec/tpp-VERSION-1.rockspec (VERSION from include/tpp.h) from it, with
+-- the release tarball of `make dist` as its source.
+-- Usage: lua bin/gen-rockspec.lua
 local path = arg[1] or "rockspec/tpp-scm-1.rockspec"
 local f = assert(io.open(path, "rb"))
 local text = f:read("*a")
@@ -42,3 +45,18 @@ f = assert(io.open(path, "wb"))
 f:write(text)
 f:close()
 print(("%s: %d C sources, %d Lua modules"):format(path, #sources, #mods))
+
+-- the released rockspec: the same build, version and source of the release
+local h = assert(io.open("include/tpp.h", "rb")):read("*a")
+local version = table.concat({ h:match(
+  "TPP_VERSION_MAJOR = (%d+),%s+TPP_VERSION_MINOR = (%d+),%s+TPP_VERSION_PATCH = (%d+)") }, ".")
+assert(version:match("^%d+%.%d+%.%d+$"), "no TPP_VERSION_* in include/tpp.h")
+local release = text:gsub('\nversion = "scm%-1"\n', ('\nversion = "%s-1"\n'):format(version), 1)
+  :gsub("%-%- Offline from a checkout:.-\nrockspec_format", ("-- Release %s, built from the tarball `make dist` writes:\n" ..
+    "--   make dist && cd build && luarocks build ../rockspec/tpp-%s-1.rockspec\nrockspec_format"):format(version, version), 1)
+  :gsub('\nsource = { url = "%." }\n', ('\nsource = { url = "tpp-%s.tar.gz", dir = "tpp-%s" }\n'):format(version, version), 1)
+local rpath = ("rockspec/tpp-%s-1.rockspec"):format(version)
+f = assert(io.open(rpath, "wb"))
+f:write(release)
+f:close()
+print(rpath .. ": released rockspec of " .. version)

@@ -1,6 +1,6 @@
 /*
- * model.c - a llama-style transformer with llama2.c semantics (INFERENCE.md
- * §4.5): checkpoint reading and writing (v0 fp32, v2 Q8_0, tpp q4), a batched
+ * model.c - a llama-style transformer with the semantics of Karpathy's
+ * llama2.c (run.c, export.py): checkpoint reading and writing (v0 fp32, v2 Q8_0, tpp q4), a batched
  * forward pass over a KV cache, random checkpoints for tests and benchmarks,
  * and fp32 -> q8/q4 conversion.
  *
@@ -525,6 +525,19 @@ static void place_f32_rows(load_ctx *c, const tdesc *d, int64_t r0, int64_t n, c
   for (r = 0; r < n; r++) tpp_q_set_row_f32(&w->g, w->q, w->s, row0 + r0 + r, v + r * d->cols);
 }
 
+/* A NaN or infinite weight makes every output NaN (and the text garbage):
+ * refuse the checkpoint, naming the tensor, layer and row.
+ * v: [n] f32 values of tensor d starting at row r0. */
+static int check_finite(const float *v, int64_t n, const tdesc *d, int64_t r0, tpp_error *err) {
+  int64_t i;
+  for (i = 0; i < n; i++)
+    if (!isfinite(v[i]))
+      return tpp_fail(err, TPP_E_FORMAT, -1, -1, (double)v[i],
+                      "checkpoint: %s (layer %d) row %lld has a non-finite weight (%s)", kind_names[d->kind],
+                      d->layer, (long long)(r0 + (d->cols > 0 ? i / d->cols : 0)), isnan(v[i]) ? "NaN" : "infinity");
+  return TPP_OK;
+}
+
 static int load_tensor(void *ctx, const tdesc *d) {
   load_ctx *c = (load_ctx *)ctx;
   tpp_model *m = c->m;
@@ -535,7 +548,8 @@ static int load_tensor(void *ctx, const tdesc *d) {
     float *dst = d->kind == T_RMS_ATT ? m->rms_att + d->layer * m->dim
                  : d->kind == T_RMS_FFN ? m->rms_ffn + d->layer * m->dim
                                         : m->rms_final;
-    return src_read(c->in, d->offset, dst, (size_t)d->cols * 4, c->err);
+    if ((rc = src_read(c->in, d->offset, dst, (size_t)d->cols * 4, c->err))) return rc;
+    return check_finite(dst, d->cols, d, 0, c->err);
   }
   for (r0 = 0; r0 < d->rows; r0 += c->chunk_rows_cap) {
     int64_t n = d->rows - r0 < c->chunk_rows_cap ? d->rows - r0 : c->chunk_rows_cap;
@@ -543,6 +557,7 @@ static int load_tensor(void *ctx, const tdesc *d) {
       if ((rc = src_read(c->in, d->offset + r0 * d->cols * 4, c->fbuf, (size_t)(n * d->cols) * 4,
                          c->err)))
         return rc;
+      if ((rc = check_finite(c->fbuf, n * d->cols, d, r0, c->err))) return rc;
       place_f32_rows(c, d, r0, n, c->fbuf);
     } else {
       /* q[numel] (q8) or nibbles[numel/2] (q4), then scales[numel/GS] */

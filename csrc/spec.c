@@ -2,7 +2,8 @@
  * spec.c - the regulatory metrics of a chip: TPP, performance density,
  * 3A991.p processing performance, memory-bandwidth density, H100-equivalents.
  *
- * Definitions follow RULES.md §3: TPP = 2 x MacTOPS x bit length, where a
+ * Definitions follow the Technical Notes to ECCN 3A090 (15 CFR part 774,
+ * supp. 1, as amended by 88 FR 73458): TPP = 2 x MacTOPS x bit length, where a
  * datasheet's dense TOPS/TFLOPS figure already is 2 x MacTOPS; the highest
  * value over the supported precisions is the one evaluated; sparsity is never
  * counted; PD = TPP / applicable die area (non-planar logic dies only).
@@ -19,8 +20,17 @@ static const char *const precision_names[TPP_PREC_COUNT] = {
 static const int precision_bits[TPP_PREC_COUNT] = {64, 32, 0, 16, 16,
                                                    8,  8,  6, 4,  4};
 
-/* H100 SXM reference values (RULES.md §5.4, PEERS.md §0 item 4). */
-static const double h100e_reference[TPP_H100E_COUNT] = {15832.0, 1979.0, 989.4};
+/* The H100-equivalent bases: the H100 SXM5's dense figures as tpp's chip
+ * database holds them (NVIDIA Hopper architecture whitepaper: 989.4 dense
+ * FP16/BF16 TFLOPS, 1,978.9 dense FP8/INT8 TOPS) and its TPP computed from
+ * them the way every chip's is (1,978.9 x 8 = 15,831.2), so that 1,000 H100s
+ * are exactly 1,000 H100e on every basis. Not the rounded 15,832 quoted in
+ * secondary sources (1,979 x 8). spec/metrics_spec.lua checks these against
+ * the database entry nv_h100_sxm. */
+#define H100_DENSE_8BIT 1978.9
+#define H100_DENSE_FP16 989.4
+static const double h100e_reference[TPP_H100E_COUNT] = {H100_DENSE_8BIT * 8, H100_DENSE_8BIT,
+                                                        H100_DENSE_FP16};
 static const char *const h100e_names[TPP_H100E_COUNT] = {"tpp", "8bit", "fp16"};
 
 const char *tpp_precision_name(int precision) {

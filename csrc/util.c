@@ -8,6 +8,8 @@
 #include <math.h>
 #include <sys/mman.h>
 #include <pthread.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -18,8 +20,18 @@
 #define TPP_STR2(x) #x
 #define TPP_STR(x) TPP_STR2(x)
 
+/* The version string, formatted once from the one definition in include/tpp.h. */
+static char version_text[32];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void version_format(void) {
+  snprintf(version_text, sizeof version_text, "%d.%d.%d", TPP_VERSION_MAJOR, TPP_VERSION_MINOR,
+           TPP_VERSION_PATCH);
+}
+
 const char *tpp_version(void) {
-  return "0.1.0";
+  pthread_once(&version_once, version_format);
+  return version_text;
 }
 
 void tpp_error_clear(tpp_error *err) {
@@ -107,6 +119,56 @@ void tpp_set_threads(int n_threads) {
 
 int tpp_isatty(int fd) {
   return isatty(fd) ? 1 : 0;
+}
+
+/* Interactive interrupts: the handler only records the signal. */
+static volatile sig_atomic_t interrupt_seen;
+static struct sigaction interrupt_saved;
+static int interrupt_installed;
+
+/* A second Ctrl-C before the first was taken means the program is not
+ * listening (a long computation): then SIGINT does what it does by default. */
+static void interrupt_record(int sig) {
+  if (interrupt_seen) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  interrupt_seen = 1;
+}
+
+int tpp_interrupt_catch(int on) {
+  if (on && !interrupt_installed) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = interrupt_record;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a read waiting for a line returns with EINTR */
+    if (sigaction(SIGINT, &sa, &interrupt_saved) != 0) return -1;
+    interrupt_seen = 0;
+    interrupt_installed = 1;
+  } else if (!on && interrupt_installed) {
+    if (sigaction(SIGINT, &interrupt_saved, NULL) != 0) return -1;
+    interrupt_installed = 0;
+  }
+  return 0;
+}
+
+int tpp_wait_input(int fd, int timeout_ms) {
+  struct pollfd p;
+  int n;
+  p.fd = fd;
+  p.events = POLLIN;
+  p.revents = 0;
+  n = poll(&p, 1, timeout_ms);
+  if (n < 0) return -1;
+  return n > 0 ? 1 : 0;
+}
+
+int tpp_interrupt_take(void) {
+  int seen = interrupt_seen ? 1 : 0;
+  interrupt_seen = 0;
+  return seen;
 }
 
 double tpp_now(void) {

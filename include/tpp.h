@@ -29,7 +29,7 @@ extern "C" {
 
 enum {
   TPP_VERSION_MAJOR = 0,
-  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_MINOR = 2,
   TPP_VERSION_PATCH = 0
 };
 
@@ -84,17 +84,18 @@ enum {
   TPP_FIELD_COUNT = 17
 };
 
-/* How TF32 enters the maximum: excluded (default, as in CHIPS.md §2.6), or
- * counted at 19 or 32 bits (RULES.md §12 item 6). */
+/* How TF32 enters the maximum: excluded (default: the 3A090 Technical Note
+ * counts the "bit length of the operation", and TF32 carries 19 significant
+ * bits in a 32-bit container), or counted at 19 or 32 bits. */
 enum {
   TPP_TF32_EXCLUDED = 0,
   TPP_TF32_19 = 19,
   TPP_TF32_32 = 32
 };
 
-/* How processing units combine (RULES.md §3.1 note 1(d) and 2): the maximum
- * over precisions of the per-precision sums (default, RULES.md §10 step 1),
- * or the sum over units of each unit's own maximum (an upper-bound reading). */
+/* How processing units combine (3A090 Technical Notes 1(d) and 2, 88 FR
+ * 73458): the maximum over precisions of the per-precision sums (default), or
+ * the sum over units of each unit's own maximum (an upper-bound reading). */
 enum {
   TPP_UNITS_MAX_OF_SUMS = 0,
   TPP_UNITS_SUM_OF_MAXES = 1
@@ -224,6 +225,20 @@ int tpp_isatty(int fd);
 /* Wall-clock seconds from a monotonic clock, for benchmarks. */
 double tpp_now(void);
 
+/* ---- interactive interrupts (the REPL) ----
+ * tpp_interrupt_catch(1): from now on SIGINT (Ctrl-C) is only recorded, and
+ * a read waiting for input returns early (no SA_RESTART), so an interactive
+ * loop can cancel the line and go on; a second SIGINT before the first was
+ * taken terminates the process as SIGINT does by default.
+ * tpp_interrupt_catch(0) puts back the handler that was there before.
+ * Returns 0, or -1 if sigaction failed. */
+int tpp_interrupt_catch(int on);
+/* 1 when SIGINT arrived since the last call (and forgets it), else 0. */
+int tpp_interrupt_take(void);
+/* Wait until fd has input: 1 when it has, 0 after timeout_ms (-1 = no
+ * timeout), -1 when a signal (Ctrl-C) or an error cut the wait short. */
+int tpp_wait_input(int fd, int timeout_ms);
+
 /* 64-byte aligned memory outside any Lua heap; tpp_free(NULL) is a no-op.
  * Returns NULL when bytes is 0 or the allocation fails. */
 void *tpp_alloc(size_t bytes);
@@ -240,81 +255,183 @@ void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double 
 
 /* TPP_FFI_END core */
 
-/* TPP_FFI_BEGIN infer */
+/* TPP_FFI_BEGIN serve */
 
-/* Analytic (roofline) inference model: how fast a chip could serve an LLM.
- * Per step, time = max(bytes / (bandwidth x eff_mem), FLOPs / (peak x eff_compute))
- * + tensor-parallel all-reduce time + a fixed per-step overhead. Every
- * efficiency is an input, so the caller states (and reports) its assumptions. */
+/*
+ * Serving model (csrc/serve.c): how fast a deployment of chips serves an LLM.
+ * One forward step of a pipeline stage on one chip is a sum of per-operator
+ * rooflines plus communication and a fixed step cost:
+ *
+ *   t = R(dense weight bytes / (BW e_mem), dense FLOPs / (peak e_compute))
+ *     + R(routed-expert bytes / (BW e_mem), expert FLOPs / (peak e_compute))
+ *     + R(KV bytes / (BW e_mem), attention FLOPs / (attn peak e_compute))
+ *     + (1 - overlap) (tensor-parallel all-reduces + expert all-to-alls)
+ *     + step overhead,    R(a, b) = (a^p + b^p)^(1/p) (max(a, b) when p = 0)
+ *
+ * Every efficiency is an input (the caller's calibrated table supplies them);
+ * docs/serving-model.md derives each term. Units: bytes, FLOPs, ms, GB/s.
+ */
 
-typedef struct tpp_infer_hw {
-  double peak_tflops;   /* dense peak at the compute precision, TFLOPS */
-  double mem_bw_gbs;    /* memory bandwidth per chip, GB/s */
-  double mem_gb;        /* memory capacity per chip, GB */
-  double link_gbs;      /* per-direction chip-to-chip bandwidth for collectives, GB/s */
-} tpp_infer_hw;
+typedef struct tpp_serve_chip {
+  double gemm_tflops;        /* dense peak at the matmul precision, TFLOPS */
+  double attn_tflops;        /* dense peak for attention math, TFLOPS */
+  double mem_bw_gbs;         /* memory bandwidth per chip, GB/s */
+  double mem_gb;             /* memory capacity per chip, GB */
+  double scaleup_gbs;        /* per-direction bandwidth per chip inside a scale-up domain, GB/s */
+  double scaleout_gbs;       /* per-direction bandwidth per chip to other domains, GB/s (0 = unknown) */
+  double scaleup_us;         /* fixed latency of one collective inside the domain, us */
+  double scaleout_us;        /* fixed latency of one collective across domains, us */
+  int32_t scaleup_size;      /* chips in one scale-up domain (8-GPU node, NVL72, CloudMatrix384) */
+} tpp_serve_chip;
 
-typedef struct tpp_infer_model {
-  double weight_bytes;         /* all weights at the serving precision, bytes */
-  double dense_weight_bytes;   /* weights every token reads (attention, shared, embeddings) */
-  double expert_bytes;         /* one routed expert of one layer, bytes (0 for dense models) */
-  double active_params;        /* parameters used per token (MoE: active only) */
-  double kv_bytes_per_token;   /* KV-cache bytes per token of context, all layers */
-  double attn_flops_per_ctx;   /* attention FLOPs per token per token of context (4 x layers x q_dim) */
-  double hidden_bytes;         /* activation vector per token for an all-reduce, bytes */
+typedef struct tpp_serve_model {
+  double dense_params;       /* parameters every token multiplies: attention, dense FFN, shared experts, LM head */
+  double resident_params;    /* every parameter held in memory (adds embeddings and all routed experts) */
+  double expert_params;      /* one routed expert of one layer (0 for dense models) */
+  double weight_bytes;       /* bytes per parameter (4-bit formats with block scales: 4.5/8) */
+  double kv_bytes_per_token; /* KV cache per token of context, all layers, at the KV precision */
+  double attn_flops_per_ctx; /* attention FLOPs per query token per context token, all layers (decode) */
+  double prefill_attn_flops_per_ctx; /* the same for prompt tokens (MLA expands heads); 0 = as decode */
+  double hidden;             /* model width (activation values per token) */
+  double act_bytes;          /* bytes per activation value in collectives (2 = 16-bit) */
   int32_t n_layers;
-  int32_t n_experts;           /* routed experts per MoE layer (0 = dense) */
-  int32_t experts_per_token;   /* routed experts each token uses */
-  int32_t moe_layers;          /* layers with routed experts */
-} tpp_infer_model;
+  int32_t moe_layers;        /* layers with routed experts */
+  int32_t n_experts;         /* routed experts per MoE layer (0 = dense) */
+  int32_t experts_per_token; /* routed experts each token uses */
+  int32_t kv_heads;          /* KV heads split by tensor parallelism; 0 = a latent (MLA) cache every TP rank keeps whole */
+} tpp_serve_model;
 
-typedef struct tpp_infer_scenario {
-  int32_t batch;               /* concurrent sequences */
-  int32_t prompt_tokens;       /* input length */
-  int32_t output_tokens;       /* generated length */
-  int32_t tp;                  /* tensor-parallel degree (chips per replica) */
-  double eff_compute;          /* fraction of peak FLOPS achieved, (0, 1] */
-  double eff_mem;              /* fraction of peak bandwidth achieved, (0, 1] */
-  double allreduce_us;         /* fixed latency of one all-reduce, microseconds */
-  double step_overhead_us;     /* fixed host/launch cost per forward step, microseconds */
-  double mem_reserve;          /* fraction of memory not usable for weights + KV, [0, 1) */
-} tpp_infer_scenario;
+typedef struct tpp_serve_plan {
+  int32_t tp;                /* tensor-parallel degree of attention and dense layers */
+  int32_t pp;                /* pipeline stages */
+  int32_t ep;                /* chips the routed experts are spread over in a stage (1 = none) */
+} tpp_serve_plan;
 
-/* Bound of a phase. */
+/* What the chips do: both phases (continuous batching with chunked prefill),
+ * or one pool of a disaggregated deployment. */
 enum {
-  TPP_BOUND_MEMORY = 0,
-  TPP_BOUND_COMPUTE = 1,
-  TPP_BOUND_COMM = 2
+  TPP_SERVE_AGGREGATED = 0,
+  TPP_SERVE_DECODE_POOL = 1,
+  TPP_SERVE_PREFILL_POOL = 2
 };
 
-typedef struct tpp_infer_result {
-  double prefill_ms;           /* time to first token for the whole batch */
-  double decode_ms;            /* one decode step at the mean context length */
-  double decode_tokens_per_s;  /* batch / decode step, per replica */
-  double user_tokens_per_s;    /* 1 / decode step */
-  double prefill_tokens_per_s; /* prompt tokens per second per replica */
-  double decode_bytes;         /* bytes read per chip per decode step */
-  double decode_flops;         /* FLOPs per chip per decode step */
-  double prefill_flops;        /* FLOPs per chip for the prefill */
-  double weights_gb;           /* weights per chip, GB */
-  double kv_gb;                /* KV cache per chip at full length, GB */
-  double intensity;            /* decode FLOPs per byte */
-  double ridge;                /* chip FLOPs per byte at the stated efficiencies */
-  double comm_ms;              /* all-reduce time per decode step */
-  int32_t decode_bound;        /* TPP_BOUND_* */
+typedef struct tpp_serve_workload {
+  int32_t batch;             /* sequences in flight per replica (decode), or prompts per prefill pass */
+  int32_t input_tokens;      /* prompt length */
+  int32_t output_tokens;     /* generated length */
+  int32_t mode;              /* TPP_SERVE_AGGREGATED, _DECODE_POOL or _PREFILL_POOL */
+  int32_t spec_tokens;       /* draft tokens verified per decode step (speculative / MTP; 0 = none) */
+  double spec_accept;        /* mean draft tokens accepted per step, [0, spec_tokens] */
+  double prefix_hit;         /* fraction of prompt tokens served from a prefix cache, [0, 1) */
+} tpp_serve_workload;
+
+typedef struct tpp_serve_eff {
+  double mem;                /* fraction of peak bandwidth streaming weights and KV, (0, 1] */
+  double compute;            /* fraction of peak FLOPS in matmuls and attention, (0, 1] */
+  double gemm_m_half;        /* rows per weight matrix at which a matmul reaches half of `compute`
+                                (small decode batches and MoE experts run slower); 0 = no such loss */
+  double roofline_p;         /* sharpness of each roofline: t = (t_mem^p + t_flops^p)^(1/p); 0 = max() */
+  double step_us;            /* fixed cost per forward step (launch, scheduler), us */
+  double overlap;            /* fraction of communication hidden behind compute, [0, 1) */
+  double mem_reserve;        /* fraction of memory not usable for weights and KV, [0, 1) */
+  double dispatch_bytes;     /* bytes per activation value in the expert dispatch (1 = FP8) */
+  double moe_imbalance;      /* busiest chip's expert load over the mean, >= 1 */
+} tpp_serve_eff;
+
+typedef struct tpp_serve_config {
+  tpp_serve_chip chip;
+  tpp_serve_model model;
+  tpp_serve_plan plan;
+  tpp_serve_workload work;
+  tpp_serve_eff eff;
+} tpp_serve_config;
+
+/* Why a deployment cannot run (status of a result; errors are for bad input). */
+enum {
+  TPP_SERVE_OK = 0,
+  TPP_SERVE_WEIGHTS_DO_NOT_FIT = 1,   /* the weights alone exceed usable memory per chip */
+  TPP_SERVE_BATCH_DOES_NOT_FIT = 2,   /* weights fit, the KV cache of this batch does not */
+  TPP_SERVE_TP_EXCEEDS_DOMAIN = 3,    /* tensor parallelism wider than the scale-up domain */
+  TPP_SERVE_NEEDS_SCALEOUT = 4,       /* the plan crosses domains and the scale-out link is unknown */
+  TPP_SERVE_LATENCY_UNMET = 5,        /* no batch meets the latency targets */
+  TPP_SERVE_BAD_PLAN = 6              /* experts spread over chips that do not split evenly into TP groups */
+};
+
+/* Which term dominates a step. */
+enum {
+  TPP_SERVE_BOUND_MEMORY = 0,
+  TPP_SERVE_BOUND_COMPUTE = 1,
+  TPP_SERVE_BOUND_COMM = 2,
+  TPP_SERVE_BOUND_OVERHEAD = 3
+};
+
+typedef struct tpp_serve_result {
+  int32_t status;            /* TPP_SERVE_OK or why not */
+  int32_t batch;             /* sequences in flight per replica (the searched one for a target) */
+  int32_t max_batch;         /* largest batch whose KV fits (0 if the weights do not) */
+  int32_t chips_per_replica; /* tp x pp x (ep / tp when experts span more chips) */
+  int32_t decode_bound;      /* TPP_SERVE_BOUND_* */
   int32_t prefill_bound;
-  int32_t fits;                /* 1 weights + KV fit in usable memory */
-  int32_t max_batch;           /* largest batch that fits at this length (0 if none) */
-} tpp_infer_result;
+  double step_ms;            /* one decode (or mixed, or prefill) step of the replica, all stages */
+  double tpot_ms;            /* time per output token seen by one user */
+  double ttft_ms;            /* time to first token (NaN for a decode pool alone) */
+  double prefill_ms;         /* one prompt's prefill through all stages */
+  double per_chip_output_tokens_per_s;
+  double per_chip_prefill_tokens_per_s; /* prompt tokens (cached ones included) per second per chip */
+  double user_tokens_per_s;  /* 1000 / tpot_ms */
+  /* one decode step, per chip of the first stage (exact quantities for tests) */
+  double decode_weight_bytes;  /* dense + touched expert weights read */
+  double decode_kv_bytes;      /* KV cache read */
+  double decode_flops;         /* matmul + attention FLOPs */
+  double allreduce_bytes;      /* one tensor-parallel all-reduce message (before the ring factor) */
+  double allreduce_count;      /* all-reduces per step per stage */
+  double alltoall_bytes;       /* bytes one chip sends per step in expert dispatch + combine */
+  double comm_ms;              /* communication per step per stage, before overlap */
+  double mem_ms;               /* per stage step: time the bytes alone would take */
+  double compute_ms;           /* per stage step: time the FLOPs alone would take */
+  double weights_gb;           /* weights per chip */
+  double kv_gb;                /* KV cache per chip at this batch, full length */
+} tpp_serve_result;
 
-void tpp_infer_scenario_init(tpp_infer_scenario *sc);
+/* Latency targets for tpp_serve_search. */
+enum {
+  TPP_SERVE_FIXED = 0,       /* evaluate the workload's batch */
+  TPP_SERVE_OFFLINE = 1,     /* the batch with the highest throughput that fits */
+  TPP_SERVE_SERVER = 2       /* the highest-throughput batch meeting ttft_ms and tpot_ms */
+};
 
-/* One (chip, model, scenario) evaluation; errors name the field. */
-int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
-                   const tpp_infer_scenario *sc, tpp_infer_result *out,
-                   tpp_error *err);
+typedef struct tpp_serve_target {
+  int32_t kind;              /* TPP_SERVE_FIXED, _OFFLINE or _SERVER */
+  int32_t max_batch;         /* engine limit on sequences per replica (0 = none) */
+  double ttft_ms;            /* server: time-to-first-token target (0 = none) */
+  double tpot_ms;            /* server: time-per-output-token target (0 = none) */
+} tpp_serve_target;
 
-/* TPP_FFI_END infer */
+/* Defaults: a 1-chip plan, batch 1, 1024 in / 256 out, efficiencies 0.7/0.5,
+ * no row-count loss (gemm_m_half 0), a sharp roofline (roofline_p 0). */
+void tpp_serve_config_init(tpp_serve_config *cfg);
+
+/* One configuration at its batch. Bad input -> error naming the field; an
+ * impossible deployment -> TPP_OK with out->status saying why. */
+int tpp_serve_eval(const tpp_serve_config *cfg, tpp_serve_result *out, tpp_error *err);
+
+/* The batch a target asks for, then its evaluation. When no batch meets a
+ * server target, out holds batch 1 with status TPP_SERVE_LATENCY_UNMET. */
+int tpp_serve_search(const tpp_serve_config *cfg, const tpp_serve_target *target,
+                     tpp_serve_result *out, tpp_error *err);
+
+/* A sweep over chips x models x plans x batches (structure of arrays out,
+ * index ((c * n_models + m) * n_plans + p) * n_batches + b), every other input
+ * from base. tok_s: per-chip output tokens/s (NaN when infeasible); tpot_ms;
+ * status: TPP_SERVE_*. threads 0 = all cores. */
+int tpp_serve_sweep(const tpp_serve_config *base, const tpp_serve_chip *chips, int64_t n_chips,
+                    const tpp_serve_model *models, int64_t n_models,
+                    const tpp_serve_plan *plans, int64_t n_plans,
+                    const int32_t *batches, int64_t n_batches,
+                    double *tok_s, double *tpot_ms, int32_t *status, int threads,
+                    tpp_error *err);
+
+/* TPP_FFI_END serve */
 /* TPP_FFI_BEGIN rules */
 
 /*
@@ -665,7 +782,7 @@ float tpp_sampler_random(tpp_sampler *s);
 /* TPP_FFI_END kernels */
 
 /* ---- model -----------------------------------------------------------------
- * A llama-style transformer (llama2.c semantics, INFERENCE.md §4.5) with a
+ * A llama-style transformer (the semantics of Karpathy's llama2.c run.c) with a
  * KV cache, reading and writing llama2.c checkpoints:
  *   TPP_CKPT_V0  legacy fp32 "version 0" (28-byte header, run.c);
  *   TPP_CKPT_Q8  "version 2" Q8_0 (256-byte header, runq.c);
@@ -786,6 +903,275 @@ const char *tpp_blas_info(void);
 const char *tpp_cpu_name(void);
 
 /* TPP_FFI_END bench */
+
+/* ---- tabular input: the strict CSV reader ------------------------------------
+ *
+ * csrc/csv.c reads RFC 4180 CSV (quoted fields, doubled quotes, quoted line
+ * breaks, CRLF or LF) with a header line, strictly: every row has as many
+ * fields as the header, every field is valid UTF-8 without NUL bytes, a
+ * quote may only open a field, a leading UTF-8 byte-order mark is skipped
+ * and a UTF-16 one refused. Blank lines and lines starting with '#' are
+ * skipped. Each header field is bound to a tpp_csv_column (the "plan") that
+ * says how to parse it: numbers are plain decimals ([+-]digits[.digits]
+ * [e[+-]digits]; no hex, inf, nan or thousands separators unless asked),
+ * range-checked, and written into structure-of-arrays columns (double[n],
+ * NaN = empty = unknown), chunk by chunk, so memory stays bounded. A bad row
+ * is not written: each fault becomes a tpp_csv_issue naming the data row, its
+ * line, the field and the text, and reading goes on until max_issues faults
+ * were seen. Faults that end the input (an unclosed quote, a row over
+ * TPP_CSV_MAX_ROW bytes, a read error) return TPP_E_FORMAT or TPP_E_IO.
+ */
+
+/* TPP_FFI_BEGIN csv */
+
+enum {
+  TPP_CSV_SKIP = 0,      /* a known column this read does not use (still checked as UTF-8) */
+  TPP_CSV_NUMBER = 1,    /* decimal number -> out[i] */
+  TPP_CSV_FLAG = 2,      /* true/false/yes/no/1/0 (any case) -> 1 or 0 */
+  TPP_CSV_DATE = 3,      /* YYYY-MM-DD calendar date -> YYYYMMDD */
+  TPP_CSV_TEXT = 4,      /* text; kept in a text slot; with choices, out[i] = 1 when it
+                            contains one of them (any case), 0 when not */
+  TPP_CSV_ENUM = 5       /* one of choices (any case) -> its index 0.. in out[i] */
+};
+
+enum {
+  TPP_CSV_E_NUMBER = 1,    /* not a plain decimal number */
+  TPP_CSV_E_RANGE = 2,     /* a number outside [min, max] (or <= min when min_exclusive) */
+  TPP_CSV_E_INTEGER = 3,   /* a fraction where a whole number is expected */
+  TPP_CSV_E_REQUIRED = 4,  /* empty where a value is required */
+  TPP_CSV_E_FLAG = 5,      /* not true/false/yes/no/1/0 */
+  TPP_CSV_E_DATE = 6,      /* not a YYYY-MM-DD calendar date */
+  TPP_CSV_E_ENUM = 7,      /* not one of the choices */
+  TPP_CSV_E_FIELDS = 8,    /* a row with more or fewer fields than the header */
+  TPP_CSV_E_QUOTE = 9,     /* a quote inside an unquoted field, or text after a closing quote */
+  TPP_CSV_E_UNCLOSED = 10, /* a quoted field still open at the end of the input */
+  TPP_CSV_E_UTF8 = 11,     /* bytes that are not UTF-8 (or a NUL byte) */
+  TPP_CSV_E_TOO_LONG = 12, /* a row longer than TPP_CSV_MAX_ROW bytes */
+  TPP_CSV_E_UTF16 = 13,    /* a UTF-16 byte-order mark: the file is not UTF-8 */
+  TPP_CSV_E_EMPTY = 14     /* no header line at all */
+};
+
+enum {
+  TPP_CSV_MAX_ROW = 4194304,   /* bytes in one row, quotes included */
+  TPP_CSV_MAX_FIELDS = 4096,   /* fields in the header */
+  TPP_CSV_MAX_TEXT = 4096      /* text slots (as many as fields) */
+};
+
+/* How one header field is read. Zero-initialised = TPP_CSV_SKIP. */
+typedef struct tpp_csv_column {
+  int32_t kind;          /* TPP_CSV_* */
+  int32_t required;      /* 1: an empty field is an error (E_REQUIRED) */
+  int32_t integer;       /* NUMBER: 1 = whole numbers only */
+  int32_t thousands;     /* NUMBER: 1 = accept 1,234,567 (the field must then be quoted) */
+  int32_t min_exclusive; /* NUMBER: 1 = the value must be > min */
+  double min;            /* NUMBER: smallest plausible value; NaN = no bound */
+  double max;            /* NUMBER: largest plausible value; NaN = no bound */
+  const char *choices;   /* ENUM / TEXT match: "a|b|c" */
+  double *out;           /* [max_rows] value per row (NaN when empty), or NULL */
+  double *out2;          /* [max_rows] a second copy (one field filling two columns), or NULL */
+  int32_t text_slot;     /* TEXT / ENUM: slot 0..TPP_CSV_MAX_TEXT-1 keeping the text, or -1 */
+} tpp_csv_column;
+
+/* One fault. row: 1-based data row (the header is row 0); line: 1-based line
+ * where the fault is; field: 0-based header field, -1 for the whole row. */
+typedef struct tpp_csv_issue {
+  int64_t row;
+  int64_t line;
+  int32_t field;
+  int32_t code;          /* TPP_CSV_E_* */
+  int32_t n_fields;      /* E_FIELDS: fields the row has */
+  double value;          /* E_RANGE, E_INTEGER: the value read */
+  char text[80];         /* the field as read (cut to 79 bytes), NUL-terminated */
+} tpp_csv_issue;
+
+typedef struct tpp_csv tpp_csv;
+
+/* A reader over a file (path "-" = standard input), or over a copy of bytes. */
+tpp_csv *tpp_csv_open(const char *path, tpp_error *err);
+tpp_csv *tpp_csv_open_bytes(const uint8_t *bytes, size_t size, tpp_error *err);
+/* Standard input, with `prefix` (bytes already taken from it) read first. */
+tpp_csv *tpp_csv_open_stdin(const uint8_t *prefix, size_t size, tpp_error *err);
+void tpp_csv_close(tpp_csv *r);              /* NULL is a no-op */
+
+/* Read the header (the first line that is not blank or a comment). Returns
+ * TPP_OK and the field count, or TPP_E_FORMAT / TPP_E_IO with *issue filled
+ * (E_EMPTY when there is no header). Names are unquoted and NUL-terminated;
+ * they stay valid until tpp_csv_close. */
+int tpp_csv_header(tpp_csv *r, int32_t *n_fields, tpp_csv_issue *issue, tpp_error *err);
+const char *tpp_csv_field_name(const tpp_csv *r, int32_t field);
+int64_t tpp_csv_header_line(const tpp_csv *r);
+
+/* Read up to max_rows good data rows into rows [0, *n_rows) of the plan's
+ * columns (plan[i] binds header field i). Faults go to issues[0..*n_issues)
+ * (at most max_issues; reading stops when it is full). *n_rows < max_rows
+ * with TPP_OK means the input ended or the issue list filled up. Text of the
+ * rows read stays valid until the next call. */
+int tpp_csv_read(tpp_csv *r, const tpp_csv_column *plan, int64_t max_rows, int64_t *n_rows,
+                 tpp_csv_issue *issues, int32_t max_issues, int32_t *n_issues, tpp_error *err);
+/* Data row number and line of chunk row i (0-based, < *n_rows of the last read). */
+int64_t tpp_csv_row_number(const tpp_csv *r, int64_t i);
+int64_t tpp_csv_row_line(const tpp_csv *r, int64_t i);
+/* The text of chunk row i in a slot (NULL when the slot is unused), *len bytes. */
+const char *tpp_csv_text(const tpp_csv *r, int32_t slot, int64_t i, size_t *len);
+/* 1 when every byte was read. */
+int tpp_csv_at_end(const tpp_csv *r);
+/* Data rows seen so far (good and bad). */
+int64_t tpp_csv_rows_seen(const tpp_csv *r);
+
+/* The strict decimal parser of the reader, for one string (JSON values,
+ * command-line numbers): TPP_OK and *value, or TPP_E_FORMAT. thousands: 1
+ * accepts 1,234 groups. Infinite results (1e400) are TPP_E_ARG. */
+int tpp_parse_number(const char *s, size_t len, int32_t thousands, double *value);
+
+/* TPP_FFI_END csv */
+
+/* ---- classifying chips in chunks, and writing rows out ----------------------
+ *
+ * csrc/classify.c: the rule inputs a chip file does not give directly,
+ * derived over a chunk (structure of arrays, NaN = unknown), and the inputs
+ * an undetermined row is missing. csrc/out.c: an output file written through
+ * a temporary file beside it (renamed into place on success, removed on
+ * failure, so an input is never written over and a failed run leaves no half
+ * file), and rows rendered from a template of parts on several threads, in
+ * order: JSON Lines or CSV, numbers as the shortest decimal that reads back
+ * as the same double (at most 17 significant digits).
+ */
+
+/* TPP_FFI_BEGIN out */
+
+/* Columns of one chunk [n]; NULL = absent. Outputs are written in place. */
+typedef struct tpp_chip_rule_columns {
+  int64_t n;
+  double *fp64;            /* in/out: the FP64 matrix rate; NaN takes fp64_vector */
+  const double *fp64_vector;
+  double *hbm;             /* in/out: 1/0 stated; NaN takes hbm_from_type */
+  const double *hbm_from_type;  /* 1 when the memory type names HBM, 0 when it does not */
+  const double *form_memory;    /* 1 when the form factor names an HBM/DRAM/memory stack */
+  const double *tpp;       /* computed TPP (memory_item is 0 only for a chip with compute) */
+  double *memory_item;     /* out: 1 memory stack, 0 a chip with compute, NaN unknown */
+  double *first_marketed;  /* in/out: YYYYMMDD; NaN takes year * 10000 + 701 (mid-year) */
+  const double *year;
+} tpp_chip_rule_columns;
+
+/* Fill the derived rule inputs of a chunk (the per-chip path does the same
+ * in tpp.rules.metrics.of_chip). */
+int tpp_chip_rule_inputs(const tpp_chip_rule_columns *c, tpp_error *err);
+
+/* For every row whose status is undetermined: a bit mask of the program's
+ * inputs that are unknown in a test that leaves a clause (or a note that
+ * matters) unknown, the inputs the answer waits for; 0 for other rows.
+ * columns as tpp_rule_eval_batch; masks[n] as doubles (exact below 2^53).
+ * counts[0..2] += rows per status, counts[3] += rows near a line. */
+int tpp_rule_missing(const tpp_rule_program *p, const double *const *columns, int64_t n,
+                     const int8_t *status, const int8_t *near, double *masks, int64_t *counts,
+                     tpp_error *err);
+
+typedef struct tpp_writer tpp_writer;
+
+/* A file to write (path "-" = standard output): bytes go to a new
+ * temporary file in the destination's folder; tpp_writer_commit renames it over
+ * path. tpp_writer_close without a commit removes it. A path naming the same
+ * file as avoid (an input; may be NULL) is refused. */
+tpp_writer *tpp_writer_open(const char *path, const char *avoid, tpp_error *err);
+int tpp_writer_write(tpp_writer *o, const char *bytes, size_t len, tpp_error *err);
+int tpp_writer_commit(tpp_writer *o, tpp_error *err);
+void tpp_writer_close(tpp_writer *o);             /* NULL is a no-op */
+int64_t tpp_writer_bytes(const tpp_writer *o);    /* bytes written so far */
+
+/* Parts of a row template. */
+enum {
+  TPP_PART_CONST = 0,    /* text as it is */
+  TPP_PART_SELECT = 1,   /* choices[i8[row] + offset] (out of range: the empty string) */
+  TPP_PART_NUMBER = 2,   /* f64[row] as the shortest exact decimal; NaN: null_text */
+  TPP_PART_TEXT = 3,     /* the CSV reader's text slot, quoted (TPP_QUOTE_*); empty: text + row number */
+  TPP_PART_ROW = 4,      /* the row's data row number */
+  TPP_PART_MASK = 5,     /* names of the bits set in f64[row], in order, joined by text */
+  TPP_PART_FLAG = 6      /* i8[row] > 0: choices[1], else choices[0] */
+};
+
+enum { TPP_QUOTE_NONE = 0, TPP_QUOTE_JSON = 1, TPP_QUOTE_CSV = 2 };
+
+typedef struct tpp_out_part {
+  int32_t kind;            /* TPP_PART_* */
+  int32_t quote;           /* TEXT: TPP_QUOTE_* */
+  const char *text;        /* CONST: the text; TEXT: prefix for an empty id; MASK: separator */
+  const int8_t *i8;        /* SELECT, FLAG: [n] */
+  int32_t offset;          /* SELECT: index = i8[row] + offset */
+  int32_t n_choices;
+  const char *const *choices;   /* SELECT, FLAG: [n_choices]; MASK: names of bits [n_choices] */
+  const int32_t *order;    /* MASK: bit order [n_choices] */
+  const double *f64;       /* NUMBER, MASK: [n] */
+  const char *null_text;   /* NUMBER: text for NaN */
+  int32_t slot;            /* TEXT: the reader's text slot */
+} tpp_out_part;
+
+/* Render rows [0, n_rows) of the reader's last chunk through the template
+ * (the parts of one row, line breaks included) and write them in order. */
+int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
+                 int64_t n_rows, int n_threads, tpp_error *err);
+
+/* A new private directory (mode 0700) under $TMPDIR (else /tmp) named
+ * prefix-XXXXXX, made with mkdtemp (no name race); its path in buf. */
+int tpp_temp_dir(const char *prefix, char *buf, size_t size, tpp_error *err);
+
+/* Peak resident memory, kB, of the largest child process waited for so far
+ * (getrusage RUSAGE_CHILDREN), or -1 when unknown. */
+int64_t tpp_children_peak_kb(void);
+
+/* The shortest decimal that reads back as v (integers below 1e15 without a
+ * point; at most 17 significant digits), NUL-terminated; returns its length.
+ * buf needs 32 bytes. */
+size_t tpp_format_double(double v, char *buf);
+
+/* TPP_FFI_END out */
+
+/* ---- screening batches (csrc/screen.c) -------------------------------------
+ * Decisions for (chip, destination, headquarters, date) rows from tables that
+ * lua/tpp/screen/batch.lua compiles out of the rule and regime data (the same
+ * decision path as tpp.screen, evaluated once per date segment and class). */
+
+/* TPP_FFI_BEGIN screen */
+
+/* Decision codes of a screened row. */
+enum {
+  TPP_SCREEN_NO_LICENCE = 0,      /* no licence required (for the item; parties not screened) */
+  TPP_SCREEN_LICENCE = 1,         /* licence required */
+  TPP_SCREEN_PROHIBITED = 2,      /* prohibited */
+  TPP_SCREEN_UNDETERMINED = 3     /* an unknown input could change the answer */
+};
+
+/* Compiled tables; shapes in csrc/screen.c. Fill the arrays after _new. */
+typedef struct tpp_screen_table {
+  int32_t n_segments;    /* S */
+  int32_t n_chips;       /* C */
+  int32_t n_dests;       /* D */
+  int32_t n_hqs;         /* H (headquarters countries; 0 = none) */
+  int32_t n_dclasses;    /* DC: destination classes per segment (max) */
+  int32_t n_hclasses;    /* HC: headquarters classes per segment (max) */
+  int32_t *seg_start;    /* [S] YYYYMMDD, increasing */
+  int16_t *dest_class;   /* [S][D] */
+  int16_t *hq_class;     /* [S][H + 1]; column 0 = no headquarters given */
+  int8_t *decision;      /* [S][C][DC][HC] TPP_SCREEN_* */
+  int8_t *review;        /* [S][C][DC][HC] caller's review-policy code, -1 none */
+  uint32_t *regimes;     /* [S][C][DC][HC] bit r: regime family r requires authorization */
+} tpp_screen_table;
+
+tpp_screen_table *tpp_screen_table_new(int32_t n_segments, int32_t n_chips, int32_t n_dests,
+                                       int32_t n_hqs, int32_t n_dclasses, int32_t n_hclasses,
+                                       tpp_error *err);
+void tpp_screen_table_free(tpp_screen_table *t);   /* NULL is a no-op */
+/* Starts increasing and valid, classes in range, decision codes valid. */
+int tpp_screen_table_check(const tpp_screen_table *t, tpp_error *err);
+
+/* n rows, structure of arrays (doubles holding integers): chip[n] index 0..C-1, dest[n]
+ * 0..D-1, hq[n] 0..H-1 or -1/NaN for none (hq may be NULL), date[n] YYYYMMDD. Outputs
+ * decision[n] (TPP_SCREEN_*), review[n] and regimes[n] (bitmask as a double; both may be
+ * NULL). An invalid row fails the call naming the first such row, its field and value. */
+int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double *dest,
+                     const double *hq, const double *date, int64_t n, int8_t *decision,
+                     int8_t *review, double *regimes, int n_threads, tpp_error *err);
+
+/* TPP_FFI_END screen */
 
 /* Further areas (rules, tensors, kernels, model) add their own
  * TPP_FFI_BEGIN/END regions above this line. */

@@ -46,12 +46,23 @@ describe("tpp bench (smoke)", function()
   end)
 
   it("host turns measured peaks into a chip with a TPP (tpp.host)", function()
-    local data = run("host", { seconds = "0.01", quick = true })
+    -- the decode/prefill comparison is left out here (seconds of timing); spec/serve_spec.lua
+    -- checks its prediction exactly and the decode and prefill benchmarks run above
+    local data = run("host", { seconds = "0.01", quick = true, ["no-serve"] = true })
+    assert.is_nil(data.serving)
     assert.is_true(data.metrics.tpp > 0)
     assert.is_nil(data.metrics.pd)
     local chip = require("tpp").host { quick = true }
     assert.equal("host", chip.data.id)
     assert.equal("measured", chip.data.provenance["dense.int8"])
+  end)
+
+  it("infer sweeps configurations in C and checks them against a per-configuration loop", function()
+    local data = run("infer", { n = "3000", sample = "200", ["repeat"] = "1" })
+    assert.is_true(data.configurations >= 3000)
+    assert.equal(data.chips * data.models * data.plans * data.batches, data.configurations)
+    assert.is_true(data.sample_agrees)
+    assert.is_true(data.feasible > 0 and data.feasible < data.configurations)
   end)
 
   it("rejects unknown model shapes by name", function()

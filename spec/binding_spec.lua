@@ -33,9 +33,10 @@ describe("bindings", function()
     assert.is_true(ffi.sizeof("tpp_error") > 256)
   end)
 
-  it("reports one version everywhere: core, rockspec and header", function()
-    assert.equal("0.1.0", core._VERSION)
-    assert.matches("TPP_VERSION_MAJOR = 0,%s+TPP_VERSION_MINOR = 1,%s+TPP_VERSION_PATCH = 0", read("include/tpp.h"))
+  it("reports the version of include/tpp.h (its one definition)", function()
+    local major, minor, patch = read("include/tpp.h"):match(
+      "TPP_VERSION_MAJOR = (%d+),%s+TPP_VERSION_MINOR = (%d+),%s+TPP_VERSION_PATCH = (%d+)")
+    assert.equal(("%s.%s.%s"):format(major, minor, patch), core._VERSION)
   end)
 
   it("the rockspec builds exactly the C sources the Makefile builds", function()
@@ -92,7 +93,7 @@ describe("batches", function()
   it("evaluates the database in one call, row for row equal to the scalar path", function()
     local chips = tpp.chips()
     local b = tpp.batch(chips)
-    assert.equal(55, b:size())
+    assert.equal(114, b:size())
     for i, c in ipairs(chips) do
       local m = c:metrics()
       local r = b:row(i)

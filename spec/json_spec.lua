@@ -49,3 +49,61 @@ describe("tpp.json", function()
     assert.equal('{\n  "a": [\n    1\n  ]\n}', json.encode({ a = { 1 } }, { indent = 2 }))
   end)
 end)
+
+describe("lists in tpp's JSON output", function()
+  local cli = require "tpp.cli"
+
+  -- Run a command line in this process; returns what it printed.
+  local function run(argv)
+    local out = {}
+    local saved = io.stdout
+    rawset(io, "stdout", { write = function(self, ...)
+      for _, s in ipairs({ ... }) do out[#out + 1] = s end
+      return self
+    end })
+    local ok, code = pcall(cli.main, argv)
+    rawset(io, "stdout", saved)
+    assert(ok, code)
+    return table.concat(out), code
+  end
+
+  it("is an array in every output, [] when empty, never {} (checked over every command)", function()
+    local kinds = {}
+    local function walk(v, path)
+      if type(v) ~= "table" or v == json.null then return end
+      local list = getmetatable(v) == json.array_mt
+      local key = path:gsub("%[%d+%]", "[]")
+      kinds[key] = kinds[key] or {}
+      kinds[key][list and "array" or "object"] = true
+      for k, x in pairs(v) do walk(x, path .. (list and ("[" .. k .. "]") or ("." .. k))) end
+    end
+    for _, argv in ipairs({
+      { "chips" }, { "show", "H100" }, { "show", "thead_ppu" }, { "show", "nv_rtx6000d" },
+      { "classify", "--rules", "all" }, { "classify", "H20", "A800", "--dest", "China" },
+      { "explain", "H20" }, { "explain", "thead_ppu" }, { "rules" }, { "rules", "us-2023-10" },
+      { "rules", "us-2026-01-h200" }, { "diff", "us-2022-10", "us-2023-10" },
+      { "whatif", "us-2023-10", "--set", "3A090.a.1.tpp=4000" },
+      { "ledger", "spec/fixtures/ledger_small.json" }, { "ledger", "spec/fixtures/ledger_bad.csv" },
+      { "chart", "map" }, { "chart", "timeline" }, { "chart", "bandwidth" }, { "infer", "H100", "thead_ppu" },
+      { "compare", "H100", "H20", "thead_ppu" },
+    }) do
+      argv[#argv + 1] = "--json"
+      local text = run(argv)
+      walk(json.decode(text), argv[1])
+    end
+    local mixed = {}
+    for key, k in pairs(kinds) do
+      if k.array and k.object then mixed[#mixed + 1] = key end
+    end
+    table.sort(mixed)
+    assert.same({}, mixed)
+    assert.is_true(kinds["show.metrics.assumptions"].array) -- an empty list there once printed {}
+    assert.is_nil(kinds["show.metrics.assumptions"].object)
+  end)
+
+  it("keeps the array mark through util.deepcopy and json_safe", function()
+    local copy = require("tpp.util").deepcopy({ list = json.array {}, obj = {} })
+    assert.equal('{"list":[],"obj":{}}', json.encode(copy))
+    assert.equal('{"list":[],"obj":{}}', json.encode(require("tpp.rules.input").json_safe(copy)))
+  end)
+end)

@@ -138,7 +138,7 @@ describe("cases from RULES.md §9 and PEERS.md §1.3", function()
     local r = rules.classify("H20", { rules = "us-2025-04-h20" })
     assert.equal("controlled", r.status)
     assert.equal("H20 letter: DRAM bandwidth", r.governing)
-    assert.equal("reported-only", r.rules_status)
+    assert.equal("in force", r.rules_status)   -- company-specific letters, in force from 2025-04-09
     assert.is_nil(r.eccn)
   end)
 end)

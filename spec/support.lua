@@ -8,10 +8,13 @@ function M.interpreter()
 end
 
 --- Run bin/tpp ARGS with the same interpreter and binding; returns output
--- (stdout and stderr) and the exit status.
-function M.tpp_cmd(args)
+-- (stdout and stderr) and the exit status. env: extra variables, e.g.
+-- { COLUMNS = 200 }; without COLUMNS, tables fit 80 columns (not a terminal).
+function M.tpp_cmd(args, env_vars)
   local binding = os.getenv("TPP_BINDING")
   local env = "TPP_LUA=" .. M.interpreter() .. (binding and (" TPP_BINDING=" .. binding) or "")
+  for k, v in pairs(env_vars or {}) do env = env .. " " .. k .. "=" .. tostring(v) end
+  if not (env_vars and env_vars.COLUMNS) then env = "COLUMNS= " .. env end
   local p = io.popen(env .. " bin/tpp " .. args .. " 2>&1; echo \"rc=$?\"")
   local out = p:read("*a")
   p:close()

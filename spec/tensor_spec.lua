@@ -48,7 +48,7 @@ describe("tpp.tensor", function()
       assert.has_error(function() tensor.new("q8", { 2, 3, 4 }) end,
         "tpp: q8 tensors are matrices (1 or 2 dimensions), got 3 dimensions")
       assert.has_error(function() tensor.new("f32", { 2 }, { group = 4 }) end,
-        "tpp.tensor.new: unknown option 'group' (expected group_size)")
+        "tpp.tensor.new: unknown option 'group'; did you mean 'group_size'?")
     end)
   end)
 

@@ -65,8 +65,36 @@ static int l_isatty(lua_State *L) {
   return 1;
 }
 
+/* core.interrupt_catch(on) -> true, or nil and a message */
+static int l_interrupt_catch(lua_State *L) {
+  if (tpp_interrupt_catch(lua_toboolean(L, 1)) != 0) {
+    lua_pushnil(L);
+    lua_pushliteral(L, "cannot install the SIGINT handler");
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* core.interrupt_take() -> true when Ctrl-C came since the last call */
+static int l_interrupt_take(lua_State *L) {
+  lua_pushboolean(L, tpp_interrupt_take());
+  return 1;
+}
+
+/* core.wait_input(fd [, timeout_ms]) -> 1 input ready, 0 timeout, -1 interrupted */
+static int l_wait_input(lua_State *L) {
+  int fd = (int)luaL_checkinteger(L, 1);
+  int ms = (int)luaL_optinteger(L, 2, -1);
+  lua_pushinteger(L, tpp_wait_input(fd, ms));
+  return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
+    {"wait_input", l_wait_input},
     {"isatty", l_isatty},
+    {"interrupt_catch", l_interrupt_catch},
+    {"interrupt_take", l_interrupt_take},
     {"version", l_version},
     {"cpu_count", l_cpu_count},
     {"threads", l_threads},
@@ -84,11 +112,14 @@ int luaopen_tpp_core(lua_State *L) {
   lua_setfield(L, -2, "_VERSION");
   tpp_lua_open_spec(L);
   tpp_lua_open_batch(L);
-  tpp_lua_open_infer(L);
+  tpp_lua_open_serve(L);
   tpp_lua_open_rules(L);
   tpp_lua_open_tensor(L);
   tpp_lua_open_model(L);
   tpp_lua_open_bench(L);
+  tpp_lua_open_csv(L);
+  tpp_lua_open_out(L);
+  tpp_lua_open_screen(L);
   /* further areas register here */
   return 1;
 }

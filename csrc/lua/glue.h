@@ -27,11 +27,14 @@ double tpp_lua_optfield(lua_State *L, int idx, const char *key, const char *wher
 /* Registration of each glue area into the module table on top of the stack. */
 void tpp_lua_open_spec(lua_State *L);
 void tpp_lua_open_batch(lua_State *L);
-void tpp_lua_open_infer(lua_State *L);
+void tpp_lua_open_serve(lua_State *L);
 void tpp_lua_open_rules(lua_State *L);
 void tpp_lua_open_tensor(lua_State *L);
 void tpp_lua_open_model(lua_State *L);
 void tpp_lua_open_bench(lua_State *L);
+void tpp_lua_open_csv(lua_State *L);
+void tpp_lua_open_out(lua_State *L);
+void tpp_lua_open_screen(lua_State *L);
 
 /* luaL_error with C's printf formats (%lld, %g), which lua_pushfstring lacks. */
 int tpp_lua_errorf(lua_State *L, const char *fmt, ...)
@@ -51,7 +54,7 @@ void tpp_lua_pushtensor(lua_State *L, tpp_tensor *t);
 
 /* The batch ("frame") userdata, shared with the glue files that compute on it. */
 #define TPP_FRAME_MT "tpp.batch"
-enum { TPP_FRAME_MAX_COLS = 64, TPP_FRAME_NAME = 32 };
+enum { TPP_FRAME_MAX_COLS = 256, TPP_FRAME_NAME = 32 };
 enum { TPP_COL_F64 = 0, TPP_COL_I8 = 1 };
 
 typedef struct tpp_frame_col {

@@ -5,7 +5,7 @@ return [==[
 
 enum {
   TPP_VERSION_MAJOR = 0,
-  TPP_VERSION_MINOR = 1,
+  TPP_VERSION_MINOR = 2,
   TPP_VERSION_PATCH = 0
 };
 enum {
@@ -140,72 +140,143 @@ int tpp_get_threads(void);
 void tpp_set_threads(int n_threads);
 int tpp_isatty(int fd);
 double tpp_now(void);
+int tpp_interrupt_catch(int on);
+int tpp_interrupt_take(void);
+int tpp_wait_input(int fd, int timeout_ms);
 void *tpp_alloc(size_t bytes);
 void tpp_free(void *ptr);
 void tpp_fill_f64(double *dst, int64_t n, double value);
 void tpp_random_loguniform(double *dst, int64_t n, double lo, double hi, double unknown,
                            uint64_t seed);
 
-/* region infer */
+/* region serve */
 
-typedef struct tpp_infer_hw {
-  double peak_tflops;
+typedef struct tpp_serve_chip {
+  double gemm_tflops;
+  double attn_tflops;
   double mem_bw_gbs;
   double mem_gb;
-  double link_gbs;
-} tpp_infer_hw;
-typedef struct tpp_infer_model {
+  double scaleup_gbs;
+  double scaleout_gbs;
+  double scaleup_us;
+  double scaleout_us;
+  int32_t scaleup_size;
+} tpp_serve_chip;
+typedef struct tpp_serve_model {
+  double dense_params;
+  double resident_params;
+  double expert_params;
   double weight_bytes;
-  double dense_weight_bytes;
-  double expert_bytes;
-  double active_params;
   double kv_bytes_per_token;
   double attn_flops_per_ctx;
-  double hidden_bytes;
+  double prefill_attn_flops_per_ctx;
+  double hidden;
+  double act_bytes;
   int32_t n_layers;
+  int32_t moe_layers;
   int32_t n_experts;
   int32_t experts_per_token;
-  int32_t moe_layers;
-} tpp_infer_model;
-typedef struct tpp_infer_scenario {
-  int32_t batch;
-  int32_t prompt_tokens;
-  int32_t output_tokens;
+  int32_t kv_heads;
+} tpp_serve_model;
+typedef struct tpp_serve_plan {
   int32_t tp;
-  double eff_compute;
-  double eff_mem;
-  double allreduce_us;
-  double step_overhead_us;
-  double mem_reserve;
-} tpp_infer_scenario;
+  int32_t pp;
+  int32_t ep;
+} tpp_serve_plan;
 enum {
-  TPP_BOUND_MEMORY = 0,
-  TPP_BOUND_COMPUTE = 1,
-  TPP_BOUND_COMM = 2
+  TPP_SERVE_AGGREGATED = 0,
+  TPP_SERVE_DECODE_POOL = 1,
+  TPP_SERVE_PREFILL_POOL = 2
 };
-typedef struct tpp_infer_result {
-  double prefill_ms;
-  double decode_ms;
-  double decode_tokens_per_s;
-  double user_tokens_per_s;
-  double prefill_tokens_per_s;
-  double decode_bytes;
-  double decode_flops;
-  double prefill_flops;
-  double weights_gb;
-  double kv_gb;
-  double intensity;
-  double ridge;
-  double comm_ms;
+typedef struct tpp_serve_workload {
+  int32_t batch;
+  int32_t input_tokens;
+  int32_t output_tokens;
+  int32_t mode;
+  int32_t spec_tokens;
+  double spec_accept;
+  double prefix_hit;
+} tpp_serve_workload;
+typedef struct tpp_serve_eff {
+  double mem;
+  double compute;
+  double gemm_m_half;
+  double roofline_p;
+  double step_us;
+  double overlap;
+  double mem_reserve;
+  double dispatch_bytes;
+  double moe_imbalance;
+} tpp_serve_eff;
+typedef struct tpp_serve_config {
+  tpp_serve_chip chip;
+  tpp_serve_model model;
+  tpp_serve_plan plan;
+  tpp_serve_workload work;
+  tpp_serve_eff eff;
+} tpp_serve_config;
+enum {
+  TPP_SERVE_OK = 0,
+  TPP_SERVE_WEIGHTS_DO_NOT_FIT = 1,
+  TPP_SERVE_BATCH_DOES_NOT_FIT = 2,
+  TPP_SERVE_TP_EXCEEDS_DOMAIN = 3,
+  TPP_SERVE_NEEDS_SCALEOUT = 4,
+  TPP_SERVE_LATENCY_UNMET = 5,
+  TPP_SERVE_BAD_PLAN = 6
+};
+enum {
+  TPP_SERVE_BOUND_MEMORY = 0,
+  TPP_SERVE_BOUND_COMPUTE = 1,
+  TPP_SERVE_BOUND_COMM = 2,
+  TPP_SERVE_BOUND_OVERHEAD = 3
+};
+typedef struct tpp_serve_result {
+  int32_t status;
+  int32_t batch;
+  int32_t max_batch;
+  int32_t chips_per_replica;
   int32_t decode_bound;
   int32_t prefill_bound;
-  int32_t fits;
+  double step_ms;
+  double tpot_ms;
+  double ttft_ms;
+  double prefill_ms;
+  double per_chip_output_tokens_per_s;
+  double per_chip_prefill_tokens_per_s;
+  double user_tokens_per_s;
+  double decode_weight_bytes;
+  double decode_kv_bytes;
+  double decode_flops;
+  double allreduce_bytes;
+  double allreduce_count;
+  double alltoall_bytes;
+  double comm_ms;
+  double mem_ms;
+  double compute_ms;
+  double weights_gb;
+  double kv_gb;
+} tpp_serve_result;
+enum {
+  TPP_SERVE_FIXED = 0,
+  TPP_SERVE_OFFLINE = 1,
+  TPP_SERVE_SERVER = 2
+};
+typedef struct tpp_serve_target {
+  int32_t kind;
   int32_t max_batch;
-} tpp_infer_result;
-void tpp_infer_scenario_init(tpp_infer_scenario *sc);
-int tpp_infer_eval(const tpp_infer_hw *hw, const tpp_infer_model *model,
-                   const tpp_infer_scenario *sc, tpp_infer_result *out,
-                   tpp_error *err);
+  double ttft_ms;
+  double tpot_ms;
+} tpp_serve_target;
+void tpp_serve_config_init(tpp_serve_config *cfg);
+int tpp_serve_eval(const tpp_serve_config *cfg, tpp_serve_result *out, tpp_error *err);
+int tpp_serve_search(const tpp_serve_config *cfg, const tpp_serve_target *target,
+                     tpp_serve_result *out, tpp_error *err);
+int tpp_serve_sweep(const tpp_serve_config *base, const tpp_serve_chip *chips, int64_t n_chips,
+                    const tpp_serve_model *models, int64_t n_models,
+                    const tpp_serve_plan *plans, int64_t n_plans,
+                    const int32_t *batches, int64_t n_batches,
+                    double *tok_s, double *tpot_ms, int32_t *status, int threads,
+                    tpp_error *err);
 
 /* region rules */
 
@@ -474,5 +545,159 @@ int tpp_bench_dgemm(int64_t m, int64_t n, int64_t k, double seconds, double *gfl
                     tpp_error *err);
 const char *tpp_blas_info(void);
 const char *tpp_cpu_name(void);
+
+/* region csv */
+
+enum {
+  TPP_CSV_SKIP = 0,
+  TPP_CSV_NUMBER = 1,
+  TPP_CSV_FLAG = 2,
+  TPP_CSV_DATE = 3,
+  TPP_CSV_TEXT = 4,
+  TPP_CSV_ENUM = 5
+};
+enum {
+  TPP_CSV_E_NUMBER = 1,
+  TPP_CSV_E_RANGE = 2,
+  TPP_CSV_E_INTEGER = 3,
+  TPP_CSV_E_REQUIRED = 4,
+  TPP_CSV_E_FLAG = 5,
+  TPP_CSV_E_DATE = 6,
+  TPP_CSV_E_ENUM = 7,
+  TPP_CSV_E_FIELDS = 8,
+  TPP_CSV_E_QUOTE = 9,
+  TPP_CSV_E_UNCLOSED = 10,
+  TPP_CSV_E_UTF8 = 11,
+  TPP_CSV_E_TOO_LONG = 12,
+  TPP_CSV_E_UTF16 = 13,
+  TPP_CSV_E_EMPTY = 14
+};
+enum {
+  TPP_CSV_MAX_ROW = 4194304,
+  TPP_CSV_MAX_FIELDS = 4096,
+  TPP_CSV_MAX_TEXT = 4096
+};
+typedef struct tpp_csv_column {
+  int32_t kind;
+  int32_t required;
+  int32_t integer;
+  int32_t thousands;
+  int32_t min_exclusive;
+  double min;
+  double max;
+  const char *choices;
+  double *out;
+  double *out2;
+  int32_t text_slot;
+} tpp_csv_column;
+typedef struct tpp_csv_issue {
+  int64_t row;
+  int64_t line;
+  int32_t field;
+  int32_t code;
+  int32_t n_fields;
+  double value;
+  char text[80];
+} tpp_csv_issue;
+typedef struct tpp_csv tpp_csv;
+tpp_csv *tpp_csv_open(const char *path, tpp_error *err);
+tpp_csv *tpp_csv_open_bytes(const uint8_t *bytes, size_t size, tpp_error *err);
+tpp_csv *tpp_csv_open_stdin(const uint8_t *prefix, size_t size, tpp_error *err);
+void tpp_csv_close(tpp_csv *r);
+int tpp_csv_header(tpp_csv *r, int32_t *n_fields, tpp_csv_issue *issue, tpp_error *err);
+const char *tpp_csv_field_name(const tpp_csv *r, int32_t field);
+int64_t tpp_csv_header_line(const tpp_csv *r);
+int tpp_csv_read(tpp_csv *r, const tpp_csv_column *plan, int64_t max_rows, int64_t *n_rows,
+                 tpp_csv_issue *issues, int32_t max_issues, int32_t *n_issues, tpp_error *err);
+int64_t tpp_csv_row_number(const tpp_csv *r, int64_t i);
+int64_t tpp_csv_row_line(const tpp_csv *r, int64_t i);
+const char *tpp_csv_text(const tpp_csv *r, int32_t slot, int64_t i, size_t *len);
+int tpp_csv_at_end(const tpp_csv *r);
+int64_t tpp_csv_rows_seen(const tpp_csv *r);
+int tpp_parse_number(const char *s, size_t len, int32_t thousands, double *value);
+
+/* region out */
+
+typedef struct tpp_chip_rule_columns {
+  int64_t n;
+  double *fp64;
+  const double *fp64_vector;
+  double *hbm;
+  const double *hbm_from_type;
+  const double *form_memory;
+  const double *tpp;
+  double *memory_item;
+  double *first_marketed;
+  const double *year;
+} tpp_chip_rule_columns;
+int tpp_chip_rule_inputs(const tpp_chip_rule_columns *c, tpp_error *err);
+int tpp_rule_missing(const tpp_rule_program *p, const double *const *columns, int64_t n,
+                     const int8_t *status, const int8_t *near, double *masks, int64_t *counts,
+                     tpp_error *err);
+typedef struct tpp_writer tpp_writer;
+tpp_writer *tpp_writer_open(const char *path, const char *avoid, tpp_error *err);
+int tpp_writer_write(tpp_writer *o, const char *bytes, size_t len, tpp_error *err);
+int tpp_writer_commit(tpp_writer *o, tpp_error *err);
+void tpp_writer_close(tpp_writer *o);
+int64_t tpp_writer_bytes(const tpp_writer *o);
+enum {
+  TPP_PART_CONST = 0,
+  TPP_PART_SELECT = 1,
+  TPP_PART_NUMBER = 2,
+  TPP_PART_TEXT = 3,
+  TPP_PART_ROW = 4,
+  TPP_PART_MASK = 5,
+  TPP_PART_FLAG = 6
+};
+enum { TPP_QUOTE_NONE = 0, TPP_QUOTE_JSON = 1, TPP_QUOTE_CSV = 2 };
+typedef struct tpp_out_part {
+  int32_t kind;
+  int32_t quote;
+  const char *text;
+  const int8_t *i8;
+  int32_t offset;
+  int32_t n_choices;
+  const char *const *choices;
+  const int32_t *order;
+  const double *f64;
+  const char *null_text;
+  int32_t slot;
+} tpp_out_part;
+int tpp_writer_rows(tpp_writer *o, const tpp_out_part *parts, int32_t n_parts, const tpp_csv *reader,
+                 int64_t n_rows, int n_threads, tpp_error *err);
+int tpp_temp_dir(const char *prefix, char *buf, size_t size, tpp_error *err);
+int64_t tpp_children_peak_kb(void);
+size_t tpp_format_double(double v, char *buf);
+
+/* region screen */
+
+enum {
+  TPP_SCREEN_NO_LICENCE = 0,
+  TPP_SCREEN_LICENCE = 1,
+  TPP_SCREEN_PROHIBITED = 2,
+  TPP_SCREEN_UNDETERMINED = 3
+};
+typedef struct tpp_screen_table {
+  int32_t n_segments;
+  int32_t n_chips;
+  int32_t n_dests;
+  int32_t n_hqs;
+  int32_t n_dclasses;
+  int32_t n_hclasses;
+  int32_t *seg_start;
+  int16_t *dest_class;
+  int16_t *hq_class;
+  int8_t *decision;
+  int8_t *review;
+  uint32_t *regimes;
+} tpp_screen_table;
+tpp_screen_table *tpp_screen_table_new(int32_t n_segments, int32_t n_chips, int32_t n_dests,
+                                       int32_t n_hqs, int32_t n_dclasses, int32_t n_hclasses,
+                                       tpp_error *err);
+void tpp_screen_table_free(tpp_screen_table *t);
+int tpp_screen_table_check(const tpp_screen_table *t, tpp_error *err);
+int tpp_screen_batch(const tpp_screen_table *t, const double *chip, const double *dest,
+                     const double *hq, const double *date, int64_t n, int8_t *decision,
+                     int8_t *review, double *regimes, int n_threads, tpp_error *err);
 
 ]==]

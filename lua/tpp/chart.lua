@@ -3,25 +3,29 @@
 --   local chart = require "tpp.chart"
 --   local svg_text, info = chart.map { rules = "us-2023-10", as_of = "2026-01-01" }
 --
--- map: the 3A090 threshold map, TPP x performance density on log-log axes,
---   regions drawn from the rule engine's compiled boxes
---   (v:boxes("tpp", "pd", {datacenter = true})), threshold guides, lines of
---   constant die area, datasheet-unit ticks, labelled chip points (identical
---   coordinates grouped), legend and a footnote with rule version, as-of
---   date, sources and the disclaimer.
--- bandwidth: DRAM x interconnect bandwidth under the April-2025 criteria
---   (reported-only) that the bills put in numbers.
--- timeline: release year x TPP with the rule lines and rule dates.
+-- map: the 3A090 threshold map, TPP x performance density on log-log axes:
+--   regions computed from the rule file's paragraphs (the compiled boxes of
+--   the chosen version), its threshold lines and review-policy lines only,
+--   lines of constant die area, datasheet-unit ticks, labelled chip points
+--   (identical coordinates grouped), legend and a footnote with rule
+--   version, as-of date, sources and the disclaimer.
+-- bandwidth: DRAM x interconnect bandwidth under the April-2025 letter
+--   criteria (reported-only) and TPP x DRAM bandwidth under the January-2026
+--   China review policy, both with the numbers of their rule files.
+-- timeline: the date each chip was announced (or first shipped) x TPP, with
+--   the chosen version's TPP lines and the dates of the rule versions.
+-- Every number a line is drawn at comes from a rule file (tpp.rules); a chip
+-- is drawn where its own figures put it, whatever else is drawn.
 local svg = require "tpp.svg"
 local util = require "tpp.util"
-local dest = require "tpp.dest"
+local rules = require "tpp.rules"
 
 local M = {}
 
-M.DISCLAIMER = dest.DISCLAIMER
+M.DISCLAIMER = rules.DISCLAIMER
 
--- China-specific SKUs in the database (CHIPS.md notes: designed to sit under
--- a US line for the China market).
+-- China-specific SKUs in the database: parts designed to sit under a US line
+-- for the China market (each chip's notes and sources say so).
 M.CHINA_SKUS = {
   nv_a800_sxm = true, nv_h800_sxm = true, nv_h20 = true, nv_b30a = true, nv_rtx6000d = true, nv_l20 = true,
   nv_l2 = true, nv_rtx4090d = true, nv_rtx5090d = true, nv_rtx5090dv2 = true, amd_mi308x = true,
@@ -77,21 +81,23 @@ local CSS = [[
 .region-nac{fill:#f9e3b0}
 .region-none{fill:#e9f3fa}
 .region-other{fill:#e6e6e6}
+.region-denial{fill:#efc7d6}
 .hatch{stroke:#D55E00;stroke-width:1;stroke-opacity:0.35}
 .clause{font-size:10px;font-style:italic;fill:#6b3a1a;fill-opacity:0.85}
 .regionlabel{font-size:13px;font-weight:bold;fill-opacity:0.75}
 .guide{stroke:#222;stroke-width:1.1;stroke-dasharray:6 4;fill:none}
 .guide-2026{stroke:#7b3294;stroke-width:1.1;stroke-dasharray:2 3;fill:none}
-.guidelabel{font-size:10px;fill:#222;font-weight:bold}
-.guidelabel-2026{font-size:10px;fill:#7b3294;font-weight:bold}
+.guidelabel{font-size:10px;fill:#222;font-weight:bold;paint-order:stroke;stroke:#ffffff;stroke-width:3px}
+.guidelabel-2026{font-size:10px;fill:#7b3294;font-weight:bold;paint-order:stroke;stroke:#ffffff;stroke-width:3px}
 .iso{stroke:#6d6d6d;stroke-width:0.9;stroke-dasharray:1.5 3;fill:none}
-.isolabel{font-size:9.5px;fill:#555;font-style:italic}
+.isolabel{font-size:9.5px;fill:#555;font-style:italic;paint-order:stroke;stroke:#ffffff;stroke-width:3px}
 .pt{stroke:#1a1a1a;stroke-width:0.9}
 .pt-licence{fill:#D55E00}
 .pt-nac{fill:#E69F00}
 .pt-none{fill:#0072B2}
 .pt-unknown{fill:#8C8C8C}
 .pt-other{fill:#CC79A7}
+.pt-denial{fill:#882255}
 .count{font-size:9px;font-weight:bold;fill:#ffffff}
 .ptlabel{font-size:10.5px;fill:#1a1a1a;paint-order:stroke;stroke:#ffffff;stroke-width:3px;stroke-linejoin:round}
 .ptlabel .num{fill:#555}
@@ -102,63 +108,20 @@ local CSS = [[
 .foot{font-size:9.5px;fill:#444}
 .frame{fill:none;stroke:#333;stroke-width:1}
 .panel{fill:#fafafa;stroke:#d0d0d0;stroke-width:1}
-.highlight{fill:#ffffff;stroke:#000;stroke-width:1.5}
+.highlight{stroke:#000;stroke-width:1.6}
+.ptnum{font-weight:bold}
 ]]
 
 -- ------------------------------------------------------------- boxes ----
 
--- The 3A090.a/.b thresholds of 88 FR 73458 (RULES.md §4.2), used only when
--- the rule engine (tpp.rules) is not installed. Half-open boxes in TPP x PD,
--- in the shape of v:boxes(); the specs compare them with the engine's.
 local INF = math.huge
-local function box(clause, eccn, outcome, xlo, xhi, ylo, yhi)
-  return { clause = clause, eccn = eccn, outcome = outcome,
-    x = { lo = xlo, hi = xhi, lo_incl = xlo ~= -INF, hi_incl = false },
-    y = { lo = ylo, hi = yhi, lo_incl = ylo ~= -INF, hi_incl = false } }
-end
 
-M.FALLBACK_FAMILY = {
-  ["us-2023-10"] = true, ["us-2024-04"] = true, ["us-2024-12"] = true, ["us-2025-01-diffusion"] = true,
-  ["us-2025-01-foundry"] = true,
-  ["us-2026-01-h200"] = true, ["us-2026-02-cambodia"] = true, ["us-2026-07-uae"] = true,
-}
+local function today() return os.date("!%Y-%m-%d") end
 
-function M.fallback_boxes(facts)
-  if facts and facts.datacenter == false then
-    -- Note 2: not designed or marketed for datacenters and TPP < 4,800 -> outside 3A090;
-    -- TPP >= 4,800 stays 3A090.a/.b but NAC/ACA-eligible.
-    return {
-      box("3A090.a.1", "3A090.a", "nac-eligible", 4800, INF, -INF, INF),
-      box("Note 2", nil, "not-controlled", -INF, 4800, -INF, INF),
-    }
-  end
-  return {
-    box("3A090.a.1", "3A090.a", "controlled", 4800, INF, -INF, INF),
-    box("3A090.a.2", "3A090.a", "controlled", 1600, INF, 5.92, INF),
-    box("3A090.b.1", "3A090.b", "nac-eligible", 2400, 4800, 1.6, 5.92),
-    box("3A090.b.2", "3A090.b", "nac-eligible", 1600, INF, 3.2, 5.92),
-  }
-end
-
-local function engine()
-  local ok, rules = pcall(require, "tpp.rules")
-  if ok and type(rules) == "table" and type(rules.get) == "function" then return rules end
-  return nil
-end
-
--- The rule id in force on a date: from the engine when it can say, else tpp.dest's registry.
-local function id_in_force(rules, as_of)
-  if rules then
-    for _, fname in ipairs({ "in_force", "at", "select" }) do
-      if type(rules[fname]) == "function" then
-        local ok, v = pcall(rules[fname], as_of)
-        if ok and type(v) == "table" and v.id then return v.id end
-        if ok and type(v) == "string" then return v end
-      end
-    end
-  end
-  local v = dest.version_in_force(as_of)
-  return v and v.id or nil
+local function check_date(s)
+  local ok, msg = util.check_date(s)
+  if not ok then error("tpp chart: --as-of: " .. msg, 0) end
+  return s
 end
 
 -- Classify a box's outcome into a drawing class.
@@ -189,7 +152,7 @@ local function inside(iv, v)
   return true
 end
 
-local PRIORITY = { licence = 4, nac = 3, other = 2, unknown = 1, none = 0 }
+local PRIORITY = { denial = 5, licence = 4, nac = 3, other = 2, unknown = 1, none = 0 }
 
 --- Drawing class of a tpp.rules.classify result.
 function M.class_of_result(r)
@@ -213,46 +176,71 @@ function M.classify_point(boxes, x, y)
   return best, best_box
 end
 
---- Boxes for a map: from the engine (v:boxes) when installed, else the
--- fallback for the 2023 family. Returns boxes_dc, boxes_non_dc, meta.
+--- Boxes for a map: the regions of rule version rules_id (default: the one
+-- in force on as_of) projected on x_metric x y_metric (v:boxes). Returns
+-- boxes_dc, boxes_non_dc (classification paragraphs only) and meta = { id,
+-- status, hash, title, citation, file, version, policy (the review-policy
+-- boxes for datacenter items), source (a sentence for footnotes) }.
 function M.boxes(rules_id, as_of, x_metric, y_metric)
   x_metric, y_metric = x_metric or "tpp", y_metric or "pd"
-  local rules = engine()
-  local id = rules_id or id_in_force(rules, as_of)
-  if not id then error("tpp chart: no rule version in force on " .. as_of, 0) end
-  if rules then
-    local ok, v = pcall(rules.get, id)
-    if not ok then error("tpp chart: " .. tostring(v):gsub("^tpp[%.%w]*: ", ""), 0) end
-    if type(v.boxes) == "function" then
-      local okb, dc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = true })
-      if not okb then error(("tpp chart: %s has no %s x %s projection: %s"):format(id, x_metric, y_metric,
-        tostring(dc)), 0) end
-      local okn, ndc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = false })
-      if not okn then ndc = dc end
-      -- classification paragraphs only: review-policy paragraphs (role "policy", e.g. the 91 FR 1684
-      -- case-by-case test) say how an application is reviewed, not whether the item is controlled
-      local function classify_only(list)
-        local out = {}
-        for _, b in ipairs(list) do
-          if b.role ~= "policy" then out[#out + 1] = b end
-        end
-        return out
+  local ok, v
+  if rules_id then ok, v = pcall(rules.get, rules_id) else ok, v = pcall(rules.at, as_of) end
+  if not ok then error("tpp chart: " .. tostring(v):gsub("^tpp[%.%w]*: ", ""), 0) end
+  local okb, dc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = true })
+  if not okb then
+    error(("tpp chart: %s has no %s x %s regions to draw (%s)"):format(v.id, x_metric, y_metric,
+      tostring(dc):gsub("^tpp[%.%w]*: ", "")), 0)
+  end
+  local okn, ndc = pcall(v.boxes, v, x_metric, y_metric, { datacenter = false })
+  if not okn then ndc = dc end
+  -- classification paragraphs are regions; review-policy paragraphs (role "policy", e.g. the
+  -- 91 FR 1684 case-by-case test) say how an application is reviewed, and are drawn as lines
+  local function split(list)
+    local classify, policy = {}, {}
+    for _, b in ipairs(list) do
+      if b.role == "policy" then policy[#policy + 1] = b else classify[#classify + 1] = b end
+    end
+    return classify, policy
+  end
+  local classify_dc, policy_dc = split(dc)
+  local classify_ndc = split(ndc)
+  return classify_dc, classify_ndc, { id = v.id, status = v:status_at(as_of), hash = v.hash, title = v.title,
+    citation = v.citation, file = v.file, version = v, policy = policy_dc,
+    source = ("regions and lines computed from the rule file %s (sha256 %s)"):format(tostring(v.file or v.id),
+      tostring(v.hash):sub(1, 12)) }
+end
+
+--- A condition of a box (metric, operator, number) in words ("DRAM bandwidth < N GB/s").
+function M.condition_text(c)
+  local metric, op, value = tostring(c):match("^(%S+)%s+(%S+)%s+(%S+)$")
+  local m = metric and require("tpp.rules.metrics").lookup(metric)
+  if not m then return tostring(c) end
+  local n = tonumber(value)
+  return ("%s %s %s%s"):format(m.short or m.title or metric, op, n and svg.label(n) or value,
+    m.unit and m.unit ~= "" and (" " .. m.unit) or "")
+end
+
+local function conditions_text(list)
+  local out = {}
+  for i, c in ipairs(list or {}) do out[i] = M.condition_text(c) end
+  return table.concat(out, ", ")
+end
+
+--- The lines a version draws on an axis: every finite edge of its boxes,
+-- sorted (a box with an off-axis condition still has its on-axis edges).
+function M.edges(boxes, axis)
+  local seen, out = {}, {}
+  for _, b in ipairs(boxes) do
+    local iv = b[axis]
+    for _, v in ipairs({ iv and iv.lo, iv and iv.hi }) do
+      if v and v ~= INF and v ~= -INF and not seen[v] then
+        seen[v] = true
+        out[#out + 1] = v
       end
-      return classify_only(dc), classify_only(ndc), { id = v.id or id, status = v.status, hash = v.hash, title = v.title,
-        source = ("regions from the rule engine: v:boxes(\"%s\", \"%s\", {datacenter = true})"):format(
-          x_metric, y_metric), engine = rules, version = v }
     end
   end
-  if x_metric == "tpp" and y_metric == "pd" and M.FALLBACK_FAMILY[id] then
-    local known = dest.VERSIONS
-    local status
-    for _, k in ipairs(known) do if k.id == id then status = k.status end end
-    return M.fallback_boxes { datacenter = true }, M.fallback_boxes { datacenter = false },
-      { id = id, status = status, source = "regions from tpp.chart's fallback boxes of the 3A090.a/.b " ..
-        "thresholds (88 FR 73458); the rule engine is not installed", fallback = true, engine = rules }
-  end
-  error(("tpp chart: %s has no TPP x performance-density regions to draw%s"):format(id,
-    rules and "" or " (the rule engine tpp.rules is not installed; built-in regions cover us-2023-10 and later)"), 0)
+  table.sort(out)
+  return out
 end
 
 -- ------------------------------------------------------------ points ----
@@ -411,6 +399,21 @@ local function place_labels(items, obstacles, bounds, segments)
   return items
 end
 
+-- Footnote sentences for the points labelled by a number, and those with no label at all.
+local function numbered_notes(list)
+  local keys, hidden = {}, {}
+  for _, e in ipairs(list) do
+    if e.hidden then hidden[#hidden + 1] = e.text:gsub(" ", "\194\160")
+    else keys[#keys + 1] = (e.num .. " " .. e.text):gsub(" ", "\194\160") end
+  end
+  local out = {}
+  if #keys > 0 then out[#out + 1] = "Numbered points (no room for a label): " .. table.concat(keys, ", ") .. "." end
+  if #hidden > 0 then
+    out[#out + 1] = "Points without a label (no room even for a number): " .. table.concat(hidden, ", ") .. "."
+  end
+  return out
+end
+
 -- Nearest point of box b to (x, y), for leader lines.
 local function nearest_on_box(b, x, y)
   local nx = math.max(b[1], math.min(x, b[3]))
@@ -510,7 +513,12 @@ end
 --- A compact label for chips at one point: "A100 SXM", "A100 PCIe", "A800"
 -- -> "A100 SXM/PCIe, A800"; "RTX 5090D", "RTX 5090D V2" -> "RTX 5090D/V2".
 function M.group_label(names)
-  local out, chain = {}, nil
+  local out, chain, seen = {}, nil, {}
+  local unique = {}
+  for _, n in ipairs(names) do
+    if not seen[n] then seen[n] = true; unique[#unique + 1] = n end -- two variants with one short name
+  end
+  names = unique
   for _, n in ipairs(names) do
     local toks = {}
     for t in n:gmatch("%S+") do toks[#toks + 1] = t end
@@ -566,16 +574,20 @@ end
 -- Draw markers (and, where labelled, labels with leader lines) for laid-out points.
 -- style (optional): title(g) -> tooltip text, number(g) -> text after the
 -- name (default TPP), attrs(g) -> extra data attributes.
-local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, segments, style)
+-- numbering (optional, shared by the plots of one chart): { list = {} }; a
+-- point whose label finds no free place gets a number instead, listed there.
+-- Returns the number of labels that could be placed neither way.
+local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, segments, style, numbering)
   style = style or {}
+  numbering = numbering or { list = {} }
   local items = {}
   for i, p in ipairs(pts) do
-    obstacles[#obstacles + 1] = { box = { p.px - p.r - 1, p.py - p.r - 1, p.px + p.r + 1, p.py + p.r + 1 }, owner = i }
+    local r = p.r
     for _, mbr in ipairs(p.g.members) do
-      if mbr.highlight then -- the star, which every label avoids, its own included
-        obstacles[#obstacles + 1] = { box = { p.px + p.r - 3, p.py - p.r - 10, p.px + p.r + 11, p.py - p.r + 4 } }
-      end
+      if mbr.highlight then r = math.ceil((p.r + 2) * 1.5) end -- the star over the marker reaches 1.5 x its radius
     end
+    p.hr = r
+    obstacles[#obstacles + 1] = { box = { p.px - r - 1, p.py - r - 1, p.px + r + 1, p.py + r + 1 }, owner = i }
   end
   for i, p in ipairs(pts) do
     local n = 0
@@ -590,19 +602,69 @@ local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, 
     if a.crowd ~= b.crowd then return a.crowd > b.crowd end
     return a.index < b.index
   end)
+  local bounds = { B[1] + 2, B[2] + 2, B[3] - 2, B[4] - 2 }
   for _, p in ipairs(placing) do
     local names = {}
     for _, mbr in ipairs(p.g.members) do names[#names + 1] = mbr.name end
     p.name_text = M.group_label(names)
     if style.number then p.num_text = style.number(p.g) else p.num_text = fmt_tpp(p.g.tpp) end
     local w = svg.text_width(p.name_text .. (p.num_text and (" " .. p.num_text) or ""), size)
-    items[#items + 1] = { x = p.px, y = p.py, r = p.r, w = w + 2, h = size + 1.5, p = p, owner = p.index }
+    items[#items + 1] = { x = p.px, y = p.py, r = p.hr, w = w + 2, h = size + 1.5, p = p, owner = p.index }
   end
-  place_labels(items, obstacles, { B[1] + 2, B[2] + 2, B[3] - 2, B[4] - 2 }, segments)
+  place_labels(items, obstacles, bounds, segments)
+  -- labels with no free place: the name alone, then a number (each placed in a further
+  -- pass around the labels that did fit; numbers are explained in the footnote)
+  local placed, short = {}, {}
+  local function around(list)
+    local obst = {}
+    for _, o in ipairs(obstacles) do obst[#obst + 1] = o end
+    for _, it in ipairs(list) do obst[#obst + 1] = { box = it.box } end
+    return obst
+  end
+  local retry = {}
+  for _, it in ipairs(items) do
+    if it.crowded and it.p.num_text then
+      retry[#retry + 1] = { x = it.x, y = it.y, r = it.r, w = svg.text_width(it.p.name_text, size) + 2,
+        h = it.h, p = it.p, owner = it.owner, name_only = true }
+    elseif it.crowded then short[#short + 1] = it else placed[#placed + 1] = it end
+  end
+  if #retry > 0 then
+    place_labels(retry, around(placed), bounds, segments)
+    for _, it in ipairs(retry) do
+      if it.crowded then short[#short + 1] = it else
+        it.p.num_text = nil
+        placed[#placed + 1] = it
+      end
+    end
+  end
+  local unplaced = 0
+  if #short > 0 then
+    local obst2 = around(placed)
+    local items2 = {}
+    for _, it in ipairs(short) do
+      local num = #numbering.list + 1
+      numbering.list[num] = { num = num, text = it.p.name_text .. (it.p.num_text and (" " .. it.p.num_text) or "") }
+      it.p.name_text, it.p.num_text = tostring(num), nil
+      items2[#items2 + 1] = { x = it.x, y = it.y, r = it.r, w = svg.text_width(tostring(num), size, true) + 2,
+        h = size + 1.5, p = it.p, owner = it.owner, numbered = true }
+    end
+    place_labels(items2, obst2, bounds, segments)
+    for _, it in ipairs(items2) do
+      if it.crowded then
+        -- no room even for a number: no label (never one drawn over another); listed as such
+        unplaced = unplaced + 1
+        numbering.list[tonumber(it.p.name_text)].hidden = true
+      else
+        placed[#placed + 1] = it
+      end
+    end
+  end
+  items = placed
 
-  local leaders, markers, labels = svg.el("g", {}), svg.el("g", {}), svg.el("g", {})
+  local leaders, markers, stars, labels = svg.el("g", {}), svg.el("g", {}), svg.el("g", {}), svg.el("g", {})
   parent:add(leaders)
   parent:add(markers)
+  parent:add(stars)
   parent:add(labels)
   -- bigger markers first so small ones stay visible on top
   local draw = {}
@@ -626,31 +688,34 @@ local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, 
     local pg = svg.el("g", pattrs)
     pg:add(svg.el("title", nil, style.title and style.title(g) or point_title(g, rule_id)))
     pg:add(svg.marker(shape, p.px, p.py, p.r, { class = "pt pt-" .. top_cls }))
-    if #g.members > 1 then
-      pg:add(svg.el("text", { x = p.px, y = p.py + 3.2, class = "count", ["text-anchor"] = "middle" },
-        tostring(#g.members)))
+    local starred = false
+    for _, mbr in ipairs(g.members) do starred = starred or mbr.highlight end
+    if starred then
+      -- the star sits on the point itself, over its marker, in the point's colour
+      stars:add(svg.marker("star", p.px, p.py, p.r + 2, { class = "highlight pt-" .. top_cls,
+        ["data-star"] = pattrs.id }))
     end
-    for _, mbr in ipairs(g.members) do
-      if mbr.highlight then
-        pg:add(svg.marker("star", p.px + p.r + 4, p.py - p.r - 3, 4, { class = "highlight" }))
-      end
+    if #g.members > 1 then
+      (starred and stars or pg):add(svg.el("text", { x = p.px, y = p.py + 3.2, class = "count",
+        ["text-anchor"] = "middle" }, tostring(#g.members)))
     end
     markers:add(pg)
   end
-  local crowded = 0
   for _, it in ipairs(items) do
     local p, b = it.p, it.box
     if it.leader then
       local nx, ny = nearest_on_box(b, p.px, p.py)
       local dx, dy = nx - p.px, ny - p.py
       local len = math.sqrt(dx * dx + dy * dy)
-      if len > p.r + 1 then
-        leaders:add(svg.el("line", { x1 = p.px + dx / len * (p.r + 1), y1 = p.py + dy / len * (p.r + 1),
+      if len > p.hr + 1 then
+        leaders:add(svg.el("line", { x1 = p.px + dx / len * (p.hr + 1), y1 = p.py + dy / len * (p.hr + 1),
           x2 = nx, y2 = ny, class = "leader" }))
       end
     end
-    if it.crowded then crowded = crowded + 1 end
-    if p.num_text then
+    if it.numbered then
+      labels:add(svg.el("text", { x = b[1] + 1, y = b[4] - 2.5, class = "ptlabel ptnum", ["font-size"] = size },
+        p.name_text))
+    elseif p.num_text then
       labels:add(svg.text({ x = b[1] + 1, y = b[4] - 2.5, class = "ptlabel", ["font-size"] = size },
         { p.name_text .. " ", { p.num_text, { class = "num" } } }))
     else
@@ -658,7 +723,7 @@ local function draw_points(parent, pts, obstacles, B, rule_id, id_prefix, size, 
         p.name_text))
     end
   end
-  return crowded
+  return unplaced
 end
 
 -- The magnified window: the crowd of chips around TPP 4,800 / PD 6.
@@ -671,9 +736,7 @@ M.DETAIL = { x0 = 3800, x1 = 7000, y0 = 3.8, y1 = 10.5 }
 -- detail (false to leave out the magnified inset).
 function M.map(opts)
   opts = opts or {}
-  local as_of = opts.as_of or dest.today()
-  local okd, msg = dest.check_date(as_of)
-  if not okd then error("tpp chart: --as-of: " .. msg, 0) end
+  local as_of = check_date(opts.as_of or today())
   local boxes_dc, boxes_ndc, meta
   if opts.boxes then
     boxes_dc, boxes_ndc, meta = opts.boxes[1], opts.boxes[2] or opts.boxes[1], opts.boxes[3] or {}
@@ -683,7 +746,7 @@ function M.map(opts)
   local rule_id = meta.id or opts.rules or "?"
 
   -- canvas and main plot
-  local W, H = 1120, 770
+  local W, H = 1190, 770
   local PL, PR, PT, PB = 84, 804, 122, 626
   local B = { PL, PT, PR, PB }
   local XMIN, XMAX, YMIN, YMAX = 100, 2e5, 0.1, 100
@@ -705,27 +768,29 @@ function M.map(opts)
     else
       local cls, bx = M.classify_point(c.data.datacenter == false and boxes_ndc or boxes_dc, m.tpp, m.pd)
       local via
-      if meta.engine and meta.version and not opts.boxes then
+      if meta.version and not opts.boxes then
         -- the engine's own classification: it also sees tests off these axes (bandwidths, ...)
-        local okc, r = pcall(meta.engine.classify, c, { rules = rule_id, as_of = as_of })
+        local okc, r = pcall(rules.classify, c, { rules = meta.version, as_of = as_of })
         if okc and type(r) == "table" then
           local ec = M.class_of_result(r)
           if ec ~= cls then disagree[#disagree + 1] = id end
           cls, via = ec, r
         end
       end
-      local key = ("%.6g|%.6g"):format(m.tpp, m.pd)
-      local g = by_key[key]
-      if not g then
-        g = { tpp = m.tpp, pd = m.pd, members = {}, classes = {} }
-        by_key[key] = g
-        groups[#groups + 1] = g
-      end
-      g.members[#g.members + 1] = { chip = c, id = id, name = M.short_name(c), cls = cls, box = bx,
-        market = market_of(c), m = m, highlight = highlight[id], result = via }
-      g.classes[cls] = true
       if m.tpp < XMIN or m.tpp > XMAX or m.pd < YMIN or m.pd > YMAX then
+        -- not drawn at the frame's edge, where it would look like a chip with other figures
         outside[#outside + 1] = ("%s (TPP %s, PD %s)"):format(M.short_name(c), fmt_tpp(m.tpp), svg.label(m.pd))
+      else
+        local key = ("%.17g|%.17g"):format(m.tpp, m.pd)
+        local g = by_key[key]
+        if not g then
+          g = { tpp = m.tpp, pd = m.pd, members = {}, classes = {} }
+          by_key[key] = g
+          groups[#groups + 1] = g
+        end
+        g.members[#g.members + 1] = { chip = c, id = id, name = M.short_name(c), cls = cls, box = bx,
+          market = market_of(c), m = m, highlight = highlight[id], result = via }
+        g.classes[cls] = true
       end
     end
   end
@@ -735,12 +800,11 @@ function M.map(opts)
   local doc = svg.document {
     width = W, height = H, css = CSS, background = "#ffffff",
     title = ("3A090 threshold map: TPP x performance density under %s, as of %s"):format(rule_id, as_of),
-    desc = ("tpp chart map. Rule version: %s (%s)%s. As of %s. %s. Axes: x = TPP (log), y = performance " ..
-      "density = TPP / applicable die area in mm2 (log). H100e basis: TPP / 15,832 (H100 SXM). Chip figures: " ..
-      "tpp's chip database (vendor datasheets, reported and derived figures, each with provenance). Sources: " ..
-      "88 FR 73458 (3A090.a/.b thresholds), 91 FR 1684 (TPP 21,000 China review line). %s"):format(
-      rule_id, meta.status or "status unknown", meta.hash and (", hash " .. tostring(meta.hash)) or "", as_of,
-      meta.source or "", M.DISCLAIMER),
+    desc = ("tpp chart map. Rule version: %s (%s; %s)%s. As of %s. %s. Axes: x = TPP (log), y = performance " ..
+      "density = TPP / applicable die area in mm2 (log). Chip figures: tpp's chip database (vendor datasheets, " ..
+      "reported and derived figures, each with provenance). %s"):format(
+      rule_id, meta.status or "status unknown", meta.citation or "citation unknown",
+      meta.hash and (", sha256 " .. tostring(meta.hash)) or "", as_of, meta.source or "", M.DISCLAIMER),
   }
   local clip = doc:clip_rect("plot-clip", PL, PT, PR - PL, PB - PT)
   doc:def(svg.el("pattern", { id = "hatch-licence", width = 7, height = 7, patternUnits = "userSpaceOnUse",
@@ -749,16 +813,15 @@ function M.map(opts)
   doc:add(svg.el("text", { x = PL, y = 30, class = "title" },
     "Where AI chips sit on the TPP x performance-density thresholds"))
   doc:add(svg.el("text", { x = PL, y = 49, class = "subtitle" },
-    ("Rules %s (%s), datacenter items; as of %s; log-log axes; regions from %s."):format(rule_id,
-      meta.status or "status unknown", as_of, meta.fallback and "built-in 3A090 boxes (rule engine not installed)"
-        or "the compiled rule boxes")))
+    ("Rules %s (%s on %s), datacenter items; log-log axes. Sources and notes below the chart."):format(rule_id,
+      meta.status or "status unknown", as_of)))
 
   -- regions
   -- boxes whose test includes a metric off these axes (open conditions) are not regions of this map
   local drawn, off_axis = {}, {}
   for _, b in ipairs(boxes_dc) do
     if type(b.conditions) == "table" and #b.conditions > 0 then
-      off_axis[#off_axis + 1] = ("%s (%s)"):format(tostring(b.clause or "?"), table.concat(b.conditions, ", "))
+      off_axis[#off_axis + 1] = ("%s (%s)"):format(tostring(b.clause or "?"), conditions_text(b.conditions))
     else
       drawn[#drawn + 1] = b
     end
@@ -769,10 +832,10 @@ function M.map(opts)
   draw_regions(plot, sorted, x, y, B, true)
   local fixed = {} -- label obstacles: boxes of text already placed
   local pts = layout_points(groups, x, y, B, 5)
-  -- the detail window and its inset (lower right, an empty part of the plot)
+  -- the detail window (its inset goes beside the plot, under the legend)
   local D = M.DETAIL
   local detail = opts.detail ~= false
-  local IB = { 466, 382, PR - 8, PB - 8 }
+  local IB
   if detail then
     local n = 0
     for _, g in ipairs(groups) do
@@ -780,7 +843,6 @@ function M.map(opts)
     end
     detail = n > 1
   end
-  if detail then fixed[#fixed + 1] = { IB[1] - 4, IB[2] - 4, IB[3] + 4, IB[4] + 4 } end
   -- clause names in a corner of each box's visible part that no marker covers
   for si, s in ipairs(sorted) do
     local b = s.b
@@ -833,7 +895,7 @@ function M.map(opts)
   local iso = svg.el("g", { ["clip-path"] = clip, class = "iso-area" })
   doc:add(iso)
   local angle = math.deg(math.atan((y(10) - y(1)) / (x(10) - x(1))))
-  for _, area in ipairs({ 100, 400, 800, 1600 }) do
+  for _, area in ipairs({ 100, 400, 800, 1600 }) do -- literal-ok: die areas in mm2, not rule numbers
     iso:add(svg.el("line", { x1 = x(XMIN), y1 = y(XMIN / area), x2 = x(XMAX), y2 = y(XMAX / area), class = "iso" },
       { svg.el("title", nil, ("constant die area %s mm2: PD = TPP / %s"):format(svg.label(area), svg.label(area))) }))
     local pd_at = math.min(62, XMAX * 0.6 / area)
@@ -845,31 +907,49 @@ function M.map(opts)
     fixed[#fixed + 1] = { lx - half * 0.8 - 4, ly - half * 0.62 - 9, lx + half * 0.8 + 4, ly + half * 0.62 }
   end
 
-  -- threshold guides
+  -- threshold guides: the edges of the drawn regions (the version's own lines)
   local guides = svg.el("g", { class = "guides" })
   doc:add(guides)
-  for _, g in ipairs({ { 1600, "TPP 1,600" }, { 2400, "TPP 2,400" }, { 4800, "TPP 4,800" } }) do
-    local px = x(g[1])
-    guides:add(svg.el("line", { x1 = px, y1 = PT, x2 = px, y2 = PB, class = "guide" }, { svg.el("title", nil, g[2]) }))
-    local ty = PB - 44
-    doc:add(svg.el("text", { x = px - 3, y = ty, class = "guidelabel",
-      transform = ("rotate(-90 %s %s)"):format(svg.num(px - 3), svg.num(ty)) }, g[2]))
-    fixed[#fixed + 1] = { px - 14, ty - svg.text_width(g[2], 10, true), px - 2, ty }
+  local x_lines, y_lines = M.edges(drawn, "x"), M.edges(drawn, "y")
+  for _, v in ipairs(x_lines) do
+    if v >= XMIN and v <= XMAX then
+      local px, text = x(v), "TPP " .. fmt_tpp(v)
+      guides:add(svg.el("line", { x1 = px, y1 = PT, x2 = px, y2 = PB, class = "guide" }, { svg.el("title", nil, text) }))
+      local ty = PB - 44
+      doc:add(svg.el("text", { x = px - 3, y = ty, class = "guidelabel",
+        transform = ("rotate(-90 %s %s)"):format(svg.num(px - 3), svg.num(ty)) }, text))
+      fixed[#fixed + 1] = { px - 14, ty - svg.text_width(text, 10, true), px - 2, ty }
+    end
   end
-  do -- the January-2026 China review line, labelled at the top
-    local px = x(21000)
-    guides:add(svg.el("line", { x1 = px, y1 = PT, x2 = px, y2 = PB, class = "guide-2026" },
-      { svg.el("title", nil, "TPP 21,000: with total DRAM bandwidth < 6,500 GB/s, case-by-case review for " ..
-        "exports from the US to China/Macau (91 FR 1684, 2026-01-15)") }))
-    local text = "TPP 21,000"
-    doc:add(svg.el("text", { x = px + 4, y = PT + 13, class = "guidelabel-2026" }, text))
-    fixed[#fixed + 1] = { px + 3, PT + 3, px + 5 + svg.text_width(text, 10, true), PT + 15 }
+  -- review-policy lines of this version (how licence applications are reviewed), labelled at the top
+  local policy_lines = {}
+  for _, b in ipairs(meta.policy or {}) do
+    for _, v in ipairs(M.edges({ b }, "x")) do
+      if not policy_lines[v] then
+        policy_lines[v] = b
+        policy_lines[#policy_lines + 1] = v
+      end
+    end
   end
-  for _, g in ipairs({ { 1.6, "PD 1.6" }, { 3.2, "PD 3.2" }, { 5.92, "PD 5.92" } }) do
-    local py = y(g[1])
-    guides:add(svg.el("line", { x1 = PL, y1 = py, x2 = PR, y2 = py, class = "guide" }, { svg.el("title", nil, g[2]) }))
-    doc:add(svg.el("text", { x = PL + 6, y = py - 4, class = "guidelabel" }, g[2]))
-    fixed[#fixed + 1] = { PL + 5, py - 14, PL + 7 + svg.text_width(g[2], 10, true), py - 1 }
+  table.sort(policy_lines)
+  for _, v in ipairs(policy_lines) do
+    local b = policy_lines[v]
+    if v >= XMIN and v <= XMAX then
+      local px, text = x(v), "TPP " .. fmt_tpp(v)
+      guides:add(svg.el("line", { x1 = px, y1 = PT, x2 = px, y2 = PB, class = "guide-2026" },
+        { svg.el("title", nil, ("TPP %s: review policy of %s (%s)%s"):format(fmt_tpp(v), rule_id,
+          tostring(b.clause), #b.conditions > 0 and (", with " .. conditions_text(b.conditions)) or "")) }))
+      doc:add(svg.el("text", { x = px + 4, y = PT + 13, class = "guidelabel-2026" }, text))
+      fixed[#fixed + 1] = { px + 3, PT + 3, px + 5 + svg.text_width(text, 10, true), PT + 15 }
+    end
+  end
+  for _, v in ipairs(y_lines) do
+    if v >= YMIN and v <= YMAX then
+      local py, text = y(v), "PD " .. svg.label(v)
+      guides:add(svg.el("line", { x1 = PL, y1 = py, x2 = PR, y2 = py, class = "guide" }, { svg.el("title", nil, text) }))
+      doc:add(svg.el("text", { x = PL + 6, y = py - 4, class = "guidelabel" }, text))
+      fixed[#fixed + 1] = { PL + 5, py - 14, PL + 7 + svg.text_width(text, 10, true), py - 1 }
+    end
   end
 
   -- region names in open space
@@ -928,69 +1008,8 @@ function M.map(opts)
       break
     end
   end
-  if detail then
-    region_label(lic_name, PR - 8, IB[2] - 30, "end", "licence")
-    fixed[#fixed + 1] = { wx0 - 1, wy0 - 1, wx1 + 1, wy1 + 1 }
-  else
-    region_label(lic_name, PR - 8, PB - 14, "end", "licence")
-  end
-
-  -- main points (those in the detail window are labelled in the inset)
-  if detail then
-    for _, p in ipairs(pts) do
-      if p.g.tpp >= D.x0 and p.g.tpp <= D.x1 and p.g.pd >= D.y0 and p.g.pd <= D.y1 then p.no_label = true end
-    end
-  end
-  local obstacles = {}
-  for _, b in ipairs(fixed) do obstacles[#obstacles + 1] = { box = b } end
-  local layer = svg.el("g", { class = "points" })
-  doc:add(layer)
-  local connector = detail and { wx1, wy1, IB[1], IB[2] } or nil
-  local crowded = draw_points(layer, pts, obstacles, B, rule_id, "pt-", 10.5, { connector })
-
-  if detail then
-    local ix = svg.log_scale(D.x0, D.x1, IB[1], IB[3])
-    local iy = svg.log_scale(D.y0, D.y1, IB[4], IB[2])
-    local inset = svg.el("g", { class = "detail" })
-    doc:add(inset)
-    -- window in the main plot, connectors to the inset
-    inset:add(svg.el("rect", { x = wx0, y = wy0, width = wx1 - wx0, height = wy1 - wy0, fill = "none",
-      stroke = "#333", ["stroke-width"] = 1, ["stroke-dasharray"] = "3 2" }))
-    inset:add(svg.el("line", { x1 = wx1, y1 = wy1, x2 = IB[1], y2 = IB[2], class = "leader" }))
-    local iclip = doc:clip_rect("detail-clip", IB[1], IB[2], IB[3] - IB[1], IB[4] - IB[2])
-    local ireg = svg.el("g", { ["clip-path"] = iclip })
-    inset:add(svg.el("rect", { x = IB[1] - 3, y = IB[2] - 3, width = IB[3] - IB[1] + 6, height = IB[4] - IB[2] + 6,
-      fill = "#ffffff", stroke = "#333", ["stroke-width"] = 1 }))
-    inset:add(ireg)
-    draw_regions(ireg, sorted, ix, iy, IB, false)
-    local igrid = svg.el("g", { ["clip-path"] = iclip })
-    inset:add(igrid)
-    local iobst = {}
-    for _, v in ipairs({ 4000, 5000, 6000, 7000 }) do
-      igrid:add(svg.el("line", { x1 = ix(v), y1 = IB[2], x2 = ix(v), y2 = IB[4], class = "grid" }))
-      if v < D.x1 then
-        inset:add(svg.el("text", { x = ix(v) + 2, y = IB[4] - 3, class = "ticklabel2" }, svg.label(v)))
-        iobst[#iobst + 1] = { ix(v) + 1, IB[4] - 12, ix(v) + 3 + svg.text_width(svg.label(v), 9.5), IB[4] }
-      end
-    end
-    for _, v in ipairs({ 4, 5, 6, 8, 10 }) do
-      igrid:add(svg.el("line", { x1 = IB[1], y1 = iy(v), x2 = IB[3], y2 = iy(v), class = "grid" }))
-      inset:add(svg.el("text", { x = IB[1] + 3, y = iy(v) - 2, class = "ticklabel2" }, svg.label(v)))
-      iobst[#iobst + 1] = { IB[1] + 2, iy(v) - 11, IB[1] + 4 + svg.text_width(svg.label(v), 9.5), iy(v) }
-    end
-    igrid:add(svg.el("line", { x1 = ix(4800), y1 = IB[2], x2 = ix(4800), y2 = IB[4], class = "guide" }))
-    igrid:add(svg.el("line", { x1 = IB[1], y1 = iy(5.92), x2 = IB[3], y2 = iy(5.92), class = "guide" }))
-    local cap = ("detail: TPP %s-%s, PD %s-%s"):format(svg.label(D.x0), svg.label(D.x1), svg.label(D.y0),
-      svg.label(D.y1))
-    inset:add(svg.el("text", { x = IB[3] - 4, y = IB[2] + 12, class = "legend-small", ["text-anchor"] = "end",
-      ["font-weight"] = "bold" }, cap))
-    local cw = svg.text_width(cap, 9.5, true)
-    iobst[#iobst + 1] = { IB[3] - 6 - cw, IB[2] + 1, IB[3], IB[2] + 15 }
-    local ipts = layout_points(groups, ix, iy, IB, 5)
-    local iobstacles = {}
-    for _, b in ipairs(iobst) do iobstacles[#iobstacles + 1] = { box = b } end
-    crowded = crowded + draw_points(inset, ipts, iobstacles, IB, rule_id, "detail-", 10)
-  end
+  region_label(lic_name, PR - 8, PB - 14, "end", "licence")
+  if detail then fixed[#fixed + 1] = { wx0 - 1, wy0 - 1, wx1 + 1, wy1 + 1 } end
 
   -- legend panel
   local LX, LY, LW = 834, PT - 2, W - 834 - 10
@@ -1044,17 +1063,21 @@ function M.map(opts)
     legend:add(svg.el("text", { x = px, y = py + 3.2, class = "count", ["text-anchor"] = "middle" }, "3"))
   end, "identical TPP and PD: one marker, count inside")
   if next(highlight) then
-    lrow(function(px, py) legend:add(svg.marker("star", px, py, 4, { class = "highlight" })) end, "highlighted chip")
+    lrow(function(px, py) legend:add(svg.marker("star", px, py, 7, { class = "highlight", fill = "#ffffff" })) end,
+      "highlighted chip (the star is on its point)")
   end
   ly = ly + 4
   ltitle("Lines")
   lrow(function(px, py)
     legend:add(svg.el("line", { x1 = px - 10, y1 = py, x2 = px + 10, y2 = py, class = "guide" }))
-  end,
-    "3A090 thresholds (TPP, PD)")
-  lrow(function(px, py)
-    legend:add(svg.el("line", { x1 = px - 10, y1 = py, x2 = px + 10, y2 = py, class = "guide-2026" }))
-  end, "TPP 21,000: China/Macau review line of 91 FR 1684 (with DRAM < 6,500 GB/s)")
+  end, "thresholds of " .. rule_id .. " (TPP, PD)")
+  for _, v in ipairs(policy_lines) do
+    local b = policy_lines[v]
+    lrow(function(px, py)
+      legend:add(svg.el("line", { x1 = px - 10, y1 = py, x2 = px + 10, y2 = py, class = "guide-2026" }))
+    end, ("TPP %s: review policy of %s (below: %s%s)"):format(fmt_tpp(v), rule_id, tostring(b.outcome or b.clause),
+      #b.conditions > 0 and (" with " .. conditions_text(b.conditions)) or ""))
+  end
   lrow(function(px, py)
     legend:add(svg.el("line", { x1 = px - 10, y1 = py + 5, x2 = px + 10, y2 = py - 5, class = "iso" }))
   end, "constant die area: PD = TPP / area")
@@ -1071,38 +1094,95 @@ function M.map(opts)
   if #unknown_tpp > 0 then
     notes[#notes + 1] = "TPP unknown, not plotted: " .. table.concat(keep(unknown_tpp), ", ") .. "."
   end
-  if #outside > 0 then notes[#notes + 1] = "Outside the axes: " .. table.concat(keep(outside), ", ") .. "." end
-  if #notes > 0 then
-    ly = ly + 4
-    ltitle("Not on the chart")
-    for _, n in ipairs(notes) do
-      for _, line in ipairs(wrap_px(n, LW - 20, 9.5)) do
-        legend:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-small" }, line))
-        ly = ly + 11.5
-      end
-      ly = ly + 4
-    end
-  end
+  if #outside > 0 then notes[#notes + 1] = "Outside the axes, not plotted: " .. table.concat(keep(outside), ", ") .. "." end
   panel.attrs.height = ly - LY
 
-  -- footnote
-  local foot = {
-    ("Rule version %s (%s)%s; as of %s; %s."):format(rule_id, meta.status or "status unknown",
-      meta.hash and (", rule-file hash " .. tostring(meta.hash):sub(1, 12)) or "", as_of, meta.source or ""),
-    "Sources: 3A090.a/.b thresholds of 88 FR 73458 (in force; unchanged in the eCFR of 2026-07-23) [secondary]; " ..
-      "TPP 21,000 line of 91 FR 1684 [primary]; chip figures from tpp's database with provenance (vendor " ..
-      "datasheets, reported and derived figures: 'tpp show CHIP'). " ..
-      (meta.engine and meta.version and not opts.boxes and "Points are coloured by the rule engine's " ..
-        "classification of each chip; " or "Points are coloured by the boxes they fall in; ") ..
-      "not-datacenter chips follow Note 2 (outside 3A090 below TPP 4,800, NAC/ACA-eligible above). " ..
-      "Labels: short name and TPP.",
-  }
+  -- the inset: in the right column under the legend, where it hides no point
+  IB = { LX + 6, ly + 34, W - 16, ly + 34 + 250 }
+  if detail then ly = IB[4] end
+
+  -- main points (those in the detail window are labelled in the inset)
+  if detail then
+    for _, p in ipairs(pts) do
+      if p.g.tpp >= D.x0 and p.g.tpp <= D.x1 and p.g.pd >= D.y0 and p.g.pd <= D.y1 then p.no_label = true end
+    end
+  end
+  local obstacles = {}
+  for _, b in ipairs(fixed) do obstacles[#obstacles + 1] = { box = b } end
+  local layer = svg.el("g", { class = "points" })
+  doc:add(layer)
+  local connector = detail and { wx1, wy1, IB[1], IB[2] } or nil
+  local numbering = { list = {} }
+  local numbered = numbering.list
+  local crowded = draw_points(layer, pts, obstacles, B, rule_id, "pt-", 10.5, { connector }, nil, numbering)
+
+  if detail then
+    local ix = svg.log_scale(D.x0, D.x1, IB[1], IB[3])
+    local iy = svg.log_scale(D.y0, D.y1, IB[4], IB[2])
+    local inset = svg.el("g", { class = "detail" })
+    doc:add(inset)
+    -- window in the main plot, connectors to the inset
+    inset:add(svg.el("rect", { x = wx0, y = wy0, width = wx1 - wx0, height = wy1 - wy0, fill = "none",
+      stroke = "#333", ["stroke-width"] = 1, ["stroke-dasharray"] = "3 2" }))
+    inset:add(svg.el("line", { x1 = wx1, y1 = wy1, x2 = IB[1], y2 = IB[2], class = "leader" }))
+    local iclip = doc:clip_rect("detail-clip", IB[1], IB[2], IB[3] - IB[1], IB[4] - IB[2])
+    local ireg = svg.el("g", { ["clip-path"] = iclip })
+    inset:add(svg.el("rect", { x = IB[1] - 3, y = IB[2] - 3, width = IB[3] - IB[1] + 6, height = IB[4] - IB[2] + 6,
+      fill = "#ffffff", stroke = "#333", ["stroke-width"] = 1 }))
+    inset:add(ireg)
+    draw_regions(ireg, sorted, ix, iy, IB, false)
+    local igrid = svg.el("g", { ["clip-path"] = iclip })
+    inset:add(igrid)
+    local iobst = {}
+    for _, v in ipairs({ 4000, 5000, 6000, 7000 }) do
+      igrid:add(svg.el("line", { x1 = ix(v), y1 = IB[2], x2 = ix(v), y2 = IB[4], class = "grid" }))
+      if v < D.x1 then
+        inset:add(svg.el("text", { x = ix(v) + 2, y = IB[4] - 3, class = "ticklabel2" }, svg.label(v)))
+        iobst[#iobst + 1] = { ix(v) + 1, IB[4] - 12, ix(v) + 3 + svg.text_width(svg.label(v), 9.5), IB[4] }
+      end
+    end
+    for _, v in ipairs({ 4, 5, 6, 8, 10 }) do
+      igrid:add(svg.el("line", { x1 = IB[1], y1 = iy(v), x2 = IB[3], y2 = iy(v), class = "grid" }))
+      inset:add(svg.el("text", { x = IB[1] + 3, y = iy(v) - 2, class = "ticklabel2" }, svg.label(v)))
+      iobst[#iobst + 1] = { IB[1] + 2, iy(v) - 11, IB[1] + 4 + svg.text_width(svg.label(v), 9.5), iy(v) }
+    end
+    for _, v in ipairs(x_lines) do
+      if v > D.x0 and v < D.x1 then
+        igrid:add(svg.el("line", { x1 = ix(v), y1 = IB[2], x2 = ix(v), y2 = IB[4], class = "guide" }))
+      end
+    end
+    for _, v in ipairs(y_lines) do
+      if v > D.y0 and v < D.y1 then
+        igrid:add(svg.el("line", { x1 = IB[1], y1 = iy(v), x2 = IB[3], y2 = iy(v), class = "guide" }))
+      end
+    end
+    local cap = ("detail: TPP %s-%s, PD %s-%s"):format(svg.label(D.x0), svg.label(D.x1), svg.label(D.y0),
+      svg.label(D.y1))
+    inset:add(svg.el("text", { x = IB[1] - 3, y = IB[2] - 8, class = "legend-small", ["font-weight"] = "bold" }, cap))
+    local ipts = layout_points(groups, ix, iy, IB, 5)
+    local iobstacles = {}
+    for _, b in ipairs(iobst) do iobstacles[#iobstacles + 1] = { box = b } end
+    crowded = crowded + draw_points(inset, ipts, iobstacles, IB, rule_id, "detail-", 10, nil, nil, numbering)
+  end
+
+
+  -- footnote: what is not on the chart, then sources
+  local foot = {}
+  for _, n in ipairs(notes) do foot[#foot + 1] = n end
+  for _, n in ipairs(numbered_notes(numbered)) do foot[#foot + 1] = n end
+  foot[#foot + 1] = ("Rule version %s (%s on %s; %s); %s."):format(rule_id, meta.status or "status unknown", as_of,
+    meta.citation or "citation unknown", meta.source or "regions as given")
+  foot[#foot + 1] = "Chip figures from tpp's database with provenance (vendor datasheets, reported and derived " ..
+    "figures: 'tpp show CHIP'). " .. (meta.version and not opts.boxes and "Points are coloured by the rule " ..
+      "engine's classification of each chip under " .. rule_id .. "; " or "Points are coloured by the boxes " ..
+      "they fall in; ") .. "chips not designed or marketed for datacenters are classified with that fact. " ..
+    "Labels: short name and TPP."
   if #off_axis > 0 then
     foot[#foot + 1] = "Not drawn as regions (they test metrics off these axes, so a chip anywhere on the map may " ..
       "meet them): " .. table.concat(off_axis, "; ") .. "."
   end
   foot[#foot + 1] = M.DISCLAIMER
-  local fy = math.max(PB + 66, ly + 16)
+  local fy = math.max(PB + 66, ly + 24)
   for _, para in ipairs(foot) do
     for _, line in ipairs(wrap_px(para, W - PL - 20, 9.5)) do
       doc:add(svg.el("text", { x = PL, y = fy, class = "foot" }, line))
@@ -1112,7 +1192,7 @@ function M.map(opts)
   doc:resize(W, math.ceil(fy + 6))
 
   local json = require "tpp.json"
-  local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, fallback = meta.fallback or false,
+  local info = { rules = rule_id, rules_status = meta.status, as_of = as_of, numbered = json.array(numbered),
     plotted = json.array {}, unknown_pd = json.array(unknown_pd), unknown_tpp = json.array(unknown_tpp),
     outside = json.array(outside),
     crowded_labels = crowded, source = meta.source, detail = detail, off_axis = json.array(off_axis),
@@ -1249,21 +1329,37 @@ end
 
 -- ---------------------------------------------------------- bandwidth ----
 
--- April-2025 letter criteria as written in the GAIN AI Act and AI OVERWATCH
--- Act texts (RULES.md §7.1, §12 item 3): numbers confirmed only in the bills.
-M.LETTER = { dram = 1400, interconnect = 1100, sum = 1700 }
--- 91 FR 1684 China/Macau review line (RULES.md §7.3).
-M.REVIEW = { tpp = 21000, dram = 6500 }
--- Proclamation 11002 tariff bands (RULES.md §7.3): first [secondary], second [reported].
-M.TARIFF_BANDS = {
-  { tpp = { 14000, 17500 }, dram = { 4500, 5000 }, tag = "secondary" },
-  { tpp = { 20800, 21100 }, dram = { 5800, 6200 }, tag = "reported" },
-}
+-- The rule files whose numbers the bandwidth chart draws: the April-2025 'is
+-- informed' letters (criteria that appear in the GAIN AI Act and AI OVERWATCH
+-- Act texts; reported-only as the letters' criteria) and the January-2026
+-- China/Macau review policy of 91 FR 1684.
+M.LETTER_RULES, M.REVIEW_RULES = "us-2025-04-h20", "us-2026-01-h200"
+
+local function threshold_of(v, name, as_of)
+  local r = v:resolve(as_of)[name]
+  if not (r and type(r.value) == "number") then
+    error(("tpp chart: rule file %s has no threshold %s"):format(v.id, name), 0)
+  end
+  return r.value
+end
+
+--- The numbers of both panels, read from their rule files:
+-- { letter = { dram, interconnect, sum, version }, review = { tpp, dram, version } }.
+function M.bandwidth_lines(as_of)
+  local lv, rv = rules.get(M.LETTER_RULES), rules.get(M.REVIEW_RULES)
+  return {
+    letter = { dram = threshold_of(lv, "h20.dram_gbs", as_of), interconnect = threshold_of(lv, "h20.io_gbs", as_of),
+               sum = threshold_of(lv, "h20.sum_gbs", as_of), version = lv },
+    review = { tpp = threshold_of(rv, "h200.tpp", as_of), dram = threshold_of(rv, "h200.dram_gbs", as_of),
+               version = rv },
+  }
+end
 
 --- Class of a point under the letter criteria: "licence" (criteria met),
--- "none" (inside the no-licence polygon) or "unknown".
-function M.letter_class(dram, ic)
-  local L = M.LETTER
+-- "none" (inside the no-licence polygon) or "unknown". L: the letter lines
+-- (default: read from the rule file today).
+function M.letter_class(dram, ic, L)
+  L = L or M.bandwidth_lines(today()).letter
   if (dram and dram >= L.dram) or (ic and ic >= L.interconnect) or (dram and ic and dram + ic >= L.sum) then
     return "licence"
   end
@@ -1277,23 +1373,23 @@ end
 -- opts: as_of, rules (for the 3A090 status in panel B), chips, highlight.
 function M.bandwidth(opts)
   opts = opts or {}
-  local as_of = opts.as_of or dest.today()
-  local okd, msg = dest.check_date(as_of)
-  if not okd then error("tpp chart: --as-of: " .. msg, 0) end
+  local as_of = check_date(opts.as_of or today())
   local boxes_dc, boxes_ndc, meta = M.boxes(opts.rules, as_of, "tpp", "pd")
   local rule_id = meta.id
+  local lines = M.bandwidth_lines(as_of)
+  local L, R = lines.letter, lines.review
   local W = 1200
   local A = { 96, 112, 560, 552 }   -- panel A plot box
   local Bp = { 700, 112, 1164, 552 } -- panel B plot box
   local doc = new_doc(W, 800,
     ("Bandwidth rule maps: April-2025 letter criteria and the January-2026 China review line, as of %s"):format(as_of),
-    ("tpp chart bandwidth. Panel A: DRAM x interconnect bandwidth (GB/s, linear) with the criteria attributed to " ..
-     "the April-2025 'is informed' letters (H20, MI308): licence for China incl. Hong Kong/Macau, D:5 and entities " ..
-     "headquartered there if DRAM >= 1,400, interconnect >= 1,100 or their sum >= 1,700 GB/s; numbers from the " ..
-     "GAIN AI Act / AI OVERWATCH Act texts; reported-only, not confirmed as the letters' criteria. Panel B: TPP " ..
-     "(log) x total DRAM bandwidth (TB/s) with the 91 FR 1684 box (TPP < 21,000 and < 6.5 TB/s: case-by-case " ..
-     "for exports from the US to China/Macau) and the Proclamation 11002 tariff bands. 3A090 status under %s. " ..
-     "As of %s. %s"):format(rule_id, as_of, M.DISCLAIMER))
+    ("tpp chart bandwidth. Panel A: DRAM x interconnect bandwidth (GB/s, log) with the criteria of rule file %s " ..
+     "(the April-2025 'is informed' letters, H20 and MI308; %s): licence for China incl. Hong Kong/Macau, D:5 and " ..
+     "entities headquartered there if DRAM >= %s, interconnect >= %s or their sum >= %s GB/s; reported-only. " ..
+     "Panel B: TPP (log) x total DRAM bandwidth (TB/s) with the review policy of rule file %s (%s): TPP < %s and " ..
+     "DRAM < %s GB/s: case-by-case for exports from the US to China/Macau. 3A090 status under %s. As of %s. %s")
+     :format(L.version.id, L.version.citation, svg.label(L.dram), svg.label(L.interconnect), svg.label(L.sum),
+       R.version.id, R.version.citation, svg.label(R.tpp), svg.label(R.dram), rule_id, as_of, M.DISCLAIMER))
   doc:add(svg.el("text", { x = A[1] - 56, y = 30, class = "title" },
     "Bandwidth lines: the April-2025 letters and the January-2026 China review policy"))
   doc:add(svg.el("text", { x = A[1] - 56, y = 49, class = "subtitle" },
@@ -1311,7 +1407,7 @@ function M.bandwidth(opts)
     if dram and ic then
       local e = {}
       for k, v in pairs(base) do e[k] = v end
-      e.xv, e.yv, e.cls = dram, ic, M.letter_class(dram, ic)
+      e.xv, e.yv, e.cls = dram, ic, M.letter_class(dram, ic, L)
       ea[#ea + 1] = e
     else
       missing_a[#missing_a + 1] = base.name
@@ -1321,10 +1417,11 @@ function M.bandwidth(opts)
       for k, v in pairs(base) do e[k] = v end
       local c3 = class_3a090(c, boxes_dc, boxes_ndc)
       e.xv, e.yv = m.tpp, dram / 1000
+      -- panel B's own classes (own colours): a denial is not panel A's licence
       if c3 == "none" then e.cls = "none"
       elseif c3 == "unknown" then e.cls = "unknown"
-      elseif m.tpp < M.REVIEW.tpp and dram < M.REVIEW.dram then e.cls = "nac"
-      else e.cls = "licence" end
+      elseif m.tpp < R.tpp and dram < R.dram then e.cls = "nac"
+      else e.cls = "denial" end
       e.c3 = c3
       eb[#eb + 1] = e
     else
@@ -1346,8 +1443,7 @@ function M.bandwidth(opts)
       "and entities headquartered there") }))
   regA:add(svg.el("rect", { x = A[1], y = A[2], width = A[3] - A[1], height = A[4] - A[2],
     fill = "url(#hatch-licence)" }))
-  local L = M.LETTER
-  -- the no-licence polygon; its sum edge (DRAM + interconnect = 1,700) is a curve on log axes
+  -- the no-licence polygon; its sum edge (DRAM + interconnect = L.sum) is a curve on log axes
   local poly = { { ax(200), ay(40) }, { ax(L.dram), ay(40) } }
   local sum_edge = {}
   for k = 0, 40 do
@@ -1357,8 +1453,9 @@ function M.bandwidth(opts)
   end
   poly[#poly + 1] = { ax(200), ay(L.interconnect) }
   regA:add(svg.el("path", { d = svg.path(poly, true), class = "region-none", stroke = "#0072B2",
-    ["stroke-width"] = 1.2 }, { svg.el("title", nil, "no licence under the letter criteria: DRAM < 1,400 and " ..
-      "interconnect < 1,100 and DRAM + interconnect < 1,700 GB/s") }))
+    ["stroke-width"] = 1.2 }, { svg.el("title", nil, ("no licence under the letter criteria: DRAM < %s and " ..
+      "interconnect < %s and DRAM + interconnect < %s GB/s"):format(svg.label(L.dram), svg.label(L.interconnect),
+      svg.label(L.sum))) }))
   draw_axes(doc, A, ax, ay, ax.ticks(), ay.ticks(), "DRAM (memory) bandwidth, GB/s (log)",
     "interconnect (I/O) bandwidth, GB/s (log)")
   local gA = svg.el("g", { class = "guides" })
@@ -1375,10 +1472,11 @@ function M.bandwidth(opts)
     if rot then fixedA[#fixedA + 1] = { x - 12, y - w, x + 2, y + 2 }
     else fixedA[#fixedA + 1] = { anchor == "end" and x - w or x, y - 11, anchor == "end" and x or x + w, y + 2 } end
   end
-  glabel("DRAM 1,400 GB/s", ax(L.dram) - 4, A[2] + 8 + svg.text_width("DRAM 1,400 GB/s", 10, true), -90)
-  glabel("interconnect 1,100 GB/s", A[1] + 6, ay(L.interconnect) - 5, nil, "start")
+  local dram_text = "DRAM " .. svg.label(L.dram) .. " GB/s"
+  glabel(dram_text, ax(L.dram) - 4, A[2] + 8 + svg.text_width(dram_text, 10, true), -90)
+  glabel("interconnect " .. svg.label(L.interconnect) .. " GB/s", A[1] + 6, ay(L.interconnect) - 5, nil, "start")
   glabel("DRAM + interconnect", A[1] + 6, ay(L.interconnect) + 14, nil, "start")
-  glabel("< 1,700 GB/s: no licence", A[1] + 6, ay(L.interconnect) + 27, nil, "start")
+  glabel("< " .. svg.label(L.sum) .. " GB/s: no licence", A[1] + 6, ay(L.interconnect) + 27, nil, "start")
   doc:add(svg.el("text", { x = A[1], y = A[2] - 10, class = "legend-title" },
     "A. April-2025 'is informed' letters (reported-only criteria)"))
   doc:add(svg.el("rect", { x = A[1], y = A[2], width = A[3] - A[1], height = A[4] - A[2], class = "frame" }))
@@ -1401,7 +1499,8 @@ function M.bandwidth(opts)
       return table.concat(t, "\n")
     end,
   }
-  local crowded = draw_points(layerA, ptsA, obstA, A, rule_id, "a-", 10, nil, styleA)
+  local numbering = { list = {} }
+  local crowded = draw_points(layerA, ptsA, obstA, A, rule_id, "a-", 10, nil, styleA, numbering)
 
   -- panel B
   local bx = svg.log_scale(1000, 100000, Bp[1], Bp[3])
@@ -1410,22 +1509,12 @@ function M.bandwidth(opts)
   local regB = svg.el("g", { ["clip-path"] = clipB })
   doc:add(regB)
   regB:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2],
-    class = "region-licence" }, { svg.el("title", nil, "presumption of denial (91 FR 1684)") }))
-  regB:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2],
-    fill = "url(#hatch-licence)" }))
-  local R = M.REVIEW
+    class = "region-denial" }, { svg.el("title", nil, "presumption of denial (" .. R.version.id .. ")") }))
   regB:add(svg.el("rect", { x = Bp[1], y = by(R.dram / 1000), width = bx(R.tpp) - Bp[1],
     height = Bp[4] - by(R.dram / 1000), class = "region-nac" },
-    { svg.el("title", nil, "case-by-case review for exports from the US to China/Macau: TPP < 21,000 and total " ..
-      "DRAM bandwidth < 6,500 GB/s, with conditions (91 FR 1684)") }))
-  for i, band in ipairs(M.TARIFF_BANDS) do
-    local x0, x1 = bx(band.tpp[1]), bx(band.tpp[2])
-    local y0, y1 = by(band.dram[2] / 1000), by(band.dram[1] / 1000)
-    regB:add(svg.el("rect", { x = x0, y = y0, width = math.max(x1 - x0, 1.5), height = y1 - y0, fill = "none",
-      stroke = "#7b3294", ["stroke-width"] = 1.4 }, { svg.el("title", nil, ("Proclamation 11002 25 %% import " ..
-      "duty band %d: TPP %s-%s and DRAM %s-%s GB/s [%s]"):format(i, svg.label(band.tpp[1]), svg.label(band.tpp[2]),
-      svg.label(band.dram[1]), svg.label(band.dram[2]), band.tag)) }))
-  end
+    { svg.el("title", nil, ("case-by-case review for exports from the US to China/Macau: TPP < %s and total " ..
+      "DRAM bandwidth < %s GB/s, with conditions (%s)"):format(svg.label(R.tpp), svg.label(R.dram),
+      R.version.id)) }))
   draw_axes(doc, Bp, bx, by, bx.ticks(), by.ticks(), "TPP (log)", "total DRAM bandwidth, TB/s (log)")
   local gB = svg.el("g", { class = "guides" })
   doc:add(gB)
@@ -1433,16 +1522,17 @@ function M.bandwidth(opts)
   gB:add(svg.el("line", { x1 = Bp[1], y1 = by(R.dram / 1000), x2 = Bp[3], y2 = by(R.dram / 1000),
     class = "guide-2026" }))
   local fixedB = {}
-  local t1 = "TPP 21,000"
+  local t1 = "TPP " .. svg.label(R.tpp)
   doc:add(svg.el("text", { x = bx(R.tpp) + 4, y = Bp[4] - 8, class = "guidelabel-2026" }, t1))
   fixedB[#fixedB + 1] = { bx(R.tpp) + 3, Bp[4] - 19, bx(R.tpp) + 6 + svg.text_width(t1, 10, true), Bp[4] - 5 }
-  local t2 = "6.5 TB/s"
+  local t2 = svg.label(R.dram / 1000) .. " TB/s"
   doc:add(svg.el("text", { x = Bp[3] - 6, y = by(R.dram / 1000) - 5, class = "guidelabel-2026",
     ["text-anchor"] = "end" }, t2))
   fixedB[#fixedB + 1] = { Bp[3] - 8 - svg.text_width(t2, 10, true), by(R.dram / 1000) - 16, Bp[3] - 4,
     by(R.dram / 1000) - 2 }
   doc:add(svg.el("text", { x = Bp[1], y = Bp[2] - 10, class = "legend-title" },
-    "B. China/Macau licence review from 2026-01-15 (91 FR 1684)"))
+    ("B. China/Macau licence review from %s (%s)"):format(R.version.dates.effective,
+      (tostring(R.version.citation):match("^[^;(]+") or ""):gsub("%s+$", ""))))
   doc:add(svg.el("rect", { x = Bp[1], y = Bp[2], width = Bp[3] - Bp[1], height = Bp[4] - Bp[2], class = "frame" }))
   local groupsB = group_by(eb)
   local ptsB = layout_points(groupsB, bx, by, Bp, 5)
@@ -1459,32 +1549,33 @@ function M.bandwidth(opts)
         local status = ({ none = "not 3A090 under " .. rule_id .. ": no 3A090 licence needed",
           unknown = "3A090 status undetermined (PD unknown)",
           nac = "3A090; from the US to China/Macau: case-by-case (with conditions)",
-          licence = "3A090; China/Macau: presumption of denial" })[e.cls]
+          denial = "3A090; China/Macau: presumption of denial" })[e.cls] or e.cls
         t[#t + 1] = ("%s: TPP %s, DRAM %s GB/s; %s"):format(e.chip.data.name or e.name, fmt_tpp(e.xv),
           svg.label(e.m.mem_bw_gbs), status)
       end
       return table.concat(t, "\n")
     end,
   }
-  crowded = crowded + draw_points(layerB, ptsB, obstB, Bp, rule_id, "b-", 10, nil, styleB)
+  crowded = crowded + draw_points(layerB, ptsB, obstB, Bp, rule_id, "b-", 10, nil, styleB, numbering)
 
   -- legend and footnote
-  local ly = legend_row(doc, A[1] - 56, A[4] + 66, W - A[1], {
-    { draw = swatch(doc, "licence"), text = "A: licence per the letter criteria; B: presumption of denial" },
-    { draw = swatch(doc, "nac"), text = "B: case-by-case (exports from the US)" },
-    { draw = swatch(doc, "none"), text = "A: below the letter criteria" },
-    { draw = function(px, py)
-      doc:add(svg.el("rect", { x = px - 8, y = py - 6, width = 16, height = 12, fill = "none", stroke = "#7b3294",
-        ["stroke-width"] = 1.4 }))
-    end, text = "B: 25 % import-duty bands (Proclamation 11002)" },
+  -- one legend per panel: their colours mean different outcomes, so no colour is shared
+  -- between a licence (A) and a denial (B); blue is "no licence from this measure" in both
+  local lyA = legend_row(doc, A[1] - 40, A[4] + 62, A[3] - A[1] + 40, {
+    { draw = swatch(doc, "licence"), text = "A: licence required (criteria met)" },
+    { draw = swatch(doc, "none"), text = "A: no licence from the letters" },
+    { draw = dot(doc, "licence"), text = "meets the criteria" },
+    { draw = dot(doc, "none"), text = "below them" },
   })
-  ly = legend_row(doc, A[1] - 56, ly, W - A[1], {
-    { draw = dot(doc, "licence"), text = "A: meets the criteria / B: denial" },
-    { draw = dot(doc, "nac"), text = "B: case-by-case" },
-    { draw = dot(doc, "none"), text = "A: below / B: not 3A090" },
+  local lyB = legend_row(doc, Bp[1] - 40, Bp[4] + 62, Bp[3] - Bp[1] + 40, {
+    { draw = swatch(doc, "denial"), text = "B: presumption of denial" },
+    { draw = swatch(doc, "nac"), text = "B: case-by-case (from the US)" },
+    { draw = dot(doc, "denial"), text = "denial" },
+    { draw = dot(doc, "nac"), text = "case-by-case" },
+    { draw = dot(doc, "none"), text = "not 3A090: no licence" },
     { draw = dot(doc, "unknown"), text = "undetermined" },
   })
-  ly = legend_row(doc, A[1] - 56, ly, W - A[1], shape_items(doc))
+  local ly = legend_row(doc, A[1] - 40, math.max(lyA, lyB) + 4, W - A[1], shape_items(doc))
   local notes = {}
   if #missing_a > 0 then
     notes[#notes + 1] = "Not in panel A (DRAM or interconnect bandwidth unknown): " .. table.concat(missing_a, ", ") .. "."
@@ -1492,16 +1583,19 @@ function M.bandwidth(opts)
   if #missing_b > 0 then
     notes[#notes + 1] = "Not in panel B (TPP or DRAM bandwidth unknown): " .. table.concat(missing_b, ", ") .. "."
   end
-  notes[#notes + 1] = "Panel A numbers are the GAIN AI Act / AI OVERWATCH Act criteria; that they match the " ..
-    "April-2025 letters is unconfirmed (reported-only); the letters name the H20 and chips reaching its memory " ..
-    "bandwidth, interconnect bandwidth or a combination. Panel B: status under " .. rule_id .. " from the 3A090 " ..
-    "boxes; the review policy applies to licence applications for exports from the United States to China and " ..
-    "Macau (reexports and D:5/Macau-headquartered buyers elsewhere stay presumption of denial) [primary summary; " ..
-    "details secondary/reported]. Tariff bands: the first [secondary], the second [reported]."
+  for _, n in ipairs(numbered_notes(numbering.list)) do notes[#notes + 1] = n end
+  notes[#notes + 1] = ("Panel A: the numbers of rule file %s (%s; %s): they appear in the GAIN AI Act and AI " ..
+    "OVERWATCH Act texts; that they are the April-2025 letters' criteria is unconfirmed (reported-only); the " ..
+    "letters name the H20 and chips reaching its memory bandwidth, interconnect bandwidth or a combination. " ..
+    "Panel B: the review policy of rule file %s (%s), for licence applications for exports from the United " ..
+    "States to China and Macau (reexports and D:5/Macau-headquartered buyers elsewhere stay presumption of " ..
+    "denial); 3A090 status under %s."):format(L.version.id, L.version.citation, L.version:status_at(as_of),
+    R.version.id, R.version.citation, rule_id)
   notes[#notes + 1] = M.DISCLAIMER
   local fy = add_footnote(doc, A[1] - 56, ly + 4, W - A[1] + 40, notes)
   doc:resize(W, math.ceil(fy + 6))
   local info = { chart = "bandwidth", rules = rule_id, as_of = as_of, crowded_labels = crowded,
+    numbered = require("tpp.json").array(numbering.list),
     panel_a = {}, panel_b = {}, missing_a = missing_a, missing_b = missing_b }
   for _, e in ipairs(ea) do
     info.panel_a[#info.panel_a + 1] = { id = e.id, dram_gbs = e.xv, interconnect_gbs = e.yv, class = e.cls }
@@ -1515,106 +1609,151 @@ end
 
 -- ----------------------------------------------------------- timeline ----
 
-M.RULE_DATES = {
-  { date = "2022-10-07", label = "Oct-2022 rule (87 FR 62186)" },
-  { date = "2023-11-17", label = "Oct-2023 rule in force (88 FR 73458)" },
-  { date = "2025-01-13", label = "AI Diffusion (not enforced)" },
-  { date = "2025-04-09", label = "H20 letters (reported-only)" },
-  { date = "2026-01-15", label = "China review line (91 FR 1684)" },
-}
-
-local function year_frac(date)
-  local y, m, d = date:match("^(%d+)-(%d+)-(%d+)$")
-  return tonumber(y) + (tonumber(m) - 1) / 12 + (tonumber(d) - 1) / 365
+--- The date a chip is placed at on the timeline: its announcement date, else
+-- its first shipment, known at least to the month; with which one it is and
+-- its provenance. nil (and why) when the chip data has no such date: the chip
+-- is then left off the timeline, never placed at a guessed month.
+function M.chip_date(c)
+  local d = c.data or c
+  local prov = d.provenance or {}
+  for _, k in ipairs({ { "announced", "announced" }, { "first_shipped", "first shipped" } }) do
+    local v = d[k[1]]
+    if type(v) == "string" and v:match("^%d%d%d%d%-%d%d") then return v, k[2], prov[k[1]] end
+  end
+  if d.announced or d.first_shipped then return nil, "date known to the year only" end
+  return nil, "no date"
 end
 
---- tpp.chart.timeline(opts) -> svg text, info: release year x TPP (log)
--- with the 1,600 / 4,800 / 21,000 lines and the rule dates; chips coloured
--- by their 3A090 status under the rules in force on the as-of date.
+-- A date as a fractional year: YYYY-MM-DD at its day; YYYY-MM (a date known
+-- to the month) at the middle of its month.
+local function year_frac(date)
+  local y, m, d = date:match("^(%d+)-(%d+)-?(%d*)$")
+  y, m = tonumber(y), tonumber(m)
+  local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
+  local month_days = { 31, leap and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+  local before = 0
+  for i = 1, m - 1 do before = before + month_days[i] end
+  local days = leap and 366 or 365
+  if d == "" then return y + (before + month_days[m] / 2) / days end
+  return y + (before + tonumber(d) - 1) / days
+end
+M.year_frac = year_frac
+
+--- The rule versions drawn as dates on the timeline: every version of the
+-- 3A090 track and the letters, at the date it took effect (from its file).
+function M.rule_dates()
+  local out = {}
+  for _, r in ipairs(rules.list()) do
+    if r.track == "3A090" or r.track == "letter" then
+      local v = rules.get(r.id)
+      out[#out + 1] = { id = r.id, date = rules.effective_of(v), status = r.status, citation = r.citation }
+    end
+  end
+  table.sort(out, function(a, b)
+    if a.date ~= b.date then return a.date < b.date end
+    return a.id < b.id
+  end)
+  return out
+end
+
+--- tpp.chart.timeline(opts) -> svg text, info: the date each chip was
+-- announced (or first shipped) x TPP (log), with the TPP lines of the chosen
+-- rule version and the dates the rule versions took effect; chips coloured
+-- by their status under that version. opts: rules, as_of, chips, highlight.
 function M.timeline(opts)
   opts = opts or {}
-  local as_of = opts.as_of or dest.today()
-  local okd, msg = dest.check_date(as_of)
-  if not okd then error("tpp chart: --as-of: " .. msg, 0) end
-  local boxes_dc, boxes_ndc, meta = M.boxes(opts.rules, as_of, "tpp", "pd")
+  local as_of = check_date(opts.as_of or today())
+  local boxes_dc, _, meta = M.boxes(opts.rules, as_of, "tpp", "pd")
   local rule_id = meta.id
   local W = 1120
-  local B = { 96, 136, 840, 620 }
-  local doc = new_doc(W, 800, ("Design-to-threshold timeline: release year x TPP, status under %s as of %s"):format(
-    rule_id, as_of), ("tpp chart timeline. x = release year (the database's year; points spread within the " ..
-    "year to stay apart), y = TPP (log). Lines: TPP 1,600, 4,800 (3A090) and 21,000 (91 FR 1684). Rule dates: " ..
-    "2022-10-07, 2023-11-17, 2025-01-13, 2025-04-09, 2026-01-15. Status under %s (%s) as of %s. %s"):format(
-    rule_id, meta.status or "?", as_of, M.DISCLAIMER))
-  doc:add(svg.el("text", { x = B[1] - 40, y = 30, class = "title" },
-    "Design to the threshold: AI chips by release year and TPP"))
-  doc:add(svg.el("text", { x = B[1] - 40, y = 49, class = "subtitle" },
-    ("Colour = 3A090 status under %s (%s) for datacenter items, Note 2 for consumer parts; as of %s."):format(
-      rule_id, meta.status or "?", as_of)))
+  local B = { 96, 150, 840, 620 }
   local chips = resolve_chips(opts.chips)
   local highlight = {}
   for _, c in ipairs(resolve_chips(opts.highlight or {})) do highlight[c.data.id or c.data.name] = true end
   local entries, missing = {}, {}
-  local by_year = {}
+  local lo_year, hi_year = 2019, tonumber(as_of:sub(1, 4)) + 1
   for _, c in ipairs(chips) do
     local m = c:metrics()
     local id = c.data.id or c.data.name or "chip"
-    if m.tpp and c.data.year then
+    local date, what, prov = M.chip_date(c)
+    if m.tpp and date then
+      local okc, r = pcall(rules.classify, c, { rules = meta.version, as_of = as_of })
       local e = { chip = c, id = id, name = M.short_name(c), market = market_of(c), m = m, highlight = highlight[id],
-        cls = class_3a090(c, boxes_dc, boxes_ndc), year = c.data.year }
+        cls = okc and M.class_of_result(r) or "unknown", date = date, date_kind = what, date_provenance = prov,
+        xv = year_frac(date), yv = m.tpp }
       entries[#entries + 1] = e
-      by_year[e.year] = by_year[e.year] or {}
-      table.insert(by_year[e.year], e)
+      lo_year = math.min(lo_year, math.floor(e.xv))
+      hi_year = math.max(hi_year, math.floor(e.xv) + 1)
     else
-      missing[#missing + 1] = M.short_name(c) .. (m.tpp and " (year unknown)" or " (TPP unknown)")
+      missing[#missing + 1] = M.short_name(c) .. (m.tpp and (what == "no date" and "" or (" (" .. what .. ")")) or
+        " (TPP unknown)")
     end
   end
   table.sort(missing)
-  -- spread each year's chips across the year by TPP order (deterministic)
-  for _, list in pairs(by_year) do
-    table.sort(list, function(a, b)
-      if a.m.tpp ~= b.m.tpp then return a.m.tpp < b.m.tpp end
-      return a.id < b.id
-    end)
-    for i, e in ipairs(list) do
-      e.xv = e.year + (i - 0.5) / #list * 0.8 + 0.1
-      e.yv = e.m.tpp
-    end
-  end
-  local x = svg.linear_scale(2018.5, 2027, B[1], B[3])
+  local doc = new_doc(W, 800, ("Design to the threshold: AI chips by date and TPP, status under %s as of %s"):format(
+    rule_id, as_of), ("tpp chart timeline. x = the date each chip was announced (or first shipped, where marked), " ..
+    "from the chip data with provenance; chips without a date are listed, not placed. y = TPP (log). Lines: the " ..
+    "TPP thresholds of %s (%s) and its review-policy lines; vertical lines: the dates the 3A090 rule versions " ..
+    "and letters took effect. Status under %s as of %s. %s"):format(rule_id, meta.citation or "?", rule_id, as_of,
+    M.DISCLAIMER))
+  doc:add(svg.el("text", { x = B[1] - 40, y = 30, class = "title" },
+    "Design to the threshold: AI chips by date and TPP"))
+  doc:add(svg.el("text", { x = B[1] - 40, y = 49, class = "subtitle" },
+    ("Colour = status under %s (%s on %s); x = announcement date (or first shipment) from the chip data."):format(
+      rule_id, meta.status or "?", as_of)))
+  local x = svg.linear_scale(lo_year, hi_year, B[1], B[3])
   local y = svg.log_scale(200, 100000, B[4], B[2])
   local clip = doc:clip_rect("plot-clip", B[1], B[2], B[3] - B[1], B[4] - B[2])
   local bg = svg.el("g", { ["clip-path"] = clip })
   doc:add(bg)
   bg:add(svg.el("rect", { x = B[1], y = B[2], width = B[3] - B[1], height = B[4] - B[2], class = "region-none" }))
   local xt = {}
-  for yr = 2019, 2027 do xt[#xt + 1] = { value = yr, major = true } end
-  draw_axes(doc, B, x, y, xt, y.ticks(), "release year (points spread within their year)", "TPP (log)",
+  for yr = lo_year, hi_year do xt[#xt + 1] = { value = yr, major = true } end
+  draw_axes(doc, B, x, y, xt, y.ticks(), "date announced (ticks: 1 January of each year)", "TPP (log)",
     function(v) return tostring(math.floor(v)) end)
   local fixed = {}
   local guides = svg.el("g", { class = "guides" })
   doc:add(guides)
-  for _, g in ipairs({ { 1600, "TPP 1,600", "guide" }, { 4800, "TPP 4,800", "guide" },
-    { 21000, "TPP 21,000 (China review line)", "guide-2026" } }) do
-    local py = y(g[1])
-    guides:add(svg.el("line", { x1 = B[1], y1 = py, x2 = B[3], y2 = py, class = g[3] }))
-    doc:add(svg.el("text", { x = B[1] + 6, y = py - 4, class = g[3] == "guide" and "guidelabel" or "guidelabel-2026" },
-      g[2]))
-    fixed[#fixed + 1] = { B[1] + 5, py - 14, B[1] + 7 + svg.text_width(g[2], 10, true), py - 1 }
+  -- the TPP lines of the chosen version (the edges of its regions) and its review-policy lines
+  local hlines = {}
+  for _, v in ipairs(M.edges(boxes_dc, "x")) do hlines[#hlines + 1] = { v, "TPP " .. fmt_tpp(v), "guide" } end
+  for _, b in ipairs(meta.policy or {}) do
+    for _, v in ipairs(M.edges({ b }, "x")) do
+      local dup = false
+      for _, h in ipairs(hlines) do dup = dup or h[1] == v end
+      if not dup then hlines[#hlines + 1] = { v, "TPP " .. fmt_tpp(v) .. " (review policy)", "guide-2026" } end
+    end
   end
-  -- rule dates: lines through the plot, labels in rows above it (no row holds two that touch)
+  for _, g in ipairs(hlines) do
+    if g[1] >= 200 and g[1] <= 100000 then
+      local py = y(g[1])
+      guides:add(svg.el("line", { x1 = B[1], y1 = py, x2 = B[3], y2 = py, class = g[3] }))
+      doc:add(svg.el("text", { x = B[1] + 6, y = py - 4, class = g[3] == "guide" and "guidelabel" or
+        "guidelabel-2026" }, g[2]))
+      fixed[#fixed + 1] = { B[1] + 5, py - 14, B[1] + 7 + svg.text_width(g[2], 10, true), py - 1 }
+    end
+  end
+  -- rule dates: lines through the plot, labels in rows above it; a label goes to the first
+  -- row where it clears every label already there (so none overlap)
   local rows = {}
-  for _, r in ipairs(M.RULE_DATES) do
-    local px = x(year_frac(r.date))
-    guides:add(svg.el("line", { x1 = px, y1 = B[2] - 4, x2 = px, y2 = B[4], class = "iso" },
-      { svg.el("title", nil, r.date .. ": " .. r.label) }))
-    local text = r.date .. " " .. r.label
-    local w = svg.text_width(text, 9.5)
-    local row = 1
-    while rows[row] and rows[row] > px - 4 do row = row + 1 end
-    rows[row] = px + w
-    local ty = B[2] - 8 - (row - 1) * 13
-    doc:add(svg.el("text", { x = px - 2, y = ty, class = "isolabel" }, text))
-    guides:add(svg.el("line", { x1 = px, y1 = ty + 2, x2 = px, y2 = B[2], class = "iso" }))
+  local dates = M.rule_dates()
+  for _, r in ipairs(dates) do
+    local xv = year_frac(r.date)
+    if xv >= lo_year and xv <= hi_year then
+      local px = x(xv)
+      local text = r.date .. " " .. r.id .. (r.status ~= "in force" and r.status ~= "superseded" and
+        (" (" .. r.status .. ")") or "")
+      local w = svg.text_width(text, 9.5)
+      local x0 = math.min(px - 2, B[3] - w)
+      local row = 1
+      while rows[row] and rows[row] > x0 - 6 do row = row + 1 end
+      rows[row] = x0 + w
+      local ty = B[2] - 8 - (row - 1) * 13
+      guides:add(svg.el("line", { x1 = px, y1 = B[2], x2 = px, y2 = B[4], class = "iso" },
+        { svg.el("title", nil, ("%s: %s took effect (%s; %s)"):format(r.date, r.id, r.citation or "?", r.status)) }))
+      doc:add(svg.el("text", { x = x0, y = ty, class = "isolabel" }, text))
+      guides:add(svg.el("line", { x1 = px, y1 = ty + 2, x2 = px, y2 = B[2], class = "iso" }))
+    end
   end
   doc:add(svg.el("rect", { x = B[1], y = B[2], width = B[3] - B[1], height = B[4] - B[2], class = "frame" }))
   local groups = group_by(entries)
@@ -1623,19 +1762,25 @@ function M.timeline(opts)
   for _, b in ipairs(fixed) do obst[#obst + 1] = { box = b } end
   local layer = svg.el("g", { class = "points" })
   doc:add(layer)
+  local numbering = { list = {} }
+  local STATUS = { licence = "licence required", nac = "NAC/ACA-eligible", none = "not controlled",
+    unknown = "undetermined" }
   local crowded = draw_points(layer, pts, obst, B, rule_id, "pt-", 10, nil, {
     number = function() return nil end,
-    attrs = function(g) return { ["data-tpp"] = svg.num(g.yv, 1), ["data-year"] = g.members[1].year } end,
+    attrs = function(g) return { ["data-tpp"] = svg.num(g.yv, 1), ["data-date"] = g.members[1].date } end,
     title = function(g)
       local t = {}
       for _, e in ipairs(g.members) do
-        t[#t + 1] = ("%s (%d): TPP %s; %s under %s"):format(e.chip.data.name or e.name, e.year, fmt_tpp(e.m.tpp),
-          ({ licence = "licence required", nac = "NAC/ACA-eligible", none = "not controlled",
-            unknown = "undetermined (PD unknown)" })[e.cls] or e.cls, rule_id)
+        t[#t + 1] = ("%s: %s %s [%s]; TPP %s; %s under %s"):format(e.chip.data.name or e.name, e.date_kind, e.date,
+          tostring(e.date_provenance or "provenance not stated"), fmt_tpp(e.m.tpp), STATUS[e.cls] or e.cls, rule_id)
       end
       return table.concat(t, "\n")
     end,
-  })
+  }, numbering)
+  if #entries == 0 then
+    doc:add(svg.el("text", { x = (B[1] + B[3]) / 2, y = B[2] + 40, class = "axistitle ptlabel",
+      ["text-anchor"] = "middle" }, "No chip here has an announcement or first-shipment date in its data."))
+  end
   -- legend panel at the right
   local LX, LY, LW = 856, B[2], W - 856 - 10
   local ly = LY + 18
@@ -1649,29 +1794,44 @@ function M.timeline(opts)
     end
     ly = ly + 12 * #lines + 5
   end
-  doc:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, "Status (colour)"))
+  doc:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, "Status under " .. rule_id))
   ly = ly + 16
-  for _, c in ipairs({ "licence", "nac", "none", "unknown" }) do
-    lrow(dot(doc, c), ({ licence = "licence required", nac = "NAC/ACA-eligible", none = "not controlled",
-      unknown = "undetermined (PD unknown)" })[c])
-  end
+  for _, c in ipairs({ "licence", "nac", "none", "unknown" }) do lrow(dot(doc, c), STATUS[c]) end
   ly = ly + 4
   doc:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, "Market (shape)"))
   ly = ly + 16
   for _, it in ipairs(shape_items(doc)) do lrow(it.draw, it.text) end
+  ly = ly + 4
+  doc:add(svg.el("text", { x = LX + 10, y = ly, class = "legend-title" }, "Lines"))
+  ly = ly + 16
+  lrow(function(px, py) doc:add(svg.el("line", { x1 = px - 10, y1 = py, x2 = px + 10, y2 = py, class = "guide" }))
+  end, "TPP thresholds of " .. rule_id)
+  lrow(function(px, py) doc:add(svg.el("line", { x1 = px, y1 = py - 7, x2 = px, y2 = py + 7, class = "iso" }))
+  end, "a rule version takes effect")
   panel.attrs.height = ly - LY
   local notes = {}
-  if #missing > 0 then notes[#notes + 1] = "Not plotted: " .. table.concat(missing, ", ") .. "." end
-  notes[#notes + 1] = ("Status from the %s boxes (%s); chips with unknown PD between TPP 1,600 and 4,800 are " ..
-    "undetermined. Release years from tpp's chip database. China-specific SKUs (diamonds) sit just under the " ..
-    "line of the rule they were designed for."):format(rule_id, meta.fallback and "built-in fallback" or "rule engine")
+  if #missing > 0 then
+    local keep = {}
+    for i, e in ipairs(missing) do keep[i] = e:gsub(" ", "\194\160") end
+    notes[#notes + 1] = "Not on the timeline (no announcement or first-shipment date in the chip data): " ..
+      table.concat(keep, ", ") .. "."
+  end
+  for _, n in ipairs(numbered_notes(numbering.list)) do notes[#notes + 1] = n end
+  notes[#notes + 1] = ("Status: the rule engine's classification of each chip under %s (%s; %s), %s. Dates " ..
+    "from the chip data, each with its provenance ('tpp show CHIP'); a chip is placed at its announcement, or at " ..
+    "its first shipment where it has no announcement date; a date known to the month sits at mid-month. " ..
+    "China-specific SKUs (diamonds) sit just under the " ..
+    "line of the rule they were designed for."):format(rule_id, meta.citation or "?", meta.status or "?",
+    meta.source or "")
   notes[#notes + 1] = M.DISCLAIMER
   local fy = add_footnote(doc, B[1] - 40, math.max(B[4] + 62, ly + 16), W - B[1], notes)
   doc:resize(W, math.ceil(fy + 6))
-  local info = { chart = "timeline", rules = rule_id, as_of = as_of, crowded_labels = crowded, plotted = {},
-    missing = missing }
+  local json = require "tpp.json"
+  local info = { chart = "timeline", rules = rule_id, as_of = as_of, crowded_labels = crowded,
+    plotted = json.array {}, missing = json.array(missing), numbered = json.array(numbering.list) }
   for _, e in ipairs(entries) do
-    info.plotted[#info.plotted + 1] = { id = e.id, year = e.year, tpp = e.m.tpp, class = e.cls }
+    info.plotted[#info.plotted + 1] = { id = e.id, date = e.date, date_kind = e.date_kind,
+      date_provenance = e.date_provenance, tpp = e.m.tpp, class = e.cls }
   end
   return doc:render(), info
 end

@@ -62,6 +62,12 @@ function M.version() return ffi.string(C.tpp_version()) end
 function M.cpu_count() return C.tpp_cpu_count() end
 function M.now() return C.tpp_now() end
 function M.isatty(fd) return C.tpp_isatty(fd) == 1 end
+function M.interrupt_catch(on)
+  if C.tpp_interrupt_catch(on and 1 or 0) ~= 0 then return nil, "cannot install the SIGINT handler" end
+  return true
+end
+function M.interrupt_take() return C.tpp_interrupt_take() == 1 end
+function M.wait_input(fd, ms) return tonumber(C.tpp_wait_input(fd, ms or -1)) end
 
 function M.threads(n)
   if n ~= nil then
@@ -182,7 +188,7 @@ end
 
 local Batch = {}
 Batch.__index = Batch
-local MAX_COLS, NAME_MAX = 64, 31
+local MAX_COLS, NAME_MAX = 256, 31
 
 local function check_live(self)
   if self._n < 0 then error("tpp: this batch was freed", 3) end
@@ -375,10 +381,13 @@ M.C = C
 
 -- Further areas add their FFI functions to M: require("tpp.ffi_<area>")(M, C, ffi)
 M._raise = raise
-require("tpp.ffi_infer")(M, C, ffi)
+require("tpp.ffi_serve")(M, C, ffi)
 require("tpp.ffi_rules")(M, C, ffi)
 require("tpp.ffi_tensor")(M, C, ffi)
 require("tpp.ffi_model")(M, C, ffi)
 require("tpp.ffi_bench")(M, C, ffi)
+require("tpp.ffi_csv")(M, C, ffi)
+require("tpp.ffi_out")(M, C, ffi)
+require("tpp.ffi_screen")(M, C, ffi)
 
 return M

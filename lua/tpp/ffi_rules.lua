@@ -210,7 +210,7 @@ return function(M, C, ffi)
     if #name > 31 then
       error(("tpp: batch column name '%s' is longer than 31 characters"):format(name), 0)
     end
-    if #b._order >= 64 then error("tpp: a batch holds at most 64 columns", 0) end
+    if #b._order >= 256 then error("tpp: a batch holds at most 256 columns", 0) end
     local ptr
     if b._n > 0 then
       local raw = C.tpp_alloc(b._n)
@@ -225,6 +225,8 @@ return function(M, C, ffi)
     b._order[#b._order + 1] = name
     return c
   end
+
+  M._ensure_i8 = ensure_i8
 
   local function check_batch(b, fname, arg)
     if getmetatable(b) ~= Batch then

@@ -33,7 +33,8 @@ end
 -- 0.5); opts.fresh = true measures again instead of reusing this process's;
 -- opts.quick uses small sizes (a smoke test, not a peak).
 function M.measure(opts)
-  opts = opts or {}
+  opts = require("tpp.io.options").check("tpp.host.measure", opts, { seconds = "positive", fresh = "boolean",
+                                                                     quick = "boolean" })
   local key = opts.quick and "quick" or "full"
   if cached[key] and not opts.fresh then return cached[key] end
   local progress = require "tpp.progress"

@@ -4,7 +4,7 @@
 --   local h20 = tpp.chip "H20"
 --   print(h20:tpp())                -- 2368   fp8
 --   print(h20:pd())                 -- 2.909...
---   print(tpp.h100e(h20, "8bit"))   -- 0.1496  dense 8-bit OP/s / 1,979 TOPS (H100 SXM)
+--   print(tpp.h100e(h20, "8bit"))   -- 0.1496  dense 8-bit OP/s / 1,978.9 TOPS (H100 SXM)
 --
 -- Not legal advice: tpp computes metrics from published figures and reads
 -- public rule texts; a licensing decision needs counsel and the official text.
@@ -80,6 +80,7 @@ tpp.BATCH_OUTPUTS = { "tpp", "tpp_precision", "pd", "pp", "mbd", "h100e_tpp", "h
 -- tpp.batch(list[, opts]) -> a batch holding those chips (objects, tables or
 -- names), already evaluated. Columns live outside the Lua heap.
 function tpp.batch(x, opts)
+  require("tpp.io.options").check("tpp.batch", opts, { tf32_bits = "integer", threads = "integer" })
   if type(x) == "number" then
     return setmetatable({ raw = core.batch_new(x), ids = {} }, Batch)
   end
@@ -112,7 +113,7 @@ end
 --- Compute every metric over the batch (C core, all threads unless told).
 -- opts: tf32_bits (0, 19, 32), threads.
 function Batch:eval(opts)
-  opts = opts or {}
+  opts = require("tpp.io.options").check("tpp.batch:eval", opts, { tf32_bits = "integer", threads = "integer" })
   core.spec_eval(self.raw, opts.tf32_bits or 0, opts.threads or 0)
   return self
 end
@@ -158,11 +159,15 @@ tpp.core = core
 --- The host CPU as a chip (measured peaks through the chip-metric core).
 function tpp.host(opts) return require("tpp.host").chip(opts) end
 
+--- Screen a transaction under every regime tpp encodes (tpp.screen.screen):
+-- tpp.screen { chip = "H20", to = "China", as_of = "2025-07-15", end_user = ..., end_use = ..., hq = ... }
+function tpp.screen(q) return require("tpp.screen").screen(q) end
+
 -- Sub-modules load on first use: tpp.rules, tpp.model, tpp.tensor, ...
 local LAZY = {
   rules = "tpp.rules", model = "tpp.model", tensor = "tpp.tensor", kernels = "tpp.kernels",
-  json = "tpp.json", infer = "tpp.infer", svg = "tpp.svg", chart = "tpp.chart",
-  dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import",
+  json = "tpp.json", infer = "tpp.infer", serve = "tpp.serve", svg = "tpp.svg", chart = "tpp.chart",
+  dest = "tpp.dest", ledger = "tpp.ledger", import = "tpp.chips.import", regimes = "tpp.regimes", io = "tpp.io",
 }
 setmetatable(tpp, { __index = function(t, k)
   local name = LAZY[k]

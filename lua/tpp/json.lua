@@ -31,8 +31,10 @@ local function is_array(t)
   return true, n
 end
 
---- Mark an (empty) table as a JSON array.
-M.array_mt = { __name = "json.array" }
+--- Mark a table as a JSON array, so that it encodes as [] when empty. Every
+-- list in tpp's output that can be empty is made with json.array (or arrives
+-- through json.decode); util.deepcopy keeps the mark (__jsontype).
+M.array_mt = { __name = "json.array", __jsontype = "array" }
 function M.array(t) return setmetatable(t or {}, M.array_mt) end
 
 local function encode(v, indent, depth, seen, out)
@@ -159,22 +161,44 @@ local function decode_string(s, pos, src)
   end
 end
 
-decode_value = function(s, pos, src, depth)
+-- ctx: { src = name for messages, lines = nil or a table that receives
+-- lines[object_or_array] = the line it starts on, lp/ll = a position and its
+-- line (counting moves forward only, so positions cost O(length) in total) }
+local function line_at(s, pos, ctx)
+  local p, l = ctx.lp, ctx.ll
+  while true do
+    local nl = s:find("\n", p, true)
+    if not nl or nl >= pos then break end
+    l, p = l + 1, nl + 1
+  end
+  ctx.lp, ctx.ll = p, l
+  return l
+end
+
+decode_value = function(s, pos, ctx, depth)
+  local src = ctx.src
   if depth > 512 then decode_error(s, pos, "nesting deeper than 512", src) end
   pos = skip_ws(s, pos)
   local c = s:sub(pos, pos)
   if c == "{" then
     local obj = {}
+    if ctx.lines then ctx.lines[obj] = line_at(s, pos, ctx) end
     pos = skip_ws(s, pos + 1)
     if s:sub(pos, pos) == "}" then return obj, pos + 1 end
     while true do
       if s:sub(pos, pos) ~= '"' then decode_error(s, pos, "object key (string) expected", src) end
       local k
+      local key_pos = pos
       k, pos = decode_string(s, pos, src)
+      -- a repeated key is ambiguous (parsers keep the first or the last): refused
+      if obj[k] ~= nil then
+        decode_error(s, key_pos, ("duplicate key '%s' in one object"):format(#k > 60 and (k:sub(1, 60) .. "...") or k),
+          src)
+      end
       pos = skip_ws(s, pos)
       if s:sub(pos, pos) ~= ":" then decode_error(s, pos, "':' expected after object key", src) end
       local v
-      v, pos = decode_value(s, pos + 1, src, depth + 1)
+      v, pos = decode_value(s, pos + 1, ctx, depth + 1)
       obj[k] = v
       pos = skip_ws(s, pos)
       local d = s:sub(pos, pos)
@@ -184,11 +208,12 @@ decode_value = function(s, pos, src, depth)
     end
   elseif c == "[" then
     local arr = M.array({})
+    if ctx.lines then ctx.lines[arr] = line_at(s, pos, ctx) end
     pos = skip_ws(s, pos + 1)
     if s:sub(pos, pos) == "]" then return arr, pos + 1 end
     while true do
       local v
-      v, pos = decode_value(s, pos, src, depth + 1)
+      v, pos = decode_value(s, pos, ctx, depth + 1)
       arr[#arr + 1] = v
       pos = skip_ws(s, pos)
       local d = s:sub(pos, pos)
@@ -205,16 +230,29 @@ decode_value = function(s, pos, src, depth)
   elseif s:find("^null", pos) then
     return M.null, pos + 4
   else
+    -- the JSON number grammar exactly: no hex, no leading zeros, no inf/nan
     local num = s:match("^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
-    if num and #num > 0 and tonumber(num) then return tonumber(num), pos + #num end
+    if num and #num > 0 then
+      local ok = not num:match("^-?0%d") and (num:match("^-?%d+$") or num:match("^-?%d+%.%d+$") or
+        num:match("^-?%d+[eE][-+]?%d+$") or num:match("^-?%d+%.%d+[eE][-+]?%d+$"))
+      if not ok then decode_error(s, pos, ("'%s' is not a JSON number"):format(num), src) end
+      local v = tonumber(num)
+      if v == math.huge or v == -math.huge then
+        decode_error(s, pos, ("%s is too large for a double"):format(num), src)
+      end
+      return v, pos + #num
+    end
     decode_error(s, pos, c == "" and "unexpected end of input" or ("unexpected '" .. c .. "'"), src)
   end
 end
 
 --- Decode JSON text; null becomes json.null (use json.opt(v) to map it to nil).
-function M.decode(s, source)
+-- A key repeated in one object is an error. opts.lines: a table that receives
+-- lines[t] = the line where object or array t starts (for row messages).
+function M.decode(s, source, opts)
   if type(s) ~= "string" then error("tpp.json.decode: string expected, got " .. type(s), 2) end
-  local v, pos = decode_value(s, 1, source, 0)
+  local ctx = { src = source, lines = opts and opts.lines, lp = 1, ll = 1 }
+  local v, pos = decode_value(s, 1, ctx, 0)
   pos = skip_ws(s, pos)
   if pos <= #s then decode_error(s, pos, "trailing characters after the JSON value", source) end
   return v

@@ -49,7 +49,7 @@ end
 
 --- out = x * w / sqrt(mean(x^2) + eps), row by row (eps default 1e-5).
 function M.rmsnorm(x, w, opts)
-  opts = opts or {}
+  opts = require("tpp.io.options").check("tpp.kernels.rmsnorm", opts, { out = "any", eps = "positive" })
   need(x, "x", "rmsnorm")
   local out = opts.out or tensor.zeros(x:shape())
   core.rmsnorm(out, x, w, opts.eps or 1e-5)
@@ -96,7 +96,8 @@ function M.argmax(x) return core.argmax(x) end
 --- A sampler with llama2.c's semantics: temperature 0 = greedy; top_p in
 -- (0, 1) = nucleus sampling; xorshift64* seeded with seed.
 function M.sampler(opts)
-  opts = opts or {}
+  opts = require("tpp.io.options").check("tpp.kernels.sampler", opts, { vocab_size = "any",
+    temperature = "any", top_p = "any", seed = "any" })  -- values: checked by the core
   if type(opts.vocab_size) ~= "number" then error("tpp.kernels.sampler: vocab_size is required", 2) end
   return core.sampler_new(opts.vocab_size, opts.temperature or 1.0, opts.top_p or 0.9, opts.seed or 1)
 end

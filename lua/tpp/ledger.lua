@@ -6,45 +6,56 @@
 --   for _, f in ipairs(rep.findings) do print(f.message) end
 --
 -- A ledger is CSV with a header (chip,count,consignee,country,date and the
--- optional columns authorization, eccn, hq, note) or a JSON list of objects
--- with the same keys. Every row is validated; a bad row is reported with its
--- row number and never dropped silently.
+-- optional columns authorization, eccn, hq, note), a JSON list of objects
+-- with the same keys (or { "shipments": [...] }), or JSON Lines, read by the
+-- strict reader tpp.io with M.SCHEMA. Every row is validated; a bad row is
+-- reported with its row and line number and never dropped silently.
 --
--- The AI Diffusion rule (90 FR 4544) is NOT ENFORCED since 2025-05-13 but its
--- text is still in the eCFR; this check answers "what would the CFR text say".
+-- The AI Diffusion rule (90 FR 4544) is NOT ENFORCED since BIS's announcement of May 2025 (the date is
+-- in its rule file) but its text is still in the eCFR; this check answers "what would the CFR text say".
 -- Its quantities are reported or derived figures and are shown as assumptions.
 -- Not legal advice.
 local util = require "tpp.util"
-local import = require "tpp.chips.import"
+local spec = require "tpp.spec"
+local reader = require "tpp.io"
+local schema = require "tpp.io.schema"
+local options = require "tpp.io.options"
 local dest = require "tpp.dest"
 
 local M = {}
 
 M.RULE_ID = "us-2025-01-diffusion"
 
--- Figures used until the rule file (lua/tpp/rules/us_2025_01_diffusion.lua)
--- provides them; RULES.md §5.3, §12 item 1.
-M.FALLBACK_FIGURES = {
-  lpp_tpp = { value = 26900000, tag = "reported",
-    source = "§740.29 LPP: 26,900,000 TPP per ultimate consignee per calendar year [reported: FGX blog, " ..
-      "SemiAnalysis]; White House fact sheet: 'roughly 1,700 advanced GPUs' [primary]" },
-  country_cap_tpp = { value = 790000000, tag = "derived",
-    source = "Tier 2 country allocation for 2025-2027: White House fact sheet 'up to the equivalent of 50,000 " ..
-      "advanced GPUs per country' [primary]; SemiAnalysis 49,901 H100e x 15,831.2 TPP = about 790,000,000 TPP " ..
-      "[reported/derived]; exact rule figure not confirmed" },
-  country_cap_g2g_tpp = { value = 1580000000, tag = "derived",
-    source = "doubled (SemiAnalysis 99,802 H100e) for a country with a government-to-government arrangement " ..
-      "[reported/derived]" },
-}
-M.CAP_FROM, M.CAP_TO = "2025-01-13", "2027-12-31"
-M.NOT_ENFORCED_FROM = "2025-05-13"
+-- The figures come from the rule file (lua/tpp/rules/us_2025_01_diffusion.lua), the one place each
+-- regulatory number lives; nothing is kept here as a fallback.
+M.FALLBACK_FIGURES = {}
+do
+  local v = require("tpp.rules").get(M.RULE_ID)
+  M.CAP_FROM, M.CAP_TO = v.dates.effective, "2027-12-31"
+  M.NOT_ENFORCED_FROM = v.dates.not_enforced
+end
 
 M.REQUIRED = { "chip", "count", "consignee", "country", "date" }
 M.OPTIONAL = { "authorization", "eccn", "hq", "note" }
-local KNOWN = {}
-for _, k in ipairs(M.REQUIRED) do KNOWN[k] = true end
-for _, k in ipairs(M.OPTIONAL) do KNOWN[k] = true end
-local KNOWN_LIST = util.sorted_keys(KNOWN)
+
+-- The columns of a ledger: the reader checks presence, types and dates; the
+-- meaning (a known chip, a country, a positive whole count) is checked below
+-- with messages that say what to do.
+M.SCHEMA = schema.new {
+  kind = "ledger", title = "shipment ledger", wrapper = "shipments",
+  columns = {
+    { name = "chip", type = "string", required = true, help = "chip name, alias or database id" },
+    { name = "count", type = "number", required = true, thousands = true, max = 1e9, unit = "chips",
+      help = "chips shipped, a whole number >= 1 (\"1,000\" accepted)" },
+    { name = "consignee", type = "string", required = true, help = "ultimate consignee" },
+    { name = "country", type = "string", required = true, help = "destination country (name or ISO code)" },
+    { name = "date", type = "date", required = true, help = "shipment date YYYY-MM-DD" },
+    { name = "authorization", type = "string", help = "LPP, licence or VEU (UVEU/NVEU); empty = auto" },
+    { name = "eccn", type = "string", help = "classification if known (3A090.a, 4A090.a, EAR99, none)" },
+    { name = "hq", type = "string", help = "headquarters country of the consignee or its parent" },
+    { name = "note", type = "string" },
+  },
+}
 
 local AUTH = { lpp = "LPP", licence = "licence", license = "licence", veu = "VEU", uveu = "VEU", nveu = "VEU",
   auto = "auto" }
@@ -62,10 +73,7 @@ M.RULE_FIGURES = {
 -- The figures of the rule file when the rule engine is installed: by name
 -- from v.figures, else by name fragments from v.thresholds.
 local function from_rule_file()
-  local ok, rules = pcall(require, "tpp.rules")
-  if not ok or type(rules) ~= "table" or type(rules.get) ~= "function" then return nil end
-  local okv, v = pcall(rules.get, M.RULE_ID)
-  if not okv or type(v) ~= "table" then return nil end
+  local v = require("tpp.rules").get(M.RULE_ID)
   local figs = v.figures or (type(v.def) == "table" and v.def.figures) or nil
   if type(figs) == "table" and figs[M.RULE_FIGURES.lpp_tpp] then
     local found = {}
@@ -113,26 +121,16 @@ local function from_rule_file()
   return found, v
 end
 
---- The figures in use: the rule file's when it provides them, else the
--- fallback table. Returns figures, description of the source.
+--- The figures in use, read from the rule file. Returns figures, description of the source.
 function M.figures()
   local found, v = from_rule_file()
-  local out, used_rule = {}, false
-  for k, rec in pairs(M.FALLBACK_FIGURES) do
-    if found and found[k] then
-      out[k] = found[k]
-      used_rule = true
-    else
-      out[k] = rec
-    end
-  end
-  if not (found and found.country_cap_g2g_tpp) and found and found.country_cap_tpp then
-    out.country_cap_g2g_tpp = { value = 2 * found.country_cap_tpp.value, tag = "derived",
+  local out = {}
+  for k, rec in pairs(found) do out[k] = rec end
+  if not out.country_cap_g2g_tpp and out.country_cap_tpp then
+    out.country_cap_g2g_tpp = { value = 2 * out.country_cap_tpp.value, tag = "derived",
       source = "twice the rule file's country cap (government-to-government arrangement) [reported]" }
   end
-  local src = used_rule and ("rule file " .. M.RULE_ID .. (v.hash and (" (hash " .. tostring(v.hash) .. ")") or ""))
-    or "tpp.ledger fallback figures (RULES.md §5.3)"
-  return out, src
+  return out, "rule file " .. M.RULE_ID .. (v.hash and (" (hash " .. tostring(v.hash) .. ")") or "")
 end
 
 -- -------------------------------------------------------------- input ----
@@ -141,105 +139,35 @@ local function row_error(errs, row, line, field, value, msg)
   errs[#errs + 1] = { row = row, line = line, field = field, value = value, message = msg }
 end
 
---- Parse CSV text with a header into raw rows {row=, line=, values={...}}.
--- Raises on a bad header; returns rows.
+local function read_opts(name, format)
+  return { schema = M.SCHEMA, collect = true, name = name, format = format }
+end
+
+local function raise(err) reader.raise(err, "tpp.ledger") end
+
+--- Read ledger CSV text into the reader's result (records, rows, lines,
+-- issues: bad rows are listed, not dropped). Raises on a bad header or
+-- quoting ("tpp.ledger: NAME: line N: ...").
 function M.parse_csv(text, name)
-  name = name or "ledger"
-  if text:sub(1, 3) == "\239\187\191" then text = text:sub(4) end -- UTF-8 BOM
-  local header, header_line = nil, nil
-  local rows = {}
-  local records, starts = import.parse_csv(text, name, "tpp.ledger")
-  for r, fields in ipairs(records) do
-    local this_line = starts[r]
-    local blank = #fields == 1 and util.trim(fields[1]) == ""
-    local comment = fields[1] and fields[1]:match("^%s*#")
-    if not blank and not comment then
-      if not header then
-        header, header_line = {}, this_line
-        local seen = {}
-        for j, f in ipairs(fields) do
-          local key = util.trim(f):lower()
-          if not KNOWN[key] then
-            local hint = util.did_you_mean(key, KNOWN_LIST)
-            error(("tpp.ledger: %s: line %d: unknown column '%s'%s"):format(name, this_line, util.trim(f),
-              hint and ("; did you mean '" .. hint .. "'?") or
-                ("; expected columns " .. table.concat(M.REQUIRED, ",") .. " (optional: " ..
-                  table.concat(M.OPTIONAL, ",") .. ")")), 0)
-          end
-          if seen[key] then
-            error(("tpp.ledger: %s: line %d: column '%s' appears twice"):format(name, this_line, key), 0)
-          end
-          seen[key] = true
-          header[j] = key
-        end
-        for _, k in ipairs(M.REQUIRED) do
-          if not seen[k] then
-            error(("tpp.ledger: %s: line %d: the header has no '%s' column; expected %s"):format(name,
-              this_line, k, table.concat(M.REQUIRED, ",")), 0)
-          end
-        end
-      else
-        local values = {}
-        for j, key in ipairs(header) do
-          local v = fields[j]
-          if v ~= nil then
-            v = util.trim(v)
-            if v ~= "" then values[key] = v end
-          end
-        end
-        rows[#rows + 1] = { row = #rows + 1, line = this_line, values = values,
-          extra_fields = #fields > #header and #fields - #header or nil }
-      end
-    end
-  end
-  if not header then error(("tpp.ledger: %s: empty file; expected a header line %s"):format(name,
-    table.concat(M.REQUIRED, ",")), 0) end
-  return rows, header_line
+  local t, err = reader.read({ text = text }, read_opts(name or "ledger", "csv"))
+  if not t then raise(err) end
+  return t, t.header_line
 end
 
---- Parse JSON text: a list of objects, or { shipments = [...] }.
+--- Read ledger JSON text: a list of objects, or { "shipments": [...] }.
 function M.parse_json(text, name)
-  name = name or "ledger"
-  local json = require "tpp.json"
-  local ok, data = pcall(json.decode, text)
-  if not ok then error(("tpp.ledger: %s: %s"):format(name, tostring(data)), 0) end
-  if type(data) == "table" and data.shipments ~= nil then data = data.shipments end
-  if type(data) ~= "table" or (next(data) ~= nil and data[1] == nil) then
-    error(("tpp.ledger: %s: expected a JSON list of shipments (objects with %s)"):format(name,
-      table.concat(M.REQUIRED, ", ")), 0)
-  end
-  local rows = {}
-  for i, obj in ipairs(data) do
-    local r = { row = i, values = {}, bad_keys = {} }
-    if type(obj) ~= "table" or obj[1] ~= nil then
-      r.not_object = true
-    else
-      for k, v in pairs(obj) do
-        local key = tostring(k)
-        if not KNOWN[key] then
-          r.bad_keys[#r.bad_keys + 1] = key
-        elseif v ~= json.null then
-          r.values[key] = v
-        end
-      end
-      table.sort(r.bad_keys)
-    end
-    rows[#rows + 1] = r
-  end
-  return rows
+  local t, err = reader.read({ text = text }, read_opts(name or "ledger", "json"))
+  if not t then raise(err) end
+  return t
 end
 
---- Read a ledger file (CSV or JSON by extension or content).
--- Returns raw rows and the format, or nil and a message (file errors).
+--- Read a ledger file (CSV, JSON or JSON Lines by extension or content;
+-- "-" = standard input). Returns the reader's result and its format, or nil
+-- and the reader's error object (65 bad data, 66 unreadable).
 function M.read(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, ("cannot open ledger '%s': %s"):format(path, tostring(err)) end
-  local text = f:read("*a")
-  f:close()
-  local fmt = path:lower():match("%.json$") and "json" or (path:lower():match("%.csv$") and "csv")
-  if not fmt then fmt = text:match("^%s*[%[{]") and "json" or "csv" end
-  if fmt == "json" then return M.parse_json(text, path), fmt end
-  return M.parse_csv(text, path), fmt
+  local t, err = reader.read(path, read_opts(nil, nil))
+  if not t then return nil, err end
+  return t, t.format
 end
 
 -- ------------------------------------------------------- validation ----
@@ -252,23 +180,13 @@ local function as_text(v)
   return tostring(v)
 end
 
--- Validate one raw row. Returns a shipment or nil (errors appended).
+-- Validate one record (typed by the reader). Returns a shipment or nil
+-- (errors appended).
 local function validate(r, errs, chip_cache)
   local bad = false
   local function fail(field, value, msg)
     bad = true
     row_error(errs, r.row, r.line, field, value, ("%s: %s: %s"):format(where(r), field, msg))
-  end
-  if r.not_object then
-    fail("row", nil, "expected an object with " .. table.concat(M.REQUIRED, ", "))
-    return nil
-  end
-  for _, k in ipairs(r.bad_keys or {}) do
-    local hint = util.did_you_mean(k, KNOWN_LIST)
-    fail(k, nil, "unknown field" .. (hint and ("; did you mean '" .. hint .. "'?") or ""))
-  end
-  if r.extra_fields then
-    fail("row", nil, ("%d more field(s) than the header has columns (unquoted comma?)"):format(r.extra_fields))
   end
   local v = r.values
   for _, k in ipairs(M.REQUIRED) do
@@ -303,32 +221,18 @@ local function validate(r, errs, chip_cache)
       end
     end
   end
-  -- count
+  -- count (a number: the reader parsed it strictly)
   if v.count ~= nil then
     local n = v.count
-    if type(n) == "string" then
-      local clean = n:gsub(",", "")
-      n = tonumber(clean)
-      if n == nil then
-        fail("count", v.count, ("'%s' is not a number; expected a whole number >= 1"):format(v.count))
-      end
-    elseif type(n) ~= "number" then
-      fail("count", v.count, "number expected, got " .. type(n))
-      n = nil
-    end
-    if n ~= nil then
-      if n ~= n or n == math.huge or n == -math.huge then
-        fail("count", v.count, "expected a finite whole number >= 1")
-      elseif n < 0 then
-        fail("count", v.count, ("got %s; a count cannot be negative (record returns as their own " ..
-          "entries, not as negative shipments)"):format(util.num(n)))
-      elseif n ~= math.floor(n) then
-        fail("count", v.count, ("got %s; expected a whole number of chips"):format(util.num(n)))
-      elseif n < 1 then
-        fail("count", v.count, "got 0; expected a whole number >= 1")
-      else
-        s.count = n
-      end
+    if n < 0 then
+      fail("count", v.count, ("got %s; a count cannot be negative (record returns as their own " ..
+        "entries, not as negative shipments)"):format(util.num(n)))
+    elseif n ~= math.floor(n) then
+      fail("count", v.count, ("got %s; expected a whole number of chips"):format(util.num(n)))
+    elseif n < 1 then
+      fail("count", v.count, "got 0; expected a whole number >= 1")
+    else
+      s.count = n
     end
   end
   -- consignee
@@ -346,11 +250,8 @@ local function validate(r, errs, chip_cache)
       if not rec then fail(key, v[key], msg) else s[key] = rec end
     end
   end
-  -- date
-  if v.date ~= nil then
-    local ok, msg = dest.check_date(v.date)
-    if not ok then fail("date", v.date, msg) else s.date = v.date end
-  end
+  -- date (a calendar date: the reader checked it)
+  s.date = v.date
   -- authorization
   if v.authorization ~= nil then
     local a = type(v.authorization) == "string" and AUTH[util.squash(v.authorization)]
@@ -413,52 +314,40 @@ local function rule_engine()
   return nil
 end
 
+-- H100-equivalents on the TPP basis: the one reference of the C core (the H100 SXM's TPP).
 local function h100e(tpp_value)
-  local ref = 15832
-  local ok, spec = pcall(require, "tpp.spec")
-  if ok and spec.H100E_BASES then ref = spec.H100E_BASES.tpp.reference end
-  return tpp_value / ref
+  return tpp_value / spec.H100E_BASES.tpp.reference
 end
 
 -- ------------------------------------------------------------- check ----
 
---- tpp.ledger.check(path_or_rows, opts) -> report.
--- opts: as_of (default today), g2g (list or set of countries with a
--- government-to-government arrangement: doubled cap), format ("csv"/"json"
--- when rows are given as text), name (for messages).
--- Raw rows may be given as the result of parse_csv/parse_json, or as a list
--- of plain shipment tables {chip=, count=, consignee=, country=, date=}.
+--- tpp.ledger.check(input, opts) -> report.
+-- input: a path ("-" = standard input), the result of parse_csv/parse_json
+-- or tpp.io.read, or a list of plain shipment tables {chip=, count=,
+-- consignee=, country=, date=}. opts: as_of (default today), g2g (list or
+-- set of countries with a government-to-government arrangement: doubled
+-- cap), format ("csv", "json", "jsonl" for a path without a telling
+-- extension), name (for messages).
+local CHECK_OPTIONS = { as_of = "date", g2g = "table", format = "string", name = "string" }
+
 function M.check(input, opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("tpp.ledger.check: options table expected, got " .. type(opts), 2) end
-  local as_of = opts.as_of or dest.today()
-  local okd, msg = dest.check_date(as_of)
-  if not okd then error("tpp.ledger.check: as_of: " .. msg, 2) end
-  local raw, fmt, source
+  opts = options.check("tpp.ledger.check", opts, CHECK_OPTIONS)
+  local as_of = opts.as_of or util.today()
+  local t, err
   if type(input) == "string" then
-    local r, f = M.read(input)
-    if not r then error("tpp.ledger: " .. f, 0) end
-    raw, fmt, source = r, f, input
+    t, err = reader.read(input, read_opts(opts.name, opts.format))
+  elseif type(input) == "table" and input.records then
+    t = input
   elseif type(input) == "table" then
-    if input[1] ~= nil and type(input[1]) == "table" and input[1].values == nil then
-      raw = {}
-      for i, t in ipairs(input) do
-        local r = { row = i, values = {}, bad_keys = {} }
-        if type(t) ~= "table" then r.not_object = true else
-          for k, v in pairs(t) do
-            if KNOWN[k] then r.values[k] = v else r.bad_keys[#r.bad_keys + 1] = tostring(k) end
-          end
-          table.sort(r.bad_keys)
-        end
-        raw[i] = r
-      end
-    else
-      raw = input
-    end
-    fmt, source = "table", opts.name or "rows"
+    t, err = reader.read(input, read_opts(opts.name or "rows", nil))
   else
     error("tpp.ledger.check: ledger path or list of rows expected, got " .. type(input), 2)
   end
+  if not t then raise(err) end
+  local raw = {}
+  for i, rec in ipairs(t.records) do raw[i] = { row = t.rows[i], line = t.lines[i], values = rec } end
+  local fmt, source = t.format, t.name
+  if fmt == "records" then fmt = "table" end
   local g2g = {}
   for k, v in pairs(opts.g2g or {}) do
     local rec, m = dest.resolve_country(type(k) == "number" and v or k)
@@ -473,14 +362,15 @@ function M.check(input, opts)
     rule_status = ("not enforced since %s (BIS); text still in the eCFR; this check applies the CFR text")
       :format(M.NOT_ENFORCED_FROM),
     figures = figures, figures_source = figures_source,
-    h100e_basis = "TPP / 15,832 (H100 SXM TPP)",
-    rows_total = #raw, errors = {}, rows = {}, countries = {}, consignees = {}, findings = {},
+    h100e_basis = spec.H100E_BASES.tpp.label,
+    rows_total = t.rows_total or #raw, errors = {}, rows = {}, countries = {}, consignees = {}, findings = {},
     assumptions = {}, notes = {}, disclaimer = dest.DISCLAIMER,
   }
-  local okspec, spec = pcall(require, "tpp.spec")
-  if okspec then rep.h100e_basis = spec.H100E_BASES.tpp.label end
 
-  -- validate every row
+  -- rows the reader refused (wrong type, unknown field, bad quoting), then every row
+  for _, is in ipairs(t.issues or {}) do
+    row_error(rep.errors, is.row, is.line, is.column, is.value, is.message)
+  end
   local ships, chip_cache = {}, {}
   for _, r in ipairs(raw) do
     local s = validate(r, rep.errors, chip_cache)
@@ -541,7 +431,7 @@ function M.check(input, opts)
         end
       elseif s.date < M.CAP_FROM then
         out.counts_against = "none"
-        out.status = "before the AI Diffusion rule took effect (2025-01-13): not counted"
+        out.status = ("before the AI Diffusion rule took effect (%s): not counted"):format(M.CAP_FROM)
         uncounted_before = uncounted_before + 1
       elseif tier == 3 or hq_t3 then
         out.counts_against = "none"
@@ -683,8 +573,8 @@ function M.check(input, opts)
       table.concat(util.sorted_keys(g2g), ", "), figures.country_cap_g2g_tpp.tag or "?",
       figures.country_cap_g2g_tpp.source)
   end
-  A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule, not verified against the " ..
-    "rule text (RULES.md §5.2); Tier 2 membership depends on it [reported]"
+  A[#A + 1] = "Tier 1 = US + 18 allies: the list is the one expected from the rule (90 FR 4544, supplement no. 5 " ..
+    "to part 740), not verified against the rule text; Tier 2 membership depends on it [reported]"
   A[#A + 1] = "Tier 3 = D:5 + Macau on each shipment's date [reported]"
   A[#A + 1] = "H100e basis: " .. rep.h100e_basis .. " [derived]"
   if #auto_rows > 0 then
@@ -708,7 +598,7 @@ function M.check(input, opts)
     N[#N + 1] = ("%d row(s) dated after the as-of date %s were not counted"):format(after_as_of, as_of)
   end
   if uncounted_before > 0 then
-    N[#N + 1] = ("%d row(s) dated before 2025-01-13 were not counted"):format(uncounted_before)
+    N[#N + 1] = ("%d row(s) dated before %s were not counted"):format(uncounted_before, M.CAP_FROM)
   end
   if rep.rows_rejected > 0 then
     N[#N + 1] = ("%d row(s) rejected: totals are lower bounds until they are fixed"):format(rep.rows_rejected)

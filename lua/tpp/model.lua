@@ -14,7 +14,8 @@ local core = require "tpp.backend"
 
 local M = {}
 
---- The published llama2.c model shapes (INFERENCE.md §3.1).
+--- The published llama2.c model shapes (the stories models of Karpathy's
+-- llama2.c README and their export configurations).
 M.SHAPES = {
   stories260K = { dim = 64, hidden_dim = 172, n_layers = 5, n_heads = 8, n_kv_heads = 4,
                   vocab_size = 512, seq_len = 512 },
@@ -30,18 +31,12 @@ local SHAPE_KEYS = { "dim", "hidden_dim", "n_layers", "n_heads", "n_kv_heads", "
 
 local function fail(fname, msg, level) error(("tpp.model.%s: %s"):format(fname, msg), level or 3) end
 
+-- Options are checked by the shared helper: an unknown key is refused with
+-- a suggestion (allowed: name -> true, or a type as tpp.io.options takes).
 local function check_opts(opts, fname, allowed)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then fail(fname, "options table expected, got " .. type(opts)) end
-  for k in pairs(opts) do
-    if not allowed[k] then
-      local names = {}
-      for a in pairs(allowed) do names[#names + 1] = a end
-      table.sort(names)
-      fail(fname, ("unknown option '%s' (expected %s)"):format(tostring(k), table.concat(names, ", ")))
-    end
-  end
-  return opts
+  local spec = {}
+  for k, v in pairs(allowed) do spec[k] = v == true and "any" or v end
+  return require("tpp.io.options").check("tpp.model." .. fname, opts, spec)
 end
 
 local function exists(path)

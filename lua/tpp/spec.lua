@@ -1,9 +1,14 @@
 --- tpp.spec: the chip object.
--- Validates a chip table (the shape of DESIGN.md "Data: a chip"), hands it to
+-- Validates a chip table (the shape the README shows under "In Lua"), hands it to
 -- the C core for the metrics, and keeps provenance and assumptions beside
 -- every number. Unknown is nil, never zero.
 local core = require "tpp.backend"
 local util = require "tpp.util"
+local json = require "tpp.json"
+
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
 
 local M = {}
 
@@ -13,13 +18,18 @@ for _, p in ipairs(M.PRECISIONS) do PREC_SET[p] = true end
 
 M.BITS = { fp64 = 64, fp32 = 32, tf32 = nil, fp16 = 16, bf16 = 16, fp8 = 8, int8 = 8, fp6 = 6, fp4 = 4, int4 = 4 }
 
--- H100 SXM references of the three H100-equivalent bases (RULES.md §5.4, PEERS.md §0.4).
-M.H100E_BASES = {
-  tpp = { reference = 15832, label = "TPP / 15,832 (H100 SXM TPP)" },
-  ["8bit"] = { reference = 1979, label = "dense 8-bit OP/s / 1,979 TOPS (H100 SXM)" },
-  fp16 = { reference = 989.4, label = "dense FP16 FLOP/s / 989.4 TFLOPS (H100 SXM)" },
-}
+-- The H100-equivalent bases. The references live in the C core (csrc/spec.c:
+-- the H100 SXM5 entry's dense figures and its TPP); labels print them.
+M.H100E_BASES = {}
 M.H100E_ORDER = { "tpp", "8bit", "fp16" }
+local BASIS_LABELS = {
+  tpp = "TPP / %s (the H100 SXM's TPP)",
+  ["8bit"] = "dense 8-bit OP/s / %s TOPS (H100 SXM)",
+  fp16 = "dense FP16 FLOP/s / %s TFLOPS (H100 SXM)",
+}
+for _, b in ipairs(core.h100e_bases()) do
+  M.H100E_BASES[b.name] = { reference = b.reference, label = BASIS_LABELS[b.name]:format(util.fmt(b.reference, 1)) }
+end
 
 -- Provenance tags, strongest first; a computed figure takes its weakest input's tag.
 M.PROVENANCE_RANK = { vendor = 1, primary = 1, secondary = 2, reported = 3, user = 3, derived = 4 }
@@ -33,11 +43,40 @@ local TOP_KEYS = {
   stated = "table", reference = "table", provenance = "table", sources = "table",
   notes = "string", uncertain = "table", aliases = "table", fp64_vector = "number",
   market = "string", designer_hq = "string", first_marketed = "string", gpu = "boolean",
+  -- family and dates (docs/chips.md): variants are rows of their own linked to a family
+  family = "string", variant_of = "string", designer = "string", origin = "string",
+  announced = "string", first_shipped = "string", us_available = "string",
+  scale_out_gbs = "number", scale_out_note = "string", planar = "boolean",
+  -- which source backs each figure, readings that change answers, third-party values
+  cite = "table", readings = "table", evidence = "table", derivation = "table",
+  -- screening: whether a foreign-produced item was made with US technology, software or equipment
+  -- (the foreign-direct-product rules); unknown when left out
+  us_tech = "boolean",
 }
 local MEMORY_KEYS = { capacity_gb = "number", bandwidth_gbs = "number", type = "string",
                       package_area_mm2 = "number" }
 local DIE_KEYS = { area_mm2 = "number", kind = "string", planar = "boolean", note = "string",
                    process = "string", name = "string" }
+local SOURCE_KEYS = { key = "string", title = "string", url = "string", date = "string", note = "string",
+                      via = "string" }
+local READING_KEYS = { name = "string", text = "string", figures = "table", tf32_bits = "number" }
+
+-- Dates as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date).
+local DAYS = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+function M.check_date(s)
+  if type(s) ~= "string" then return false end
+  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if not y then y, m = s:match("^(%d%d%d%d)%-(%d%d)$") end
+  if not y then y = s:match("^(%d%d%d%d)$") end
+  if not y then return false end
+  m, d = tonumber(m), tonumber(d)
+  if m and (m < 1 or m > 12) then return false end
+  if d then
+    local leap = (tonumber(y) % 4 == 0 and tonumber(y) % 100 ~= 0) or tonumber(y) % 400 == 0
+    if d < 1 or d > DAYS[m] or (m == 2 and d == 29 and not leap) then return false end
+  end
+  return true
+end
 
 local function where_of(chip_id, field)
   return (chip_id and ("chip '" .. chip_id .. "', ") or "") .. field
@@ -47,8 +86,25 @@ local function bad(chip_id, field, msg)
   error("tpp: " .. where_of(chip_id, field) .. ": " .. msg, 0)
 end
 
--- A known figure must be a finite number >= 0 (> 0 for areas); nil is unknown.
-local function check_number(chip_id, field, v, positive)
+-- Plausible ranges of a chip's figures (inclusive). A value outside is a typo
+-- or a unit mistake, and a huge one would overflow a derived metric (1e308
+-- TFLOPS gives TPP = inf; a 1e-300 mm2 die gives PD = inf), so it is refused.
+-- The bounds are wide: a wafer-scale engine (about 46,000 mm2, 4,000 billion
+-- transistors, 21 PB/s of on-chip memory bandwidth, 23 kW) fits.
+M.PLAUSIBLE = {
+  dense = { min = 0, max = 1e7, unit = "TFLOPS/TOPS" },
+  area_mm2 = { min = 1, max = 1e5, unit = "mm2" },
+  bandwidth_gbs = { min = 0, max = 1e8, unit = "GB/s" },
+  capacity_gb = { min = 0, max = 1e6, unit = "GB" },
+  interconnect_gbs = { min = 0, max = 1e8, unit = "GB/s" },
+  tdp_w = { min = 0, max = 1e6, unit = "W" },
+  transistors_b = { min = 0, max = 1e5, unit = "billion" },
+  year = { min = 1950, max = 2100, unit = "" },
+}
+
+-- A known figure must be a finite number >= 0 (> 0 for areas) inside its
+-- plausible range; nil is unknown.
+local function check_number(chip_id, field, v, positive, range)
   if v == nil then return nil end
   if type(v) ~= "number" then
     bad(chip_id, field, ("number expected, got %s"):format(type(v)))
@@ -63,6 +119,10 @@ local function check_number(chip_id, field, v, positive)
     bad(chip_id, field, ("got %s, expected a number > 0"):format(util.num(v)))
   elseif v < 0 then
     bad(chip_id, field, ("got %s, expected a number >= 0"):format(util.num(v)))
+  end
+  if range and (v < range.min or v > range.max) then
+    bad(chip_id, field, ("got %s, outside the plausible range %s to %s%s (a typo or a unit mistake?)"):format(
+      util.num(v), util.fmt(range.min), util.fmt(range.max), range.unit ~= "" and (" " .. range.unit) or ""))
   end
   return v
 end
@@ -93,7 +153,7 @@ local function check_precisions(chip_id, prefix, t)
       end
       bad(chip_id, prefix .. tostring(k), "not a precision tpp knows; " .. hint)
     end
-    out[k] = check_number(chip_id, prefix .. k, v)
+    out[k] = check_number(chip_id, prefix .. k, v, false, M.PLAUSIBLE.dense)
   end
   return out
 end
@@ -107,7 +167,7 @@ function M.normalize(t)
   local id = type(t.id) == "string" and t.id or nil
   check_keys(id, "", t, TOP_KEYS)
   local c = util.deepcopy(t)
-  c.assumptions = {}
+  c.assumptions = json.array {}
   c.provenance = c.provenance or {}
   local prov = c.provenance
 
@@ -144,16 +204,18 @@ function M.normalize(t)
 
   if c.memory ~= nil then
     check_keys(id, "memory.", c.memory, MEMORY_KEYS)
-    check_number(id, "memory.bandwidth_gbs", c.memory.bandwidth_gbs)
-    check_number(id, "memory.capacity_gb", c.memory.capacity_gb)
-    check_number(id, "memory.package_area_mm2", c.memory.package_area_mm2, true)
+    check_number(id, "memory.bandwidth_gbs", c.memory.bandwidth_gbs, false, M.PLAUSIBLE.bandwidth_gbs)
+    check_number(id, "memory.capacity_gb", c.memory.capacity_gb, false, M.PLAUSIBLE.capacity_gb)
+    check_number(id, "memory.package_area_mm2", c.memory.package_area_mm2, true, M.PLAUSIBLE.area_mm2)
   else
     c.memory = {}
   end
-  check_number(id, "interconnect_gbs", c.interconnect_gbs)
-  check_number(id, "tdp_w", c.tdp_w)
-  check_number(id, "transistors_b", c.transistors_b)
-  check_number(id, "die_area_mm2", c.die_area_mm2, true)
+  check_number(id, "interconnect_gbs", c.interconnect_gbs, false, M.PLAUSIBLE.interconnect_gbs)
+  check_number(id, "tdp_w", c.tdp_w, false, M.PLAUSIBLE.tdp_w)
+  check_number(id, "transistors_b", c.transistors_b, false, M.PLAUSIBLE.transistors_b)
+  check_number(id, "fp64_vector", c.fp64_vector, false, M.PLAUSIBLE.dense)
+  check_number(id, "year", c.year, false, M.PLAUSIBLE.year)
+  check_number(id, "die_area_mm2", c.die_area_mm2, true, M.PLAUSIBLE.area_mm2)
 
   if c.dies ~= nil then
     if c.die_area_mm2 ~= nil then bad(id, "dies", "give either 'die_area_mm2' or 'dies', not both") end
@@ -161,21 +223,89 @@ function M.normalize(t)
       local f = ("dies[%d]"):format(i)
       if type(d) ~= "table" then bad(id, f, "table expected, got " .. type(d)) end
       check_keys(id, f .. ".", d, DIE_KEYS)
-      check_number(id, f .. ".area_mm2", d.area_mm2, true)
+      check_number(id, f .. ".area_mm2", d.area_mm2, true, M.PLAUSIBLE.area_mm2)
       if d.kind ~= nil and d.kind ~= "logic" and d.kind ~= "memory" and d.kind ~= "other" then
         bad(id, f .. ".kind", ("got '%s', expected 'logic', 'memory' or 'other'"):format(d.kind))
       end
       if (d.kind == nil or d.kind == "logic") and d.planar == nil then
-        c.assumptions[#c.assumptions + 1] = ("dies[%d]: transistor type not stated; assumed non-planar " ..
-          "(FinFET/GAA), so its area counts toward the applicable die area"):format(i)
+        c.assumptions[#c.assumptions + 1] = ("dies[%d]: transistor type not stated; its area is counted " ..
+          "toward the applicable die area (as non-planar), and the rules check whether a planar die would " ..
+          "change the answer (dies[%d].planar)"):format(i, i)
       end
     end
+  end
+  if c.first_marketed ~= nil then
+    local okd, msg = util.check_date(c.first_marketed)
+    if not okd then bad(id, "first_marketed", msg) end
   end
   if c.datacenter == nil then
     c.assumptions[#c.assumptions + 1] = "datacenter: not stated; rules that depend on datacenter " ..
       "design or marketing will ask for it"
   end
+  M.check_record_fields(id, c)
   return c
+end
+
+--- The descriptive fields: dates, origin, sources and which source backs
+-- each figure, readings and third-party evidence (shapes in docs/chips.md).
+function M.check_record_fields(id, c)
+  for _, f in ipairs({ "announced", "first_shipped", "first_marketed" }) do
+    if c[f] ~= nil and not M.check_date(c[f]) then
+      bad(id, f, ("got '%s', expected a date YYYY-MM-DD (or YYYY-MM, YYYY when the source is no finer)")
+        :format(c[f]))
+    end
+  end
+  if c.us_available ~= nil and c.us_available ~= "no" and not M.check_date(c.us_available) then
+    bad(id, "us_available", ("got '%s', expected a date (YYYY[-MM[-DD]]) or 'no'"):format(c.us_available))
+  end
+  if c.origin ~= nil and not c.origin:match("^%l%l%l?$") then
+    bad(id, "origin", ("got '%s', expected a lower-case country code such as 'us' or 'prc'"):format(c.origin))
+  end
+  check_number(id, "scale_out_gbs", c.scale_out_gbs)
+  local keys = {}
+  for i, s in ipairs(c.sources or {}) do
+    if type(s) == "table" then
+      check_keys(id, ("sources[%d]."):format(i), s, SOURCE_KEYS)
+      if not s.key or not s.title then bad(id, ("sources[%d]"):format(i), "a source needs a key and a title") end
+      if keys[s.key] then bad(id, ("sources[%d].key"):format(i), ("'%s' is used twice"):format(s.key)) end
+      if s.date ~= nil and not M.check_date(s.date) then
+        bad(id, ("sources[%d].date"):format(i), ("got '%s', expected YYYY[-MM[-DD]]"):format(s.date))
+      end
+      keys[s.key] = true
+    elseif type(s) ~= "string" then
+      bad(id, ("sources[%d]"):format(i), "a string or { key = ..., title = ... } expected, got " .. type(s))
+    end
+  end
+  -- cite keys name the chip's own source records, or (database rows) the
+  -- registry of tpp.chips.sources, which `tpp chips --check` verifies
+  local own = next(keys) ~= nil
+  for field, key in pairs(c.cite or {}) do
+    if type(key) ~= "string" or (own and not keys[key]) then
+      bad(id, "cite." .. tostring(field), ("'%s' names no source; sources have keys: %s"):format(tostring(key),
+        table.concat(util.sorted_keys(keys), ", ")))
+    end
+  end
+  for i, r in ipairs(c.readings or {}) do
+    local f = ("readings[%d]"):format(i)
+    if type(r) ~= "table" then bad(id, f, "table expected, got " .. type(r)) end
+    check_keys(id, f .. ".", r, READING_KEYS)
+    if not r.name or not r.text then bad(id, f, "a reading needs a name and a text") end
+    if not r.figures and not r.tf32_bits then bad(id, f, "a reading changes figures or tf32_bits") end
+    for path, v in pairs(r.figures or {}) do
+      if v ~= false and type(v) ~= "number" then
+        bad(id, f .. ".figures." .. tostring(path), "a number, or false to leave the figure out")
+      end
+    end
+  end
+  for i, e in ipairs(c.evidence or {}) do
+    local f = ("evidence[%d]"):format(i)
+    if type(e) ~= "table" or type(e.by) ~= "string" then
+      bad(id, f, "expected { by = 'who and when', tpp = ..., pd = ..., reason = ..., note = ... }")
+    end
+    check_number(id, f .. ".tpp", e.tpp, true)
+    check_number(id, f .. ".pd", e.pd, true)
+    check_number(id, f .. ".die_area_mm2", e.die_area_mm2, true)
+  end
 end
 
 -- The normalized record the core binding takes.
@@ -214,19 +344,12 @@ local Chip = {}
 Chip.__index = Chip
 M.Chip = Chip
 
-local OPTION_KEYS = { tf32_bits = "number", unit_mode = "string" }
+local OPTION_KEYS = { tf32_bits = "integer", unit_mode = "string" }
+M.OPTION_KEYS = OPTION_KEYS
 
 local function check_opts(opts)
   if opts == nil then return { tf32_bits = 0, unit_mode = "max_of_sums" } end
-  if type(opts) ~= "table" then error("tpp: options table expected, got " .. type(opts), 0) end
-  for k, v in pairs(opts) do
-    if not OPTION_KEYS[k] then
-      error(("tpp: option '%s' unknown; expected tf32_bits or unit_mode"):format(tostring(k)), 0)
-    end
-    if type(v) ~= OPTION_KEYS[k] then
-      error(("tpp: option %s: %s expected, got %s"):format(k, OPTION_KEYS[k], type(v)), 0)
-    end
-  end
+  require("tpp.io.options").check("tpp.chip:metrics", opts, OPTION_KEYS)
   local tf = opts.tf32_bits or 0
   if tf ~= 0 and tf ~= 19 and tf ~= 32 then
     error(("tpp: option tf32_bits: got %s, expected 0 (TF32 excluded), 19 or 32"):format(util.num(tf)), 0)
@@ -261,7 +384,7 @@ function Chip:metrics(opts)
     mem_bw_gbs = c.memory.bandwidth_gbs, mem_gb = c.memory.capacity_gb,
     interconnect_gbs = c.interconnect_gbs, transistors_b = c.transistors_b,
     tf32_bits = o.tf32_bits, unit_mode = o.unit_mode,
-    provenance = {}, unknown = {}, assumptions = {},
+    provenance = {}, unknown = {}, assumptions = json.array {},
   }
   for i, a in ipairs(c.assumptions) do m.assumptions[i] = a end
   if o.tf32_bits == 0 then
@@ -287,7 +410,7 @@ function Chip:metrics(opts)
   else
     m.unknown.tpp = "no dense throughput figure is known for any precision"
   end
-  local area_tag = prov.die_area_mm2
+  local area_tag = prov.die_area_mm2 or (c.dies and prov.dies) or nil
   if r.pd then
     m.provenance.pd = weakest(m.provenance.tpp, area_tag)
   else
@@ -295,6 +418,19 @@ function Chip:metrics(opts)
       m.unknown.pd = "TPP is unknown"
     elseif r.missing_die then
       m.unknown.pd = ("die %d has no area, so the applicable die area is unknown"):format(r.missing_die)
+    elseif c.dies and #c.dies > 0 and (function()
+        local logic, planar = 0, 0
+        for _, d in ipairs(c.dies) do
+          if d.kind == nil or d.kind == "logic" then
+            logic = logic + 1
+            if d.planar == true then planar = planar + 1 end
+          end
+        end
+        return logic > 0 and logic == planar
+      end)() then
+      m.unknown.pd = "every logic die is planar, so the applicable die area of the 3A090 technical note (non-planar " ..
+        "logic dies only) is zero and performance density is not defined; whether a planar-only IC can meet the " ..
+        "PD tests is a question the note does not answer"
     else
       m.unknown.pd = "no applicable die area is known (die_area_mm2 or dies with area_mm2)"
     end

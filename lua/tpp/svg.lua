@@ -1,4 +1,5 @@
 --- tpp.svg: a small deterministic SVG writer.
+-- literal-ok-comments: formatting examples in comments use familiar numbers.
 --
 --   local svg = require "tpp.svg"
 --   local doc = svg.document { width = 640, height = 480, title = "..", desc = "..", css = ".a{fill:red}" }
@@ -388,6 +389,17 @@ function M.marker(shape, x, y, r, attrs)
     return M.el("path", with { d = M.path(pts, true) })
   end
   error("tpp.svg: unknown marker shape '" .. tostring(shape) .. "'", 2)
+end
+
+--- The same drawing displayed at width px (height in proportion): only the
+-- root's width and height change; the viewBox keeps the coordinates.
+function M.scale(text, width)
+  local vw, vh = text:match('<svg [^>]-viewBox="0 0 ([%d.]+) ([%d.]+)"')
+  if not vw then error("tpp.svg.scale: no <svg viewBox=\"0 0 W H\"> in the document", 2) end
+  local height = width * tonumber(vh) / tonumber(vw)
+  text = text:gsub('(<svg [^>]-) height="[%d.]+"', '%1 height="' .. M.num(height) .. '"', 1)
+  text = text:gsub('(<svg [^>]-) width="[%d.]+"', '%1 width="' .. M.num(width) .. '"', 1)
+  return text, height
 end
 
 -- ------------------------------------------------------------ checker ----

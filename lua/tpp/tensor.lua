@@ -27,21 +27,12 @@ assert(type(methods) == "table", "tpp.tensor: the core's tensor class has no met
 
 function M.is_tensor(x) return getmetatable(x) == class end
 
+-- Options are checked by the shared helper: an unknown key is refused with
+-- a suggestion (allowed: name -> true, or a type as tpp.io.options takes).
 local function check_opts(opts, fname, allowed)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then
-    error(("tpp.tensor.%s: options table expected, got %s"):format(fname, type(opts)), 3)
-  end
-  for k in pairs(opts) do
-    if not allowed[k] then
-      local names = {}
-      for a in pairs(allowed) do names[#names + 1] = a end
-      table.sort(names)
-      error(("tpp.tensor.%s: unknown option '%s' (expected %s)"):format(fname, tostring(k),
-        table.concat(names, ", ")), 3)
-    end
-  end
-  return opts
+  local spec = {}
+  for k, v in pairs(allowed) do spec[k] = v == true and "any" or v end
+  return require("tpp.io.options").check("tpp.tensor." .. fname, opts, spec)
 end
 
 --- A zero-filled tensor. opts.group_size for q8/q4 (default 64).

@@ -40,6 +40,8 @@ function M.spairs(t)
   end
 end
 
+--- A deep copy of plain data. Metatables are not copied, except a JSON
+-- array mark (tpp.json.array: a metatable with __jsontype), which is kept.
 function M.deepcopy(v, seen)
   if type(v) ~= "table" then return v end
   seen = seen or {}
@@ -47,6 +49,8 @@ function M.deepcopy(v, seen)
   local out = {}
   seen[v] = out
   for k, x in pairs(v) do out[M.deepcopy(k, seen)] = M.deepcopy(x, seen) end
+  local mt = getmetatable(v)
+  if type(mt) == "table" and rawget(mt, "__jsontype") then setmetatable(out, mt) end
   return out
 end
 
@@ -109,5 +113,69 @@ function M.trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 
 --- Normalized lookup key: lower case, letters and digits only.
 function M.squash(s) return (s:lower():gsub("[^%w]", "")) end
+
+-- ---- calendar dates (the one parser every module uses) ----
+
+local DAYS_IN_MONTH = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+local function leap(y) return (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0 end
+
+--- Check a "YYYY-MM-DD" calendar date (2024-02-29 yes, 2023-02-29 and
+-- 2024-02-30 no). Returns the date, or nil and a message saying what was
+-- expected.
+function M.check_date(s)
+  if type(s) ~= "string" then
+    return nil, ("date 'YYYY-MM-DD' expected, got %s"):format(type(s))
+  end
+  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if not y then return nil, ("'%s' is not a date; expected YYYY-MM-DD"):format(s) end
+  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  if y < 1 then return nil, ("'%s': year 0000 does not exist"):format(s) end
+  if m < 1 or m > 12 then return nil, ("'%s': month %d is not 01-12"):format(s, m) end
+  local dim = DAYS_IN_MONTH[m] + ((m == 2 and leap(y)) and 1 or 0)
+  if d < 1 or d > dim then return nil, ("'%s': day %d does not exist in that month"):format(s, d) end
+  return s
+end
+
+--- "2026-01-01" -> 20260101 for a valid calendar date; nil otherwise.
+function M.date_number(s)
+  if not M.check_date(s) then return nil end
+  return tonumber(s:sub(1, 4)) * 10000 + tonumber(s:sub(6, 7)) * 100 + tonumber(s:sub(9, 10))
+end
+
+--- Today (UTC) as YYYY-MM-DD.
+function M.today() return os.date("!%Y-%m-%d") end
+
+--- package.searchpath for every interpreter (Lua 5.1 lacks it): the file
+-- that would load module name from path, or nil.
+function M.searchpath(name, path)
+  if package.searchpath then return (package.searchpath(name, path or package.path)) end
+  local file = name:gsub("%.", "/")
+  for template in (path or package.path):gmatch("[^;]+") do
+    local candidate = template:gsub("%?", file)
+    local f = io.open(candidate, "r")
+    if f then
+      f:close()
+      return candidate
+    end
+  end
+  return nil
+end
+
+--- The whole text of a file, "-" meaning standard input.
+-- Returns text, or nil and "cannot read 'PATH': reason".
+function M.read_text(path)
+  if path == "-" then
+    local text = io.stdin:read("*a")
+    if text == nil then return nil, "cannot read standard input" end
+    return text
+  end
+  local f, err = io.open(path, "rb")
+  if not f then return nil, ("cannot read '%s': %s"):format(path, tostring(err):gsub("^.-: ", "")) end
+  local text, rerr = f:read("*a")
+  f:close()
+  if text == nil then return nil, ("cannot read '%s': %s"):format(path, tostring(rerr)) end
+  return text
+end
 
 return M

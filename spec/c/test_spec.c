@@ -40,8 +40,8 @@ TAP_TEST(spec_h100_tpp_pd_and_h100e) {
   TAP_NEAR(m.tpp, 15831.2, 1e-12, "H100 TPP = 1978.9 x 8 = %.17g", m.tpp);
   TAP_INT(m.tpp_precision, TPP_PREC_FP8, "tie fp8/int8 reports fp8 (first at 8 bits)");
   TAP_NEAR(m.pd, 15831.2 / 814, 1e-12, "H100 PD = %.6f", m.pd);
-  TAP_NEAR(m.h100e[TPP_H100E_TPP], 15831.2 / 15832, 1e-12, "H100e by TPP ~ 1");
-  TAP_NEAR(m.h100e[TPP_H100E_8BIT], 1978.9 / 1979, 1e-12, "H100e by 8-bit ~ 1");
+  TAP_OK(m.h100e[TPP_H100E_TPP] == 1.0, "H100e by TPP is exactly 1 (%.17g)", m.h100e[TPP_H100E_TPP]);
+  TAP_OK(m.h100e[TPP_H100E_8BIT] == 1.0, "H100e by 8-bit is exactly 1 (%.17g)", m.h100e[TPP_H100E_8BIT]);
   TAP_NEAR(m.h100e[TPP_H100E_FP16], 1.0, 1e-12, "H100e by FP16 = 1");
   TAP_NEAR(m.pp, 1978.9, 1e-12, "3A991.p processing performance = max TOPS");
   TAP_OK(isnan(m.mbd), "memory bandwidth density unknown without a package area");
@@ -77,8 +77,8 @@ TAP_TEST(spec_fp4_sets_max_for_b300) {
   tpp_chip_metrics(&c, NULL, &m, &e);
   TAP_NEAR(m.tpp, 56000, 1e-12, "B300 TPP = 14000 x 4");
   TAP_INT(m.tpp_precision, TPP_PREC_FP4, "fp4 set the maximum");
-  TAP_NEAR(m.h100e[TPP_H100E_8BIT], 4500.0 / 1979, 1e-12, "8-bit basis uses max(fp8, int8)");
-  TAP_NEAR(m.h100e[TPP_H100E_TPP], 56000.0 / 15832, 1e-12, "TPP basis 3.54");
+  TAP_NEAR(m.h100e[TPP_H100E_8BIT], 4500.0 / 1978.9, 1e-12, "8-bit basis uses max(fp8, int8)");
+  TAP_NEAR(m.h100e[TPP_H100E_TPP], 56000.0 / 15831.2, 1e-12, "TPP basis 3.54");
 }
 
 TAP_TEST(spec_tf32_bit_length_option) {

@@ -12,6 +12,7 @@ local M = {
     seconds = { arg = "S", help = "time per probe (default 0.5)" },
     threads = { arg = "N", help = "threads (default: all cores)" },
     quick = { flag = true, help = "small sizes: a smoke test, not a peak" },
+    ["no-serve"] = { flag = true, help = "skip decode/prefill with tpp's kernels beside the serving model" },
   },
   max_args = 0,
 }
@@ -49,6 +50,18 @@ function M.run(args)
       m.h100e["8bit"] and ("%.2g"):format(m.h100e["8bit"]) or "-") ..
     "performance density: undetermined (die area unknown)\n" ..
     "Measured rates of this software, not the silicon's theoretical peak.\n"
+  if not args["no-serve"] then
+    -- decode and prefill with tpp's kernels, beside the serving model at these peaks
+    local cmp = require("tpp.serve.host").compare { quick = args.quick }
+    data.serving = { model = cmp.model, weights = cmp.weights, rows = cmp.rows }
+    text = text .. ("\nLLM serving on this host (%s, %s weights): tpp's kernels vs the serving model at the peaks " ..
+      "above\n"):format(cmp.model, cmp.weights) .. report.table({
+        { key = "phase", title = "phase" },
+        { key = "predicted", title = "predicted tok/s", align = "right", fmt = function(v) return lib.f(v) end },
+        { key = "measured", title = "measured tok/s", align = "right", fmt = function(v) return lib.f(v) end },
+        { key = "efficiency", title = "measured/predicted", align = "right", fmt = function(v) return lib.f(v, 2) end },
+      }, cmp.rows)
+  end
   return data, text
 end
 

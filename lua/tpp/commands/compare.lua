@@ -8,21 +8,29 @@ local cli = require "tpp.cli"
 local M = {
   summary = "chips side by side: TPP, PD, bandwidth, H100e, rule outcome, LLM prefill and decode speed",
   usage = "tpp compare CHIP CHIP [...] [--model NAME] [--precision P] [--batch B] [--rules ID] [--as-of DATE] [--json]",
-  help = "Ratios are relative to the first chip. The inference rows come from tpp's analytic\n" ..
-    "roofline model (see 'tpp infer --help'); the rule row from 'tpp classify'.",
+  help = "Ratios are relative to the first chip. The inference rows come from tpp's serving model\n" ..
+    "(one chip, batch 1, 1,024-token prompt; see 'tpp infer --help'); the rule row from 'tpp classify'.",
   options = {
     model = { arg = "NAME", help = "LLM for the inference rows (default llama-3.1-8b)" },
-    precision = { arg = "P", help = "weight precision for the inference rows (default fp8)" },
+    precision = { arg = "P", help = "weight precision for the inference rows (default: each chip's 8-bit " ..
+      "format, fp8 else int8 else 16-bit, as in 'tpp infer')" },
     batch = { arg = "B", help = "concurrent sequences (default 1)" },
     rules = { arg = "ID", help = "rule version for the outcome row (default: in force on --as-of)" },
     ["as-of"] = { arg = "DATE", help = "date for the rule version (default today)" },
   },
-  min_args = 2,
+  min_args = 2, args = "chip", rows = "chips",
 }
 
 local function fmt(v, decimals)
   if v == nil then return "-" end
   return util.fmt(v, decimals or 0)
+end
+
+local function best_of(dense, a, b)
+  local x, y = dense and dense[a], dense and dense[b]
+  if x == nil then return y end
+  if y == nil then return x end
+  return math.max(x, y)
 end
 
 local function ratio(v, base)
@@ -31,10 +39,16 @@ local function ratio(v, base)
 end
 
 function M.run(args)
-  local infer = require "tpp.infer"
+  local serve = require "tpp.serve"
   local ok_rules, rules = pcall(require, "tpp.rules")
   local model = args.model or "llama-3.1-8b"
-  local iopts = { precision = args.precision or "fp8", batch = cli.number(args, "batch", nil, "compare") }
+  local batch = cli.number(args, "batch", nil, "compare")
+  if batch then serve.check_option("batch", batch, "tpp compare: --batch") end
+  if args.precision and not serve.models.BYTES[args.precision] then
+    error(("tpp compare: --precision: got '%s', expected one of fp4, int4, fp8, int8, bf16, fp16, fp32")
+      :format(args.precision), 0)
+  end
+  local iopts = { precision = args.precision, batch = batch }
   local cols = {}
   for i, name in ipairs(args) do
     local c = tpp.chip(name)
@@ -43,8 +57,8 @@ function M.run(args)
     local col = {
       id = d.id, name = d.name, vendor = d.vendor, year = d.year, datacenter = d.datacenter,
       tpp = m.tpp, tpp_precision = m.tpp_precision, pd = m.pd,
-      fp16_tflops = m.h100e.fp16 and m.h100e.fp16 * tpp.H100E_BASES.fp16.reference,
-      int8_tops = m.h100e["8bit"] and m.h100e["8bit"] * tpp.H100E_BASES["8bit"].reference,
+      -- the datasheet figures themselves (max of the two formats), not H100e x reference (which rounds)
+      fp16_tflops = best_of(d.dense, "fp16", "bf16"), int8_tops = best_of(d.dense, "fp8", "int8"),
       mem_bw_gbs = m.mem_bw_gbs, mem_gb = m.mem_gb, interconnect_gbs = m.interconnect_gbs,
       h100e = { tpp = m.h100e.tpp, ["8bit"] = m.h100e["8bit"], fp16 = m.h100e.fp16 },
     }
@@ -55,9 +69,16 @@ function M.run(args)
       col.eccn = r.eccn
       col.outcome = r.outcome
     end
-    local e = infer.estimate(c, model, iopts)
-    col.inference = { status = e.status, missing = e.missing, prefill_ms = e.prefill_ms, decode_ms = e.decode_ms,
-                      user_tokens_per_s = e.user_tokens_per_s, fits = e.fits, max_batch = e.max_batch }
+    -- one chip, a fixed batch: the per-chip view the rules' metrics are about
+    local e = serve.evaluate { chip = c, model = model, scenario = "batch", batch = iopts.batch or 1, chips = 1,
+                               tp = 1, pp = 1, ep = 1, precision = iopts.precision, input_tokens = 1024,
+                               output_tokens = 256 }
+    col.inference = { status = e.status == "ok" and "estimated" or e.status, missing = e.missing,
+                      reason = e.reason, precision = e.precision,
+                      prefill_ms = e.detail and e.detail.prefill_ms, decode_ms = e.tpot_ms,
+                      user_tokens_per_s = e.user_tokens_per_s, fits = e.status == "ok",
+                      max_batch = e.memory and e.memory.max_batch or (e.nearest and e.nearest.batch) or 0,
+                      efficiency = e.efficiency and e.efficiency.source }
     cols[i] = col
   end
   local b = cols[1]
@@ -96,12 +117,13 @@ function M.run(args)
       return fmt(i[key], decimals) .. r
     end
   end
+  rows[#rows + 1] = { "  weights", function(c) return c.inference.precision end }
   rows[#rows + 1] = { model .. " prefill ms (1,024 tok)", inf("prefill_ms", 1, true) }
   rows[#rows + 1] = { model .. " decode tok/s per user", inf("user_tokens_per_s", 1) }
   rows[#rows + 1] = { "  fits in memory", function(c)
     local i = c.inference
-    if i.status ~= "estimated" then return "-" end
-    return i.fits and "yes" or (i.max_batch > 0 and ("batch <= " .. i.max_batch) or "no")
+    if i.status == "undetermined" then return "-" end
+    return i.fits and "yes" or (i.max_batch > 0 and ("batch <= " .. i.max_batch) or "no (one chip)")
   end }
 
   local w0 = 0
@@ -126,10 +148,12 @@ function M.run(args)
     lines[#lines + 1] = table.concat(parts, "  ")
   end
   local text = table.concat(lines, "\n") .. "\n\n" ..
-    "(x) = relative to the first chip; for speeds, 2.00x = twice as fast. Inference rows: analytic roofline " ..
-    "estimate,\n" .. iopts.precision .. " weights, batch " .. (iopts.batch or 1) ..
-    ", default efficiencies ('tpp infer --help'). " .. tpp.DISCLAIMER .. "\n"
-  return { chips = cols, model = model, precision = iopts.precision, disclaimer = tpp.DISCLAIMER }, text
+    "(x) = relative to the first chip; for speeds, 2.00x = twice as fast. Inference rows: tpp's serving " ..
+    "model,\none chip, batch " .. (iopts.batch or 1) .. ", " .. (iopts.precision and (iopts.precision .. " weights")
+      or "each chip's 8-bit format (fp8, else int8, else 16-bit)") ..
+    ", calibrated efficiencies ('tpp infer --validate'). " .. tpp.DISCLAIMER .. "\n"
+  return { chips = cols, model = model, precision = iopts.precision or "default: the chip's 8-bit format",
+           disclaimer = tpp.DISCLAIMER }, text
 end
 
 return M

@@ -16,7 +16,7 @@ local M = {
     ["as-of"] = { arg = "DATE", help = "date for dated or computed thresholds (default today)" },
     fact = { arg = "NAME=VALUE", multi = true, help = "hold a metric fixed, e.g. datacenter=1 or tpp=4000" },
   },
-  min_args = 2, max_args = 2,
+  min_args = 2, max_args = 2, args = "rules", rows = "flips",
 }
 
 local function decision(d)

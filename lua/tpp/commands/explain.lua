@@ -8,16 +8,23 @@ local classify = require "tpp.commands.classify"
 
 local M = {
   summary = "explain one chip's classification in plain language, test by test",
-  usage = "tpp explain CHIP [--rules ID|FILE] [--as-of DATE] [--dest COUNTRY] [--hq COUNTRY] [--near PCT] [--json]",
+  usage = "tpp explain CHIP [--rules ID|FILE] [--as-of DATE] [--dest COUNTRY ...] [--hq COUNTRY] [--near PCT] " ..
+    "[--view enforced|cfr-text] [-f FORMAT]",
+  help = "--dest (repeatable) adds the screening of 'tpp screen' for each destination: every regime,\n" ..
+    "its status on the date, its outcome, why and its source.",
   options = {
     rules = { arg = "ID|FILE", multi = true, help = "rule version id or rule file (default: in force on --as-of)" },
     ["as-of"] = { arg = "DATE", help = "rule time, YYYY-MM-DD (default today)" },
-    dest = { arg = "COUNTRY", help = "destination country for the licence decision" },
+    dest = { arg = "COUNTRY", multi = true, help = "destination for the screening (repeatable; as tpp screen)" },
     hq = { arg = "COUNTRY", help = "headquarters (or ultimate parent) of the recipient" },
     near = { arg = "PCT", help = "flag values within PCT % of a line (default 5)" },
-    basis = { arg = "BASIS", help = "'enforced' (default) or 'cfr-text'" },
+    view = { arg = "VIEW", choices = { "enforced", "cfr-text" },
+             help = "'enforced' policy (default) or the 'cfr-text' (with rules not enforced)" },
+    basis = { arg = "VIEW", alias = "view", deprecated = true, choices = { "enforced", "cfr-text" },
+              help = "the old name of --view" },
   },
-  min_args = 1, max_args = 1,
+  rows = function(data) return data.results or { data } end,
+  min_args = 1, max_args = 1, args = "chip",
 }
 
 local function value_text(t)
@@ -33,7 +40,25 @@ local function threshold_text(t)
   return explain.number(t.threshold)
 end
 
-function M.text(r)
+-- Company letters and notices in force on the date whose criteria the chip meets: they can require a
+-- licence although the 3A090 classification does not (screen with --dest to see where).
+function M.letters(chip, as_of)
+  local rules = require "tpp.rules"
+  local out = {}
+  for _, id in ipairs(rules.BUILTIN) do
+    local v = rules.get(id)
+    if v.track == "letter" and v:status_at(as_of) == "in force" then
+      local r = rules.classify(chip, { rules = v, as_of = as_of })
+      if r.status ~= "not-controlled" then
+        out[#out + 1] = { id = v.id, title = v.title, status = r.status, paragraph = r.governing, scope = v.scope,
+                          citation = v.citation, informed = v.informed }
+      end
+    end
+  end
+  return out
+end
+
+function M.text(r, screening, letters)
   local lines = { report.wrap(r.explanation, 100) , "" }
   local rows = {}
   for _, t in ipairs(r.tests) do
@@ -68,13 +93,20 @@ function M.text(r)
       lines[#lines + 1] = report.wrap(("  - %s: %s"):format(a.name, a.text), 100, "    ")
     end
   end
-  if r.licence then
+  for _, l in ipairs(letters or {}) do
     lines[#lines + 1] = ""
-    if r.licence.available == false then
-      lines[#lines + 1] = "Licence: " .. r.licence.reason
-    else
-      local ok, dest = pcall(require, "tpp.dest")
-      lines[#lines + 1] = ok and dest.format and dest.format(r.licence) or ("Licence: " .. tostring(r.licence.licence))
+    lines[#lines + 1] = report.wrap(("Also in force on %s: %s (%s). This chip %s its criteria (%s); the companies " ..
+      "it informed (%s) need a licence for %s. 'tpp screen %s --to COUNTRY' (or --dest) gives the decision per " ..
+      "destination."):format(r.as_of, l.id, l.citation, l.status == "controlled" and "meets" or "may meet",
+      l.paragraph or "criteria unknown", table.concat(l.informed or {}, ", "), l.scope or "its destinations", r.chip),
+      100, "  ")
+  end
+  if screening then
+    local format = require "tpp.screen.format"
+    for _, t in ipairs(screening.results) do
+      lines[#lines + 1] = ""
+      lines[#lines + 1] = "Screening (as tpp screen):"
+      lines[#lines + 1] = format.transaction(t)
     end
   end
   lines[#lines + 1] = ""
@@ -89,9 +121,18 @@ function M.run(args)
   local chips = input.chips(args, "tpp explain")
   local versions = input.versions(args.rules, "tpp explain")
   local results = classify.results(chips, versions, opts)
+  local screenings = classify.screenings(chips, opts)
   local texts = {}
-  for _, r in ipairs(results) do texts[#texts + 1] = M.text(r) end
+  local letters = {}
+  for i, r in ipairs(results) do
+    letters[i] = M.letters(chips[math.min(i, #chips)], r.as_of)
+    texts[#texts + 1] = M.text(r, screenings and screenings[i], letters[i])
+  end
   local data = #results == 1 and results[1] or { results = results }
+  if #results == 1 then data.letters = letters[1] end
+  if screenings then
+    if #results == 1 then data.screening = screenings[1].results else data.screening = screenings end
+  end
   return input.json_safe(data), table.concat(texts, "\n")
 end
 

@@ -8,7 +8,8 @@ local M = {
   summary = "list rule versions with status and dates, or show one version's thresholds and paragraphs",
   usage = "tpp rules [ID|FILE] [--as-of DATE] [--json]",
   options = { ["as-of"] = { arg = "DATE", help = "show status on DATE and the version in force (default today)" } },
-  max_args = 1,
+  max_args = 1, args = "rules",
+  rows = function(data) return data.versions end,
 }
 
 local function dates_text(d)
@@ -34,8 +35,9 @@ local function show(v, as_of)
       prov = th.provenance, source = resolved[name].derivation or th.source }
   end
   lines[#lines + 1] = "Thresholds (names for tpp whatif --set):"
-  lines[#lines + 1] = report.table({ { key = "name", title = "name" }, { key = "value", title = "value", align = "right" },
-    { key = "unit", title = "unit" }, { key = "prov", title = "provenance" }, { key = "source", title = "source", max = 70 } },
+  lines[#lines + 1] = report.table({ { key = "name", title = "name", wrap = false },
+    { key = "value", title = "value", align = "right" }, { key = "unit", title = "unit", priority = 2 },
+    { key = "prov", title = "provenance", priority = 1 }, { key = "source", title = "source", note = true, priority = 1 } },
     rows)
   lines[#lines + 1] = ""
   lines[#lines + 1] = "Paragraphs, in precedence order:"
@@ -106,10 +108,11 @@ function M.run(args)
     rows[#rows + 1] = { id = r.id, status = r.status, on = r.status_on, sel = r.selected and "*" or "",
       track = r.track, eff = rules.effective_of(v), cite = r.citation, hash = r.hash:sub(1, 12) }
   end
-  local text = report.table({ { key = "sel", title = "" }, { key = "id", title = "id" },
-    { key = "track", title = "track" }, { key = "status", title = "status" }, { key = "on", title = "on " .. as_of },
-    { key = "eff", title = "from" }, { key = "cite", title = "citation", max = 46 }, { key = "hash", title = "sha256" } },
-    rows)
+  local text = report.table({ { key = "sel", title = "", priority = 1 }, { key = "id", title = "id", wrap = false },
+    { key = "track", title = "track", priority = 3 }, { key = "status", title = "status", priority = 2 },
+    { key = "on", title = "on " .. as_of, priority = 1 }, { key = "eff", title = "from", priority = 2 },
+    { key = "cite", title = "citation", note = true, priority = 1 },
+    { key = "hash", title = "sha256", priority = 4 } }, rows)
   text = text .. ("\n* = the version each track uses on %s (enforced policy). 'tpp rules ID' shows one version.\n")
     :format(as_of)
   return input.json_safe({ versions = list, as_of = as_of }), text

@@ -23,6 +23,8 @@ local M = {
   },
   min_args = 1,
   max_args = 1,
+  args = "file",
+  raw_text = true,
 }
 
 --- Valid UTF-8 for JSON: byte pieces can split a character, so invalid

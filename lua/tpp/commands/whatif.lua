@@ -14,7 +14,7 @@ local M = {
     input = { arg = "FILE", help = "chips from JSON or CSV instead of the database" },
     ["as-of"] = { arg = "DATE", help = "date for dated or computed thresholds (default today)" },
   },
-  min_args = 1,
+  min_args = 1, args = "rules", rows = "flips",
 }
 
 function M.run(args)

@@ -1,4 +1,5 @@
 --- tpp.rules.dsl: the language rule files are written in, and its checks.
+-- literal-ok-comments: the examples below show the rule-file syntax with the numbers of 88 FR 73458.
 --
 -- A rule file is a sequence of declarations that reads like the regulation:
 --
@@ -22,6 +23,7 @@
 -- load as "file:line: what is wrong; what to do".
 local metrics = require "tpp.rules.metrics"
 local util = require "tpp.util"
+local json = require "tpp.json"
 
 local M = {}
 
@@ -61,7 +63,7 @@ local VERSION_KEYS = {
   id = "string", title = "string", citation = "string", jurisdiction = "string", instrument = "string",
   track = "string", status = "string", provenance = "string", dates = "table", supersedes = "string",
   superseded_by = "string", source = "string", summary = "string", scope = "string", extends = "string",
-  status_note = "string", subject = "string",
+  status_note = "string", subject = "string", informed = "table",
 }
 local THRESHOLD_KEYS = { unit = "string", provenance = "string", source = "string", note = "string",
                          series = "table", compute = "function", metric = "string", id = "string" }
@@ -71,6 +73,15 @@ local PARAGRAPH_KEYS = { id = "string", eccn = "string", class = "string", outco
                          title = "string" }
 local NOTE_KEYS = { id = "string", kind = "string", targets = "table", outcome = "string", text = "string",
                     source = "string", requires = "table", title = "string" }
+local LICENCE_KEYS = { id = "string", kind = "string", outcome = "string", exception = "string", view = "string",
+                       rank = "number", text = "string", source = "string", provenance = "string",
+                       title = "string", requires = "table" }
+local LICENCE_NOTE_KEYS = { id = "string", targets = "table", view = "string", text = "string", source = "string",
+                            provenance = "string" }
+M.LICENCE_KINDS = { requirement = true, exception = true, review = true }
+-- What an exception clause says when its tests hold: the exception is available, or
+-- whether it is available is an open question (text the sources do not settle).
+M.EXCEPTION_OUTCOMES = { available = true, open = true }
 local ASSUMPTION_KEYS = { text = "string", alternatives = "table", choice = "string", id = "string",
                           applies_to = "table" }
 
@@ -95,6 +106,7 @@ local function new_state(name)
   return {
     name = name, thresholds = {}, threshold_order = {}, figures = {}, figure_order = {},
     paragraphs = {}, notes = {}, checklist = {}, assumptions = {}, removed = {}, checks = {},
+    licence = {}, licence_notes = {},
   }
 end
 
@@ -129,7 +141,7 @@ local function check_provenance(S, line, what, p)
 end
 
 local function string_list(S, line, what, t)
-  local out = {}
+  local out = json.array {}
   for i, v in ipairs(t or {}) do
     if type(v) ~= "string" then fail(S, line, "%s[%d] must be a string, got %s", what, i, type(v)) end
     out[i] = v
@@ -273,7 +285,8 @@ local function make_api(S)
     if type(t) ~= "table" then fail(S, line, "threshold expects a table: threshold { \"name\", value, ... }") end
     local name = t[1] or t.id
     if type(name) ~= "string" or name == "" then
-      fail(S, line, "threshold: the name comes first, e.g. threshold { \"3A090.a.1.tpp\", 4800, ... }")
+      -- literal-ok: a syntax example in the message
+      fail(S, line, "threshold: the name comes first, e.g. threshold { \"3A090.a.1.tpp\", 4800, ... }") -- literal-ok: syntax
     end
     check_keys(S, line, "threshold '" .. name .. "'", t, THRESHOLD_KEYS, true)
     if S.thresholds[name] then
@@ -430,6 +443,84 @@ local function make_api(S)
     }
   end
 
+  --- licence { "id", kind = "requirement" | "exception" | "review", ... tests }: the licence scope as data.
+  -- A requirement clause that holds makes a licence required; an exception clause that holds makes
+  -- License Exception `exception` available (outcome "available") or an open question (outcome "open");
+  -- review clauses give the licence review policy (outcome), the first that holds in rank order.
+  -- view = "cfr-text": text BIS does not enforce; it counts only in the CFR-text view.
+  -- Tests read transaction facts (dest_d5, hq_d5_macau, item_a, exported_from_us, as_of, ...) and chip
+  -- metrics (datacenter, tpp, mem_bw_gbs, mbd).
+  function api.licence(t)
+    local line = debug.getinfo(2, "l").currentline
+    if type(t) ~= "table" then fail(S, line, "licence expects a table: licence { \"id\", kind = ..., test(...) }") end
+    local id = t[1]
+    if type(id) ~= "string" then id = t.id end
+    if type(id) ~= "string" or id == "" then fail(S, line, "licence: the clause id comes first") end
+    check_keys(S, line, "licence '" .. id .. "'", t, LICENCE_KEYS, true)
+    for _, c in ipairs(S.licence) do
+      if c.id == id then fail(S, line, "licence clause '%s' is declared twice (first at line %d)", id, c.line) end
+    end
+    local kind = t.kind or "requirement"
+    if not M.LICENCE_KINDS[kind] then
+      fail(S, line, "licence '%s': kind must be \"requirement\", \"exception\" or \"review\", got '%s'", id, kind)
+    end
+    local outcome = t.outcome
+    if kind == "requirement" then
+      outcome = outcome or "licence-required"
+    elseif kind == "exception" then
+      if type(t.exception) ~= "string" then
+        fail(S, line, "licence '%s': an exception clause names its License Exception: exception = \"NAC\"", id)
+      end
+      outcome = outcome or "available"
+      if not M.EXCEPTION_OUTCOMES[outcome] then
+        fail(S, line, "licence '%s': an exception clause's outcome is \"available\" or \"open\", got '%s'", id,
+          tostring(outcome))
+      end
+    elseif type(outcome) ~= "string" then
+      fail(S, line, "licence '%s': a review clause needs outcome = \"presumption-of-denial\" (or another policy)", id)
+    end
+    if t.view ~= nil and t.view ~= "cfr-text" then
+      fail(S, line, "licence '%s': view is \"cfr-text\" or left out, got '%s'", id, t.view)
+    end
+    check_provenance(S, line, "licence '" .. id .. "'", t.provenance)
+    local tests = collect_tests(line, "licence '" .. id .. "'", t)
+    if #tests == 0 then fail(S, line, "licence '%s' has no tests", id) end
+    S.licence[#S.licence + 1] = {
+      id = id, class = id, kind = kind, outcome = outcome, exception = t.exception, view = t.view,
+      rank = t.rank or 100, text = t.text, source = t.source, provenance = t.provenance, title = t.title,
+      requires = string_list(S, line, "licence '" .. id .. "'.requires", t.requires),
+      role = kind == "review" and "policy" or "classify",
+      tests = tests, line = line, file = S.name,
+    }
+  end
+
+  --- licence_note { "id", targets = { clause ids or exception names }, tests }: excludes the clauses
+  -- it targets where its tests hold (like an exclusion note of 3A090).
+  function api.licence_note(t)
+    local line = debug.getinfo(2, "l").currentline
+    if type(t) ~= "table" then fail(S, line, "licence_note expects a table") end
+    local id = t[1]
+    if type(id) ~= "string" then id = t.id end
+    if type(id) ~= "string" or id == "" then fail(S, line, "licence_note: the note id comes first") end
+    check_keys(S, line, "licence_note '" .. id .. "'", t, LICENCE_NOTE_KEYS, true)
+    if type(t.targets) ~= "table" or #t.targets == 0 then
+      fail(S, line, "licence_note '%s': targets = { ... } lists the licence clauses or exceptions it excludes", id)
+    end
+    if t.view ~= nil and t.view ~= "cfr-text" then
+      fail(S, line, "licence_note '%s': view is \"cfr-text\" or left out", id)
+    end
+    for _, n in ipairs(S.licence_notes) do
+      if n.id == id then fail(S, line, "licence_note '%s' is declared twice", id) end
+    end
+    local tests = collect_tests(line, "licence_note '" .. id .. "'", t)
+    if #tests == 0 then fail(S, line, "licence_note '%s' has no tests", id) end
+    S.licence_notes[#S.licence_notes + 1] = {
+      id = id, kind = "exclude", view = t.view, text = t.text, source = t.source, provenance = t.provenance,
+      targets = string_list(S, line, "licence_note '" .. id .. "'.targets", t.targets),
+      tests = tests, line = line, file = S.name,
+    }
+  end
+
   --- remove "3A090.x": drop an inherited paragraph or note (with extends).
   function api.remove(id)
     local line = debug.getinfo(2, "l").currentline
@@ -527,11 +618,17 @@ local function finish(S, parent)
     local found = false
     for _, p in ipairs(parent and parent.source_paragraphs or {}) do found = found or p.id == id end
     for _, n in ipairs(parent and parent.source_notes or {}) do found = found or n.id == id end
+    for _, c in ipairs(parent and parent.source_licence or {}) do found = found or c.id == id end
+    for _, n in ipairs(parent and parent.source_licence_notes or {}) do found = found or n.id == id end
     if not found then fail(S, line, "remove '%s': no inherited paragraph or note has that id", id) end
   end
   -- keep the unexpanded declarations for versions that extend this one
   def.source_paragraphs = paragraphs
   def.source_notes = notes
+  local licence = merge_by_id(parent and parent.source_licence or {}, S.licence, S.removed)
+  local licence_notes = merge_by_id(parent and parent.source_licence_notes or {}, S.licence_notes, S.removed)
+  def.source_licence = licence
+  def.source_licence_notes = licence_notes
 
   if #paragraphs == 0 then fail(S, v.line, "version '%s' has no paragraph { } declarations", v.id) end
   if #paragraphs > M.LIMITS.paragraphs then
@@ -680,6 +777,37 @@ local function finish(S, parent)
   end
   if n_tests > M.LIMITS.tests then
     fail(S, v.line, "version '%s' has %d tests; at most %d are supported", v.id, n_tests, M.LIMITS.tests)
+  end
+  -- licence scope: clauses in rank order (stable), notes whose targets must exist
+  local lorder = {}
+  for i, c in ipairs(licence) do lorder[i] = { c = c, pos = i } end
+  table.sort(lorder, function(a, b)
+    if a.c.rank ~= b.c.rank then return a.c.rank < b.c.rank end
+    return a.pos < b.pos
+  end)
+  def.licence = { clauses = {}, notes = {} }
+  local lknown = {}
+  for i, o in ipairs(lorder) do
+    local c = util.deepcopy(o.c)
+    c.tests = expand_all(o.c)
+    def.licence.clauses[i] = c
+    lknown[c.id] = true
+    if c.exception then lknown[c.exception] = true end
+  end
+  for i, n0 in ipairs(licence_notes) do
+    local n = util.deepcopy(n0)
+    for _, target in ipairs(n.targets) do
+      if not lknown[target] then
+        local hint = util.did_you_mean(target, keys_list(lknown))
+        fail_at(S, n, "licence_note '%s' targets '%s', which no licence clause has as id or exception%s", n.id,
+          target, hint and ("; did you mean '" .. hint .. "'?") or "")
+      end
+    end
+    n.tests = expand_all(n0)
+    def.licence.notes[i] = n
+  end
+  if #def.licence.clauses > M.LIMITS.paragraphs then
+    fail(S, v.line, "version '%s' has %d licence clauses; at most %d", v.id, #def.licence.clauses, M.LIMITS.paragraphs)
   end
   return def
 end

@@ -5,6 +5,10 @@
 local util = require "tpp.util"
 local dsl = require "tpp.rules.dsl"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 local NEED = { [">="] = "at least", [">"] = "more than", ["<="] = "at most", ["<"] = "less than" }
@@ -14,8 +18,12 @@ function M.number(v)
   if v == nil then return "unknown" end
   local a = math.abs(v)
   if a >= 100 then
-    if math.abs(v - math.floor(v + 0.5)) < 1e-9 then return util.fmt(v, 0) end
-    return util.fmt(v, 1)
+    -- as many decimals (up to 2) as the value has: 989.45 stays 989.45, not 989.5 beside a datasheet 989.4
+    for decimals = 0, 1 do
+      local scale = 10 ^ decimals
+      if math.abs(v * scale - math.floor(v * scale + 0.5)) < 1e-6 then return util.fmt(v, decimals) end
+    end
+    return util.fmt(v, 2)
   end
   if a == 0 then return "0" end
   if a < 0.01 then return ("%.2g"):format(v) end
@@ -237,6 +245,18 @@ function M.text(r, version)
         dsl.OUTCOMES[r.review_policy] or r.review_policy, list_words(reasons),
         r.status == "controlled" and "" or "; it matters only where a licence is required")
     end
+  end
+
+  local changed = {}
+  for _, e in ipairs(r.readings or {}) do
+    if e.changes then
+      changed[#changed + 1] = ("read as %s (%s), it would be '%s'%s"):format(e.name, e.text, e.answer,
+        e.tpp and (" at TPP " .. number(e.tpp)) or "")
+    end
+  end
+  if #changed > 0 then
+    parts[#parts + 1] = ("This answer rests on how the chip's figures are read: %s."):format(
+      table.concat(changed, "; "))
   end
 
   if r.near_line and #r.near > 0 then

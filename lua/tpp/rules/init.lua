@@ -15,6 +15,11 @@ local core = require "tpp.backend"
 local dsl = require "tpp.rules.dsl"
 local version_mod = require "tpp.rules.version"
 local util = require "tpp.util"
+local options = require "tpp.io.options"
+
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
 
 local M = {}
 
@@ -24,8 +29,8 @@ M.DISCLAIMER = "Not legal advice: computed from published figures and public rul
 
 -- Built-in versions in date order: id -> module file under lua/tpp/rules/.
 M.BUILTIN = {
-  "us-2022-10", "us-2023-10", "us-2024-04", "us-2024-12", "us-2025-01-diffusion", "us-2025-01-foundry",
-  "us-2025-04-h20", "us-2026-01-h200",
+  "us-2022-10", "us-2023-10-notice", "us-2023-10", "us-2024-04", "us-2024-12", "us-2025-01-diffusion",
+  "us-2025-01-foundry", "us-2025-04-h20", "us-2026-01-h200", "us-2023-11-3a991",
   "us-prop-2025-08-rtt", "us-prop-2025-11-gain", "us-prop-2025-12-overwatch", "us-prop-2026-04-s4456",
 }
 local BUILTIN_SET = {}
@@ -156,24 +161,32 @@ local function effective_of(v)
 end
 M.effective_of = effective_of
 
+-- A YYYY-MM-DD calendar date (2024-02-30 is not one).
 local function check_date(s, what)
-  if type(s) ~= "string" or not s:match("^%d%d%d%d%-%d%d%-%d%d$") then
-    error(("tpp.rules: %s: '%s' is not a date; write YYYY-MM-DD"):format(what, tostring(s)), 0)
-  end
+  local ok, msg = util.check_date(s)
+  if not ok then error(("tpp.rules: %s: %s"):format(what, msg), 0) end
   return s
 end
+
+-- Options of the public functions (checked: a misspelled key is an error).
+local BASIS = function(v)
+  if v == "enforced" or v == "cfr-text" then return true end
+  return nil, "'enforced' or 'cfr-text'"
+end
+local AT_OPTIONS = { track = "string", basis = BASIS, proposals = "boolean" }
+local CLASSIFY_OPTIONS = options.merge(AT_OPTIONS, {
+  rules = "string|table", as_of = "date", near = "nonnegative",
+})
+M.CLASSIFY_OPTIONS = CLASSIFY_OPTIONS
 
 --- The version of a track in effect on as_of (rule time). opts.track
 -- (default "3A090"); opts.basis = "enforced" (default: a version BIS said it
 -- will not enforce is skipped) or "cfr-text" (the text in the CFR counts).
 function M.at(as_of, opts)
-  opts = opts or {}
+  opts = options.check("tpp.rules.at", opts, AT_OPTIONS)
   as_of = check_date(as_of or today(), "as_of")
   local track = opts.track or M.DEFAULT_TRACK
   local basis = opts.basis or "enforced"
-  if basis ~= "enforced" and basis ~= "cfr-text" then
-    error(("tpp.rules: basis '%s' unknown; use 'enforced' or 'cfr-text'"):format(tostring(basis)), 0)
-  end
   local best, first
   for _, id in ipairs(M.BUILTIN) do
     local v = get(id)
@@ -198,50 +211,20 @@ local function as_chip(x)
   return tpp.chip(x)
 end
 
-local function licence_for(r, v, chip, opts)
-  local ok, dest = pcall(require, "tpp.dest")
-  if ok and type(dest) == "table" and type(dest.decide) == "function" then
-    -- tpp.dest knows the built-in ids; a what-if asks with its base, a user
-    -- rule file with the version in force on the date
-    local id = v.base or v.id
-    local known = BUILTIN_SET[id] and id or nil
-    local q = {
-      datacenter = chip.data.datacenter, tpp = r.values.tpp, dram_bw_gbs = r.values.mem_bw_gbs,
-      interconnect_gbs = r.values.interconnect_gbs, mbd = r.values.mbd,
-      country = opts.dest, hq = opts.hq, as_of = r.as_of, rules = known, basis = opts.basis,
-      exported_from_us = opts.exported_from_us ~= false,
-    }
-    if r.status == "controlled" and r.eccn then
-      q.eccn = r.eccn
-    elseif r.status == "controlled" then
-      q.status = "controlled" -- a letter or bill test: controlled without an ECCN paragraph
-    elseif r.status == "not-controlled" and v.track == "3A090" then
-      q.status = "not-controlled"
-    end
-    local okd, res = pcall(dest.decide, q)
-    if not okd then error(tostring(res), 0) end
-    if not known then
-      res.notes = res.notes or {}
-      table.insert(res.notes, 1, ("destination answer for %s uses the built-in version in force on %s"):format(
-        v.id, r.as_of))
-    end
-    return res
-  end
-  if not ok and not tostring(dest):find("module 'tpp.dest' not found", 1, true) then error(dest, 0) end
-  return { available = false, licence_required = nil, country = opts.dest, hq = opts.hq,
-           reason = "destination logic not available: tpp.dest is not part of this build, so no licence " ..
-             "decision is made (the classification above stands)" }
-end
-
 --- Classify one chip (object, database name or chip table).
 -- opts: rules (id, path or version; default: the version in effect on as_of),
--- as_of ("YYYY-MM-DD", default today), track, basis, near (default 0.05),
--- dest / hq (country; calls tpp.dest.decide when available).
+-- as_of ("YYYY-MM-DD", default today), track, basis, near (default 0.05).
+-- A licence decision for a destination is tpp.screen's (tpp.screen { chip = ..., to = ... }).
 function M.classify(x, opts)
-  opts = opts or {}
+  if type(opts) == "table" and (opts.dest ~= nil or opts.hq ~= nil) then
+    error("tpp.rules.classify: dest/hq: the licence decision for a destination is made by tpp.screen: " ..
+      "tpp.screen { chip = ..., to = COUNTRY, hq = COUNTRY, as_of = DATE }", 0)
+  end
+  opts = options.check("tpp.rules.classify", opts, CLASSIFY_OPTIONS)
   local as_of = check_date(opts.as_of or today(), "as_of")
   local v
-  if opts.rules then v = get(opts.rules) else v = M.at(as_of, opts) end
+  if opts.rules then v = get(opts.rules)
+  else v = M.at(as_of, { track = opts.track, basis = opts.basis, proposals = opts.proposals }) end
   local chip = as_chip(x)
   local near = opts.near
   if near ~= nil and (type(near) ~= "number" or near < 0 or near ~= near) then
@@ -250,12 +233,20 @@ function M.classify(x, opts)
   local r = v:evaluate(chip, { as_of = as_of, near = near })
   r.selected_by = opts.rules and "rules" or "as_of"
   r.disclaimer = M.DISCLAIMER
-  if opts.dest or opts.hq then r.licence = licence_for(r, v, chip, opts) end
+  -- a bill is not law: its outcome is what it would be if enacted
+  if v.status == "proposal" then
+    r.enacted = false
+    r.status_text = r.status == "not-controlled" and "would not be controlled if enacted" or
+      ("would be %s if enacted"):format(r.status)
+  else
+    r.status_text = r.status
+  end
   return r
 end
 
 --- Classify many chips; returns a list of results in order.
 function M.classify_all(list, opts)
+  options.check("tpp.rules.classify_all", opts, CLASSIFY_OPTIONS)
   local out = {}
   for i, x in ipairs(list) do out[i] = M.classify(x, opts) end
   return out
@@ -263,12 +254,14 @@ end
 
 --- The plain-language explanation of one chip under a version.
 function M.explain(x, opts)
+  options.check("tpp.rules.explain", opts, CLASSIFY_OPTIONS)
   return M.classify(x, opts).explanation
 end
 
 --- A what-if version: the same rules with thresholds (or figures) set by
 -- name. Unknown names raise with a suggestion.
 function M.whatif(id, overrides, opts)
+  opts = options.check("tpp.rules.whatif", opts, { id = "string" })
   local base = get(id)
   if type(overrides) ~= "table" then error("tpp.rules.whatif: table of name = value expected", 2) end
   local settable = base:settable()
@@ -286,6 +279,10 @@ function M.whatif(id, overrides, opts)
     end
     if type(value) ~= "number" or value ~= value or value == math.huge or value == -math.huge then
       error(("tpp.rules.whatif: %s = %s: a finite number is expected"):format(name, tostring(value)), 0)
+    end
+    -- every threshold and figure is a quantity, a count or a date: none is negative
+    if value < 0 then
+      error(("tpp.rules.whatif: %s = %s: a threshold cannot be negative"):format(name, util.num(value)), 0)
     end
     clean[name] = value
   end
@@ -326,7 +323,9 @@ function M.batch(list)
   local metrics = require "tpp.rules.metrics"
   local b = tpp.batch(#list)
   local cols = {}
-  for _, m in pairs(metrics.METRICS) do if m.column then cols[m.column] = {} end end
+  for _, m in pairs(metrics.METRICS) do
+    if m.column and m.domain ~= "transaction" then cols[m.column] = {} end
+  end
   for i, x in ipairs(list) do
     local c = tpp.chip(x)
     b.ids[i] = c.data.id or c.data.name
@@ -346,9 +345,12 @@ end
 -- program's outcome list. opts: rules, as_of, near, prefix, threads, clauses
 -- (true: one column per paragraph: 1 met, 0 not met, nil unknown).
 function M.evaluate_batch(batch, opts)
-  opts = opts or {}
+  opts = options.check("tpp.rules.evaluate_batch", opts, options.merge(AT_OPTIONS, {
+    rules = "string|table", as_of = "date", near = "nonnegative", prefix = "string", threads = "integer",
+    clauses = "boolean" }))
   local as_of = check_date(opts.as_of or today(), "as_of")
-  local v = opts.rules and get(opts.rules) or M.at(as_of, opts)
+  local v = opts.rules and get(opts.rules) or
+    M.at(as_of, { track = opts.track, basis = opts.basis, proposals = opts.proposals })
   local compiled = v:program(as_of, opts.near)
   for _, name in ipairs(compiled.columns) do
     if name:match("^check:") then
@@ -380,11 +382,14 @@ end
 
 --- Regions where two versions disagree, and chips that flip (tpp.rules.region).
 function M.diff(a, b, opts)
+  options.check("tpp.rules.diff", opts, { chips = "table", as_of = "date", facts = "table",
+                                          max_regions = "positive" })
   return require("tpp.rules.region").diff(get(a), get(b), opts)
 end
 
 --- Boxes of a version in a 2-D projection (see Version:boxes).
 function M.boxes(id, x, y, facts, opts)
+  options.check("tpp.rules.boxes", opts, { as_of = "date" })
   return get(id):boxes(x, y, facts, opts)
 end
 

@@ -1,60 +1,59 @@
---- tpp.rules.input: what the rule commands share: chips from files (a JSON
--- list in the shape of DESIGN.md, or a CSV in the chips.csv layout), dates,
+--- tpp.rules.input: what the rule commands share: chips from files (CSV,
+-- literal-ok-comments: interval examples in comments use 3A090 numbers.
+-- JSON or JSON Lines; tpp.chips.schema), dates,
 -- NAME=VALUE settings, and JSON-safe copies of results (no infinities).
 local json = require "tpp.json"
 local util = require "tpp.util"
 
 local M = {}
 
-local function strip_null(v)
-  if v == json.null then return nil end
-  if type(v) ~= "table" then return v end
-  local out = {}
-  for k, x in pairs(v) do out[k] = strip_null(x) end
-  return out
-end
-
---- Chips from FILE: .json (a list, or { "chips": [...] }) or .csv. Returns a
--- list of chip tables; raises "cmd: FILE: ..." naming the row that is wrong.
-function M.read_chips(path, cmd)
-  local f, err = io.open(path, "rb")
-  if not f then error(("%s: cannot read %s: %s"):format(cmd, path, tostring(err)), 0) end
-  local text = f:read("*a")
-  f:close()
-  local list
-  if path:lower():match("%.csv$") then
-    local import = require "tpp.chips.import"
-    local ok, rows, msg = pcall(import.read_csv, path)
-    if not ok then error(("%s: %s"):format(cmd, tostring(rows):gsub("^tpp: ", "")), 0) end
-    if not rows then error(("%s: %s"):format(cmd, tostring(msg):gsub("^tpp: ", "")), 0) end
-    list = rows
-  else
-    local ok, data = pcall(json.decode, text, path)
-    if not ok then error(("%s: %s"):format(cmd, tostring(data):gsub("^tpp[%.%w]*: ", "")), 0) end
-    data = strip_null(data)
-    if type(data) == "table" and data.chips then data = data.chips end
-    if type(data) ~= "table" or (next(data) ~= nil and data[1] == nil) then
-      error(("%s: %s: expected a JSON list of chips (or { \"chips\": [...] })"):format(cmd, path), 0)
-    end
-    list = data
-  end
+--- Chips from FILE ("-" = standard input): CSV rows, JSON (a list, or
+-- { "chips": [...] }) or JSON Lines, rows or nested chip tables (see
+-- tpp.chips.schema). Returns a list of chip objects, and true when limit
+-- was given and the input has more rows (they are not read); raises a
+-- tpp.io error ("cmd: FILE: row N (line L), column: ...", exit 65 or 66).
+function M.read_chips(path, cmd, format, limit)
+  local reader = require "tpp.io"
+  local chips_schema = require "tpp.chips.schema"
+  local s, err = reader.open(path, { schema = chips_schema.SCHEMA, format = format,
+                                     objects = chips_schema.object_hook })
+  if not s then reader.raise(err, cmd) end
   local tpp = require "tpp"
-  for i, c in ipairs(list) do
-    if type(c) ~= "table" then
-      error(("%s: %s: chip %d: an object expected, got %s"):format(cmd, path, i, type(c)), 0)
+  local list, more = {}, false
+  while true do
+    local chunk, cerr = s:next()
+    if cerr then
+      s:close()
+      reader.raise(cerr, cmd)
     end
-    local ok, msg = pcall(tpp.chip, c)
-    if not ok then
-      error(("%s: %s: chip %d (%s): %s"):format(cmd, path, i, tostring(c.id or c.name or "no id"),
-        tostring(msg):gsub("^tpp: ", "")), 0)
+    if not chunk then break end
+    for i, rec in ipairs(chunk.records) do
+      if limit and #list >= limit then more = true; break end
+      local c = rec._chip
+      if c and c.id == nil and c.name == nil then
+        c = util.deepcopy(c)
+        c.id = ("row%d"):format(chunk.rows[i])
+      end
+      c = c or chips_schema.to_chip(rec, { row = chunk.rows[i], source = s.name })
+      local ok, chip = pcall(tpp.chip, c)
+      if not ok then
+        s:close()
+        local is = reader.issue(chunk.rows[i], chunk.lines[i], nil, nil, ("chip %s: %s"):format(
+          tostring(c.id or c.name), tostring(chip):gsub("^tpp: ", "")))
+        reader.raise(reader.data_error(s.name, { is }), cmd)
+      end
+      list[#list + 1] = chip
     end
-    if not c.id and not c.name then c.id = ("row%d"):format(i) end
+    if more then break end
   end
-  return list
+  s:close()
+  return list, more
 end
 
 --- Chips named on the command line, or from --input, or the database.
-function M.chips(args, cmd, first)
+-- limit: read at most that many chips from --input (the second result says
+-- whether there were more).
+function M.chips(args, cmd, first, limit)
   local tpp = require "tpp"
   local list = {}
   for i = first or 1, #args do
@@ -62,22 +61,22 @@ function M.chips(args, cmd, first)
     if not ok then error(("%s: %s"):format(cmd, tostring(c):gsub("^tpp: ", "")), 0) end
     list[#list + 1] = c
   end
+  local more = false
   if args.input then
-    for _, c in ipairs(M.read_chips(args.input, cmd)) do list[#list + 1] = c end
+    local from_file
+    from_file, more = M.read_chips(args.input, cmd, args["input-format"], limit)
+    for _, c in ipairs(from_file) do list[#list + 1] = c end
   end
   if #list == 0 then list = tpp.chips() end
-  return list
+  return list, more
 end
 
---- A YYYY-MM-DD date option (nil stays nil).
+--- A YYYY-MM-DD calendar-date option (nil stays nil).
 function M.date(args, name, cmd)
   local s = args[name]
   if s == nil then return nil end
-  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-  local dim = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-  if not y or tonumber(m) < 1 or tonumber(m) > 12 or tonumber(d) < 1 or tonumber(d) > dim[tonumber(m)] then
-    error(("%s: --%s: '%s' is not a date; expected YYYY-MM-DD"):format(cmd, name, s), 0)
-  end
+  local ok, msg = util.check_date(s)
+  if not ok then error(("%s: --%s: %s"):format(cmd, name, msg), 0) end
   return s
 end
 
@@ -89,9 +88,17 @@ function M.settings(list, cmd)
     if not name then error(("%s: --set '%s': expected NAME=VALUE, e.g. 3A090.a.1.tpp=4000"):format(cmd, s), 0) end
     name = util.trim(name)
     value = util.trim(value)
-    local n = tonumber((value:gsub("_", ""):gsub(",", "")))
-    if not n and not value:match("^%d%d%d%d%-%d%d%-%d%d$") then
-      error(("%s: --set %s: '%s' is not a number"):format(cmd, name, value), 0)
+    -- a plain decimal (1,000 or 1_000 grouping allowed; no 0x10, inf, nan) or a calendar date
+    local n = require("tpp.io.schema").parse_number((value:gsub("_", ",")), true)
+    if not n then
+      if value:match("^%d%d%d%d%-%d%d%-%d%d$") then
+        local ok, msg = util.check_date(value)
+        if not ok then error(("%s: --set %s: %s"):format(cmd, name, msg), 0) end
+      else
+        error(("%s: --set %s: '%s' is not a number"):format(cmd, name, value), 0)
+      end
+    elseif n < 0 then
+      error(("%s: --set %s: %s; a threshold cannot be negative"):format(cmd, name, value), 0)
     end
     out[name] = n or value
   end

@@ -3,6 +3,10 @@
 -- A metric a chip cannot supply is nil with a reason ("unknown is not zero").
 local util = require "tpp.util"
 
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
+
 local M = {}
 
 -- kind: "number" (>=, >, <, <= against a threshold), "flag" (== true/false),
@@ -52,7 +56,7 @@ M.METRICS = {
   datacenter = {
     kind = "flag", title = "designed or marketed for use in datacenters", short = "datacenter",
     column = "datacenter",
-    help = "chip.datacenter (true/false); no bright line in the rule text (RULES.md 12.8)",
+    help = "chip.datacenter (true/false); the rule text draws no bright line (a judgement on datasheets and marketing)",
   },
   hbm = {
     kind = "flag", title = "has high-bandwidth memory in the package", short = "HBM", column = "hbm",
@@ -67,24 +71,58 @@ M.METRICS = {
     kind = "date", title = "date first marketed", short = "first marketed", column = "first_marketed",
     help = "chip.first_marketed (YYYY-MM-DD), else mid-year of chip.year (an assumption)",
   },
+  tops = {
+    kind = "number", title = "processing performance in TOPS (2 x MacTOPS, no bit length)",
+    short = "processing performance", unit = "TOPS", column = "tops",
+    help = "the largest dense figure of any precision, summed over processing units (3A991.p technical note)",
+  },
 }
+
+-- Facts of a transaction that licence declarations (licence { } in rule files,
+-- letters) test: destination and headquarters country groups on the date, the
+-- item's paragraph under the version, the export's origin. tpp.screen fills
+-- them; chips never have them. Flags are 1/0, nil when unknown.
+local TRANSACTION = {
+  dest_d1 = "destination in Country Group D:1 on the date",
+  dest_d4 = "destination in Country Group D:4 on the date",
+  dest_d5 = "destination in Country Group D:5 on the date",
+  dest_a5 = "destination in Country Group A:5 on the date",
+  dest_a6 = "destination in Country Group A:6 on the date",
+  dest_macau = "destination is Macau",
+  dest_china = "destination is China (including Hong Kong)",
+  dest_china_macau = "destination is China (including Hong Kong) or Macau",
+  dest_d5_macau = "destination in D:5 or Macau",
+  dest_d145_macau = "destination in D:1, D:4 or D:5, or Macau",
+  dest_uae = "destination is the United Arab Emirates",
+  dest_us = "destination is the United States",
+  hq_d5_macau = "recipient headquartered (or ultimate parent headquartered) in D:5 or Macau",
+  item_a = "the item meets 3A090.a (or 4A090.a) under the version",
+  item_b = "the item meets 3A090.b (or 4A090.b) under the version",
+  item_c = "the item meets 3A090.c under the version",
+  item_ab = "the item meets 3A090.a or 3A090.b under the version",
+  exported_from_us = "an export from the United States (not a reexport or in-country transfer)",
+  us_available = "commercially available in the United States when the rule was published",
+  informed = "the exporter (the chip's vendor) is the party the letter informed",
+  dest_listed = "destination in the version's 'destinations' figure (a bill's countries of concern)",
+  hq_listed = "headquarters in the version's 'destinations' figure (a bill's countries of concern)",
+}
+for name, title in pairs(TRANSACTION) do
+  M.METRICS[name] = { kind = "flag", title = title, short = title, column = name, domain = "transaction",
+                      help = title .. " (a transaction fact: tpp.screen)" }
+end
+M.METRICS.as_of = { kind = "date", title = "the transaction date", short = "date", column = "as_of",
+                    domain = "transaction", help = "the as-of date of the screening (YYYY-MM-DD)" }
 
 M.NAMES = util.sorted_keys(M.METRICS)
 -- The order readers expect metrics in (missing inputs, tables).
 M.ORDER = { "tpp", "pd", "mem_bw_gbs", "interconnect_gbs", "dram_io_sum_gbs", "mbd", "transistors_b",
-            "datacenter", "hbm", "memory_item", "first_marketed" }
+            "datacenter", "hbm", "memory_item", "first_marketed", "tops" }
 M.RANK = {}
 for i, name in ipairs(M.ORDER) do M.RANK[name] = i end
 
---- "2026-01-01" -> 20260101; nil for anything else.
-function M.date_number(s)
-  if type(s) ~= "string" then return nil end
-  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-  if not y then return nil end
-  m, d = tonumber(m), tonumber(d)
-  if m < 1 or m > 12 or d < 1 or d > 31 then return nil end
-  return tonumber(y) * 10000 + m * 100 + d
-end
+--- "2026-01-01" -> 20260101 for a calendar date; nil for anything else
+-- (2024-02-30 too).
+M.date_number = util.date_number
 
 --- 20260101 -> "2026-01-01".
 function M.date_string(n)
@@ -107,8 +145,9 @@ end
 
 --- Every metric of a chip object (tpp.chip): values[name] (nil unknown),
 -- why[name] (the reason a value is unknown), notes (assumptions made here).
-function M.of_chip(chip)
-  local m = chip:metrics()
+-- opts go to chip:metrics (tf32_bits: a reading of the chip's figures).
+function M.of_chip(chip, opts)
+  local m = chip:metrics(opts)
   local d = chip.data
   local values, why, notes = {}, {}, {}
   values.tpp, why.tpp = m.tpp, m.unknown.tpp
@@ -137,6 +176,17 @@ function M.of_chip(chip)
   else
     why.memory_item = "neither compute figures nor a memory form factor (form = 'HBM stack') are given"
   end
+  -- 3A991.p processing performance: 2 x MacTOPS (the datasheet TOPS/TFLOPS figure, dense), largest over
+  -- precisions; several units add up per precision first
+  local per_prec = {}
+  local units = d.units or { { dense = d.dense or {} } }
+  for _, u in ipairs(units) do
+    for p, v in pairs(u.dense or {}) do per_prec[p] = (per_prec[p] or 0) + v end
+  end
+  for _, v in pairs(per_prec) do
+    if values.tops == nil or v > values.tops then values.tops = v end
+  end
+  if values.tops == nil then why.tops = "no dense throughput figure is known for any precision" end
   local fm = M.date_number(d.first_marketed)
   if fm then
     values.first_marketed = fm

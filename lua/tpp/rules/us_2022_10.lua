@@ -1,5 +1,5 @@
 -- ECCN 3A090 as created by the October 2022 interim final rule.
--- Facts: RULES.md §1.1, §3.2 and §4.1 (FR text quoted verbatim in a secondary
+-- Facts: 87 FR 62186 (FR text quoted verbatim in a secondary
 -- compilation). Superseded on 2023-11-17 by 88 FR 73458 (us-2023-10).
 
 version {
@@ -20,8 +20,8 @@ version {
     announced = "2022-10-07", published = "2022-10-13", effective = "2022-10-07",
     superseded = "2023-11-17",
   },
-  scope = "licence for China (incl. Hong Kong); Macau added 2023-01-18 (88 FR 2821)",
-  source = "RULES.md §1.1, §3.2, §4.1",
+  scope = "licence for China (incl. Hong Kong); Macau added from 2023-01-17 (88 FR 2821)",
+  source = "87 FR 62186 (FR text as quoted in a secondary compilation); 88 FR 2821 for Macau",
 }
 
 threshold { "3A090.a.io_gbs", 600, unit = "GB/s", provenance = "secondary",
@@ -38,8 +38,14 @@ paragraph { "3A090.a", eccn = "3A090.a", outcome = "controlled",
   test("tpp", ">=", "3A090.a.tpp"),
 }
 
+note { "processing units", kind = "exclude", targets = { "3A090.a" },
+  text = "3A090.a covers integrated circuits with processor units; a stand-alone memory device (an HBM " ..
+    "stack) has none, so it is outside 3A090 (the 2022 text had no memory paragraph)",
+  test("memory_item", "==", true),
+}
+
 checklist {
-  "Destination: the licence requirement covered China (including Hong Kong), and Macau from 2023-01-18",
+  "Destination: the licence requirement covered China (including Hong Kong), and Macau from 2023-01-17",
   "End use and end user: supercomputer and semiconductor-manufacturing end uses (15 CFR 744.23), Entity List",
   "Computers and assemblies containing such an IC are ECCN 4A090; foreign-produced items may be caught by " ..
     "the advanced-computing foreign direct product rules",
@@ -57,3 +63,15 @@ assumption { "2022-effective-date",
 assumption { "interconnect-figure",
   "The I/O test reads the chip's aggregate bidirectional interconnect figure (NVLink or equivalent); " ..
   "vendors quote it in different ways (per direction, per link), which the chip data records." }
+
+-- Licence scope (15 CFR 742.6(a)(6) as of this version): China including Hong Kong, and Macau
+-- from 2023-01-17 (88 FR 2821, published 2023-01-18).
+licence { "742.6(a)(6): China", kind = "requirement", provenance = "secondary",
+  text = "3A090 items to China (including Hong Kong)",
+  source = "87 FR 62186: RS licence requirement for ECCN 3A090 to China",
+  test("item_a", "==", true), test("dest_china", "==", true) }
+licence { "742.6(a)(6): Macau", kind = "requirement", provenance = "secondary",
+  text = "3A090 items to Macau (added by 88 FR 2821, effective 2023-01-17)",
+  source = "88 FR 2821 (FR Doc 2023-00888, published 2023-01-18): interim final rule effective 2023-01-17 adds " ..
+    "Macau to the RS scope of 3A090, 4A090 and the related ECCNs",
+  test("item_a", "==", true), test("dest_macau", "==", true), test("as_of", ">=", "2023-01-17") }

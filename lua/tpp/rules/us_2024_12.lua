@@ -1,5 +1,5 @@
 -- December 2024: adds 3A090.c (high-bandwidth memory) and License Exception
--- HBM. RULES.md §1.1, §3.3, §4.8 (secondary).
+-- HBM. 89 FR 96790 (secondary).
 
 version {
   id = "us-2024-12",
@@ -12,7 +12,7 @@ version {
   supersedes = "us-2024-04",
   provenance = "secondary",
   dates = { effective = "2024-12-02", published = "2024-12-05", compliance = "2024-12-31" },
-  source = "RULES.md §1.1, §3.3, §4.8",
+  source = "89 FR 96790 (text as quoted in secondary sources); 15 CFR 740.25",
 }
 
 threshold { "3A090.c.mbd", 2, unit = "GB/s/mm2", provenance = "secondary",
@@ -50,3 +50,15 @@ assumption { "hbm-compliance-date",
 assumption { "memory-item",
   "Processors (chips with compute figures) are not 3A090.c items: co-packaged HBM with a dominant " ..
   "processing function is excluded. A stand-alone stack is marked with form = 'HBM stack'." }
+
+-- Licence scope of 3A090.c (15 CFR 742.6(a)(6)(i)(B)): Macau or D:5; License Exception HBM below 3.3.
+licence { "742.6(a)(6)(i)(B): 3A090.c to Macau or D:5", provenance = "secondary",
+  text = "3A090.c to or within Macau or a destination in D:5",
+  source = "89 FR 96790: RS licence for 3A090.c to or within Macau or D:5 (15 CFR 742.6(a)(6)(i)(B))",
+  test("item_c", "==", true), test("dest_d5_macau", "==", true) }
+licence { "HBM: memory bandwidth density below the line", kind = "exception", exception = "HBM",
+  provenance = "secondary",
+  text = "3A090.c with memory bandwidth density below the License Exception HBM line; to Macau/D:5 the " ..
+    "designer of the co-packaged commodity must buy directly and the items ship directly to the packaging site",
+  source = "15 CFR 740.25 (89 FR 96790)",
+  test("item_c", "==", true), test("mbd", "<", "hbm-exception.mbd") }

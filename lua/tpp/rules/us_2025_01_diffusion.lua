@@ -3,7 +3,7 @@
 -- tiers, caps, License Exceptions AIA/ACM/LPP and data-center VEUs. Those
 -- quantities are figures here (for tpp.dest and the ledger), each with its
 -- provenance. BIS stopped enforcing the rule on 2025-05-13; its text stays in
--- the eCFR (2026-07-23). RULES.md §1.1, §5, §12 items 1-2.
+-- the eCFR (2026-07-23). 90 FR 4544; BIS press release of 2025-05-13.
 
 version {
   id = "us-2025-01-diffusion",
@@ -20,7 +20,7 @@ version {
             not_enforced = "2025-05-13" },
   scope = "worldwide licence for 3A090.a and 4A090.a; tiers: Tier 1 (US + 18) no caps, Tier 3 (D:5 + " ..
     "Macau) no access, Tier 2 capped",
-  source = "RULES.md §1.1, §5.1-5.5",
+  source = "90 FR 4544; White House fact sheet of 2025-01-13; BIS press release of 2025-05-13",
 }
 
 figure { "lpp.tpp_per_consignee_year", 26900000, unit = "TPP per ultimate consignee per calendar year",
@@ -35,7 +35,7 @@ figure { "h100.tpp", 15831.2, unit = "TPP", provenance = "reported",
 figure { "country_cap.tpp_2025_2027", 790000000, unit = "TPP per Tier 2 country, cumulative 2025-2027",
   provenance = "derived",
   source = "49,901 H100-equivalents x 15,831.2 TPP (SemiAnalysis figure x H100 TPP); matches the rule's " ..
-    "allocation as commonly cited, not confirmed in the rule text (RULES.md §12 item 1)" }
+    "allocation as commonly cited, not confirmed in the rule text (docs/screening.md)" }
 figure { "country_cap.h100_equivalents", 49901, unit = "H100-equivalents, 2025-2027", provenance = "reported",
   source = "SemiAnalysis" }
 figure { "country_cap.advanced_gpus", 50000, unit = "advanced GPUs per country", provenance = "primary",
@@ -46,7 +46,7 @@ figure { "nveu.advanced_gpus", 320000, unit = "advanced GPUs over two years", pr
   source = "White House fact sheet 2025-01-13" }
 figure { "nveu.schedule_tpp", { 633000000, 1660000000, 5060000000 },
   unit = "TPP installed base, cumulative (phases)", provenance = "reported",
-  source = "SemiAnalysis table; an unverified expectation (RULES.md §12 item 1)" }
+  source = "SemiAnalysis table; an unverified expectation (docs/screening.md)" }
 figure { "uveu.tier1_min_share", 0.75, unit = "fraction of total TPP in Tier 1 countries", provenance = "reported",
   source = "Lennart Heim; SemiAnalysis" }
 figure { "uveu.tier2_max_share_per_country", 0.07, unit = "fraction of total TPP in any one Tier 2 country",
@@ -59,7 +59,7 @@ figure { "tier1.countries", { "US", "AU", "BE", "CA", "DK", "FI", "FR", "DE", "I
   "NO", "KR", "ES", "SE", "TW", "GB" }, unit = "ISO 3166 codes: the United States and 18 partners",
   provenance = "reported",
   source = "WH fact sheet: 18 key allies and partners (primary); the list itself is not verified against " ..
-    "supp. no. 5 to part 740 (RULES.md §5.2, §12 item 1)" }
+    "supp. no. 5 to part 740 (docs/screening.md)" }
 figure { "tier3.groups", { "D:5", "Macau" }, unit = "country groups", provenance = "reported",
   source = "SemiAnalysis, The Legal Wire: arms-embargoed D:5 countries plus Macau" }
 figure { "4E091.operations", 1e26, unit = "training operations", provenance = "secondary",
@@ -72,8 +72,43 @@ checklist {
 
 assumption { "diffusion-status",
   "As-of selection follows enforced policy: from 2025-05-13 this version is skipped and us-2024-12 " ..
-  "applies. Pass basis = 'cfr-text' to select it while its text remains in the CFR (RULES.md §12 item 2).",
+  "applies. Pass basis = 'cfr-text' to select it while its text remains in the CFR (docs/screening.md).",
   alternatives = { "cfr-text" } }
 assumption { "diffusion-quantities",
   "The country allocation (about 790,000,000 TPP), the NVEU schedule, the Tier 1 list and the H100 TPP " ..
-  "are not confirmed in the rule text; only the White House round numbers are primary (RULES.md §12 item 1)." }
+  "are not confirmed in the rule text; only the White House round numbers are primary (docs/screening.md)." }
+
+-- Licence scope as written in the CFR (view = "cfr-text": BIS does not enforce it since 2025-05-13).
+licence { "742.6(a)(6)(iii)(A): worldwide", view = "cfr-text", provenance = "secondary",
+  text = "CFR text: 3A090.a to or within any destination worldwide (AI Diffusion rule), from the compliance " ..
+    "date 2025-05-15",
+  source = "90 FR 4544: 15 CFR 742.6(a)(6)(iii)(A), 'to or within any destination worldwide'; compliance date " ..
+    "2025-05-15; BIS announced non-enforcement on 2025-05-13",
+  test("item_a", "==", true), test("dest_us", "==", false), test("as_of", ">=", "2025-05-15") }
+licence { "LPP", kind = "exception", exception = "LPP", view = "cfr-text", provenance = "reported",
+  text = "up to the LPP allowance of TPP per ultimate consignee per calendar year (figure " ..
+    "'lpp.tpp_per_consignee_year'); needs the consignee's certification; not for D:5 or Macau destinations " ..
+    "or buyers headquartered there; shipments under LPP do not count against country caps",
+  source = "15 CFR 740.29 (90 FR 4544), License Exception LPP",
+  test("item_a", "==", true), test("dest_d5_macau", "==", false), test("hq_d5_macau", "==", false) }
+-- The rule widened ACA; how is not recorded in tpp's sources: an open question for destinations outside
+-- D:1/D:4/D:5/Macau.
+licence_note { "ACA scope under the AI Diffusion rule", view = "cfr-text", targets = { "ACA", "NAC" },
+  text = "outside D:1/D:4/D:5/Macau the AI Diffusion rule expanded ACA's scope; tpp's sources do not record how",
+  test("item_a", "==", true), test("dest_d145_macau", "==", false), test("hq_d5_macau", "==", false) }
+licence { "ACA (AI Diffusion): scope not recorded", kind = "exception", exception = "ACA", outcome = "open",
+  view = "cfr-text",
+  text = "destination outside D:1/D:4/D:5/Macau; the AI Diffusion rule expanded ACA's scope but tpp's sources " ..
+    "do not record how",
+  test("item_a", "==", true), test("datacenter", "==", false), test("dest_d145_macau", "==", false),
+  test("hq_d5_macau", "==", false) }
+licence { "NAC (AI Diffusion): scope not recorded", kind = "exception", exception = "NAC", outcome = "open",
+  view = "cfr-text",
+  text = "destination outside D:1/D:4/D:5/Macau; the AI Diffusion rule expanded ACA's scope but tpp's sources " ..
+    "do not record how",
+  test("item_a", "==", true), test("datacenter", "==", false), test("dest_d145_macau", "==", false),
+  test("hq_d5_macau", "==", false) }
+licence_note { "review policy outside D:1/D:4/D:5/Macau not recorded", view = "cfr-text",
+  targets = { "review: other D:1/D:4" },
+  text = "the AI Diffusion review policy for destinations outside D:1/D:4/D:5/Macau is not recorded in tpp's sources",
+  test("item_a", "==", true), test("dest_d145_macau", "==", false), test("hq_d5_macau", "==", false) }

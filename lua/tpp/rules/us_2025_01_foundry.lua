@@ -3,7 +3,8 @@
 -- for datacenters, unless an approved/authorized designer attests otherwise
 -- or the packaged IC's transistor count is below the limits (30 billion; 35
 -- billion without HBM for exports in 2027; 40 billion from 2029). A count
--- that cannot be confirmed keeps the presumption. RULES.md §1.1, §6, §12 item 9.
+-- that cannot be confirmed keeps the presumption. Sources: 90 FR 5298, 90 FR 9604,
+-- 91 FR 17851; Note 1 to 3A090.a and 15 CFR 743.9 as in the eCFR of 2026-07-23.
 
 version {
   id = "us-2025-01-foundry",
@@ -18,7 +19,7 @@ version {
   status_note = "binds front-end fabricators and OSATs only",
   provenance = "secondary",
   dates = { published = "2025-01-16", effective = "2025-01-16", corrected = "2025-02-14" },
-  source = "RULES.md §1.1, §6, §10 step 9",
+  source = "90 FR 5298 (Note 1 to 3A090.a; 15 CFR 743.9); correction 90 FR 9604; eCFR of 2026-07-23",
 }
 
 threshold { "foundry.transistors_b", 30, unit = "billion transistors", provenance = "secondary",
@@ -29,7 +30,7 @@ threshold { "foundry.no_hbm.transistors_b", unit = "billion transistors", proven
   series = {
     { "2025-01-16", 30 },
     { "2027-01-01", 35 },
-    { "2028-01-01", 35, note = "2028: the eCFR text gives no figure (RULES.md §12 item 9); the 2027 " ..
+    { "2028-01-01", 35, note = "2028: the eCFR text gives no figure (eCFR of 2026-07-23, Note 1 to 3A090.a); the 2027 " ..
       "figure of 35 billion is assumed to carry on until the 2029 figure applies" },
     { "2029-01-01", 40 },
   } }
@@ -62,7 +63,7 @@ checklist {
 
 assumption { "foundry-2028",
   "No figure for exports completed in 2028 appears in the eCFR text; this version uses 35 billion " ..
-  "(the 2027 figure) for 2028 (RULES.md §12 item 9).",
+  "(the 2027 figure) for 2028 (eCFR of 2026-07-23, Note 1 to 3A090.a).",
   alternatives = { "30 billion in 2028 (only the base limit)", "40 billion from 2028" } }
 assumption { "foundry-export-date",
   "The export date is the as-of date: the no-HBM limit is read for the year of as_of." }

@@ -5,7 +5,7 @@
 -- database at the as-of date: the highest TPP among rows with country "China"
 -- and year <= the as-of year, times a margin (default 1.10, settable:
 -- tpp.rules.whatif("us-prop-2025-08-rtt", { ["rtt.margin"] = 1.25 })).
--- RULES.md §8.2 (reported).
+-- Reported: Export Compliance Daily, Business Standard, House Select Committee release.
 
 version {
   id = "us-prop-2025-08-rtt",
@@ -18,7 +18,7 @@ version {
   status = "proposal",
   provenance = "reported",
   dates = { letter = "2025-08-25" },
-  source = "RULES.md §8.2",
+  source = "letter of 2025-08-25 as reported by Export Compliance Daily and Business Standard",
 }
 
 threshold { "rtt.margin", 1.10, provenance = "assumption",

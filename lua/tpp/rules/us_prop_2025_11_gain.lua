@@ -1,7 +1,7 @@
 -- GAIN AI Act of 2025 (S. 3150 / H.R. 5885): a licence for "advanced
 -- integrated circuits" to entities in or headquartered in countries of
 -- concern, with a right of first refusal for US buyers. Excluded from the
--- final FY2026 NDAA (reported). RULES.md §8.2.
+-- final FY2026 NDAA (reported).
 
 version {
   id = "us-prop-2025-11-gain",
@@ -15,7 +15,7 @@ version {
   status_note = "excluded from the final FY2026 NDAA [reported: Akin Gump 2025-12-10; Nextgov]",
   provenance = "secondary",
   dates = { introduced = "2025-10-31" },
-  source = "RULES.md §8.2 (bill text on cuibono.fyi; PolicyBrief)",
+  source = "S. 3150 / H.R. 5885 bill text (as published on cuibono.fyi; PolicyBrief)",
 }
 
 threshold { "gain.tpp", 4800, provenance = "secondary", source = "GAIN AI Act: TPP of 4,800 or more" }
@@ -54,3 +54,17 @@ checklist {
     "better terms abroad",
   "Parameters updatable after 36 months",
 }
+
+-- Destination scope of the bill (what it would require if enacted).
+figure { "destinations", { "CN", "MO", "CU", "IR", "KP", "RU", "VE" },
+  unit = "ISO codes: countries of concern (Hong Kong counts as China)", provenance = "assumption",
+  source = "the GAIN AI Act's list of countries of concern is not recorded in tpp's sources; the AI OVERWATCH " ..
+    "Act's list (H.R. 6875) is used" }
+licence { "bill: entity located in a country of concern", provenance = "secondary",
+  text = "if enacted: a licence for advanced ICs to entities located in a country of concern",
+  source = "S. 3150 / H.R. 5885 (bill text)",
+  test("item_ab", "==", true), test("dest_listed", "==", true) }
+licence { "bill: entity headquartered in a country of concern", provenance = "secondary",
+  text = "if enacted: a licence for advanced ICs to entities headquartered in a country of concern",
+  source = "S. 3150 / H.R. 5885 (bill text)",
+  test("item_ab", "==", true), test("hq_listed", "==", true) }

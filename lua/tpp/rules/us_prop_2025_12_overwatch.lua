@@ -2,7 +2,7 @@
 -- "covered integrated circuits" to entities in or headquartered in countries
 -- of concern, with 30-day congressional review. The covered-IC test is the
 -- GAIN AI Act's, but ICs not designed or marketed for datacenters are
--- excluded. RULES.md §8.2 (congress.gov bill text: primary).
+-- excluded. H.R. 6875 (congress.gov bill text: primary).
 
 version {
   id = "us-prop-2025-12-overwatch",
@@ -16,7 +16,7 @@ version {
   status_note = "advanced by HFAC in late January 2026 [reported]",
   provenance = "primary",
   dates = { introduced = "2025-12-18" },
-  source = "RULES.md §8.2",
+  source = "H.R. 6875 (congress.gov bill text)",
 }
 
 threshold { "covered.tpp", 4800, provenance = "primary", source = "H.R. 6875: TPP of 4,800 or more" }
@@ -61,3 +61,17 @@ checklist {
 }
 assumption { "overwatch-3a090-date",
   "TPP and PD are as defined in 3A090 on 2025-12-15, which equal the current definitions." }
+
+-- Destination scope of the bill (what it would require if enacted).
+figure { "destinations", { "CN", "MO", "CU", "IR", "KP", "RU", "VE" },
+  unit = "ISO codes: countries of concern (Hong Kong counts as China)", provenance = "primary",
+  source = "H.R. 6875: countries of concern: the PRC including Hong Kong and Macau, Cuba, Iran, North Korea, " ..
+    "Russia, and Venezuela under Maduro" }
+licence { "bill: entity located in a country of concern", provenance = "primary",
+  text = "if enacted: a licence for covered ICs to entities located in a country of concern",
+  source = "H.R. 6875 (congress.gov bill text)",
+  test("item_ab", "==", true), test("dest_listed", "==", true) }
+licence { "bill: entity headquartered in a country of concern", provenance = "primary",
+  text = "if enacted: a licence for covered ICs to entities headquartered (or with an ultimate parent) in a " ..
+    "country of concern", source = "H.R. 6875 (congress.gov bill text)",
+  test("item_ab", "==", true), test("hq_listed", "==", true) }

@@ -3,7 +3,7 @@
 -- stricter "restricted integrated circuit": TPP of 21,000 or more, or TPP of
 -- 1,600 or more with PD of 21 or more, or - for ICs first marketed after
 -- 2026-01-01 - the 4,800 / 2,400 & 1.6 / 1,600 & 3.2 tests. Non-datacenter
--- items and CPUs that are not GPUs are excluded. RULES.md §8.2 (congress.gov: primary).
+-- items and CPUs that are not GPUs are excluded. S. 4456 (congress.gov: primary).
 
 version {
   id = "us-prop-2026-04-s4456",
@@ -16,7 +16,7 @@ version {
   status = "proposal",
   provenance = "primary",
   dates = { introduced = "2026-04-30" },
-  source = "RULES.md §8.2",
+  source = "S. 4456 (congress.gov bill text)",
 }
 
 threshold { "restricted.tpp", 21000, provenance = "primary", source = "S. 4456: TPP of 21,000 or more" }
@@ -89,3 +89,17 @@ checklist {
 assumption { "first-marketed",
   "Where a chip has no first_marketed date, its release year stands for mid-year (YYYY-07-01); a 2026 " ..
   "part without a date therefore counts as first marketed after 2026-01-01." }
+
+-- Destination scope of the bill (what it would require if enacted), as in H.R. 6875.
+figure { "destinations", { "CN", "MO", "CU", "IR", "KP", "RU", "VE" },
+  unit = "ISO codes: countries of concern (Hong Kong counts as China)", provenance = "primary",
+  source = "S. 4456 keeps H.R. 6875's countries of concern: the PRC including Hong Kong and Macau, Cuba, Iran, " ..
+    "North Korea, Russia, and Venezuela under Maduro" }
+licence { "bill: entity located in a country of concern", provenance = "primary",
+  text = "if enacted: a licence for covered or restricted ICs to entities located in a country of concern",
+  source = "S. 4456 (congress.gov bill text)",
+  test("item_ab", "==", true), test("dest_listed", "==", true) }
+licence { "bill: entity headquartered in a country of concern", provenance = "primary",
+  text = "if enacted: a licence for covered or restricted ICs to entities headquartered in a country of concern",
+  source = "S. 4456 (congress.gov bill text)",
+  test("item_ab", "==", true), test("hq_listed", "==", true) }

@@ -7,6 +7,12 @@ local metrics = require "tpp.rules.metrics"
 local sandbox = require "tpp.rules.sandbox"
 local dsl = require "tpp.rules.dsl"
 local util = require "tpp.util"
+local readings = require "tpp.chips.readings"
+local chip_spec = require "tpp.spec"
+
+-- LuaJIT: this per-row code exits its traces more than it runs them (closures, varargs);
+-- the interpreter is several times faster here, so the JIT stays off for this module.
+if rawget(_G, "jit") then jit.off(true, true) end
 
 local M = {}
 
@@ -48,6 +54,8 @@ function M.new(def, meta)
   v.figures = def.figures
   v.assumptions = def.assumptions
   v.checklist = def.checklist
+  v.informed = def.informed
+  v.licence = def.licence
   -- thresholds as the contract shows them: name -> { value, provenance, source, ... }
   v.thresholds = {}
   for _, name in ipairs(def.threshold_order) do
@@ -207,17 +215,10 @@ local function check_ranges(self, owner, tests, resolved)
   end
 end
 
---- The compiled program for a date and near-line margin (cached).
-function Version:program(as_of, near)
-  near = near or 0.05
-  local resolved = self:resolve(as_of)
-  local key_parts = { tostring(near) }
-  for _, name in ipairs(self.threshold_names) do key_parts[#key_parts + 1] = util.num(resolved[name].value) end
-  local key = table.concat(key_parts, "|")
-  local cached = self._programs[key]
-  if cached then return cached end
-
-  local def = self.def
+-- Compile clauses (paragraph-shaped: id, class, eccn, role, outcome, tests) and notes
+-- (kind, outcome, targets, tests) into one C rule program with the thresholds of
+-- `resolved`. A note target names a clause by id, class, ECCN or exception.
+local function compile(self, resolved, near, clause_list, note_list)
   local columns, column_index, inputs, input_index = {}, {}, {}, {}
   local function column(name)
     if not column_index[name] then
@@ -272,20 +273,20 @@ function Version:program(as_of, near)
   end
   local clauses, notes = {}, {}
   local clause_of = {}
-  for i, p in ipairs(def.paragraphs) do
+  for i, p in ipairs(clause_list) do
     check_ranges(self, p, p.tests, resolved)
     local first, n = add_tests(p, "paragraph", p.tests)
     clauses[i] = { first = first, n = n, role = p.role == "policy" and "policy" or "classify",
                    outcome = code(p.outcome) }
     clause_of[p.id] = i
   end
-  for i, nt in ipairs(def.notes) do
+  for i, nt in ipairs(note_list) do
     check_ranges(self, nt, nt.tests, resolved)
     local first, n = add_tests(nt, "note", nt.tests)
     local targets = {}
-    for ci, p in ipairs(def.paragraphs) do
+    for ci, p in ipairs(clause_list) do
       for _, target in ipairs(nt.targets) do
-        if target == p.id or target == p.class or target == p.eccn then
+        if target == p.id or target == p.class or target == p.eccn or target == p.exception then
           targets[#targets + 1] = ci
           break
         end
@@ -297,8 +298,58 @@ function Version:program(as_of, near)
   if #columns > 32 then error(("tpp.rules: %s uses %d input columns; at most 32"):format(self.id, #columns), 0) end
   local prog = core.rule_compile({ columns = #columns, inputs = inputs, tests = tests, clauses = clauses,
                                    notes = notes, near = near })
-  local compiled = { prog = prog, columns = columns, flat = flat, outcomes = outcomes, resolved = resolved,
-                     clause_of = clause_of, near = near, inputs = inputs }
+  return { prog = prog, columns = columns, flat = flat, outcomes = outcomes, resolved = resolved,
+           clause_of = clause_of, near = near, inputs = inputs }
+end
+
+local function threshold_key(self, resolved, near)
+  local key_parts = { tostring(near) }
+  for _, name in ipairs(self.threshold_names) do key_parts[#key_parts + 1] = util.num(resolved[name].value) end
+  return table.concat(key_parts, "|")
+end
+
+--- The compiled program for a date and near-line margin (cached).
+function Version:program(as_of, near)
+  near = near or 0.05
+  local resolved = self:resolve(as_of)
+  local key = threshold_key(self, resolved, near)
+  local cached = self._programs[key]
+  if cached then return cached end
+  local compiled = compile(self, resolved, near, self.def.paragraphs, self.def.notes)
+  self._programs[key] = compiled
+  return compiled
+end
+
+--- The licence scope (licence { } and licence_note { } declarations) compiled for a date.
+-- sel (optional) chooses what to compile: sel.clauses / sel.notes (default: this version's own),
+-- sel.resolved (thresholds of other versions whose clauses are added), sel.name (the cache key).
+-- Clauses are ordered by rank (stable). Returns the compiled program with .clauses and .notes
+-- (the declarations, in program order).
+function Version:licence_program(as_of, sel)
+  sel = sel or {}
+  local resolved = self:resolve(as_of)
+  local key = "licence|" .. (sel.name or "own") .. "|" .. threshold_key(self, resolved, 0)
+  local cached = self._programs[key]
+  if cached then return cached end
+  local lic = self.def.licence or { clauses = {}, notes = {} }
+  local clauses, notes = {}, {}
+  for _, c in ipairs(sel.clauses or lic.clauses) do clauses[#clauses + 1] = c end
+  for _, n in ipairs(sel.notes or lic.notes) do notes[#notes + 1] = n end
+  if sel.resolved then
+    local merged = {}
+    for k, v in pairs(sel.resolved) do merged[k] = v end
+    for k, v in pairs(resolved) do merged[k] = v end
+    resolved = merged
+  end
+  local order = {}
+  for i, c in ipairs(clauses) do order[i] = { c = c, pos = i } end
+  table.sort(order, function(x, y)
+    if (x.c.rank or 100) ~= (y.c.rank or 100) then return (x.c.rank or 100) < (y.c.rank or 100) end
+    return x.pos < y.pos
+  end)
+  for i, o in ipairs(order) do clauses[i] = o.c end
+  local compiled = compile(self, resolved, 0, clauses, notes)
+  compiled.clauses, compiled.notes = clauses, notes
   self._programs[key] = compiled
   return compiled
 end
@@ -394,12 +445,105 @@ function Version:crosses(compiled, row, f, dt, d)
   return answer_key(self.def, compiled, d2) ~= answer_key(self.def, compiled, d)
 end
 
---- Evaluate one chip object (tpp.chip). opts: as_of, near.
+-- The answer of a row as a record: status, class, ECCN, outcome.
+local function answer_of(def, compiled, d)
+  local g = d.governing and def.paragraphs[d.governing] or nil
+  return { key = answer_key(def, compiled, d), status = M.STATUS_NAMES[d.status], governing = d.governing,
+           class = g and g.class or nil, eccn = g and g.eccn or nil,
+           outcome = d.outcome >= 0 and compiled.outcomes[d.outcome + 1] or nil }
+end
+
+local function answer_words(a)
+  if a.status == "controlled" then return (a.eccn or a.class or "controlled") .. (a.outcome and a.outcome ~= "controlled"
+    and (" (" .. a.outcome .. ")") or "") end
+  return a.status
+end
+
+-- Where the chip data leave a reading open, evaluate the other reading too:
+--  * a logic die whose transistor type (planar) is not stated counts toward the applicable die area;
+--    if counting it as planar would change the answer, the answer is undetermined and names the input;
+--  * several processing units: the technical note can be read as "sum per precision, then maximum" or
+--    "sum of each unit's maximum"; if the two readings give different answers, the stricter stands and
+--    a warning says so.
+function Version:check_readings(compiled, chip, d, r)
+  local data = chip.data
+  local base = answer_of(self.def, compiled, d)
+  r.warnings = r.warnings or {}
+  -- planar unknown
+  local unknown = {}
+  for i, die in ipairs(data.dies or {}) do
+    if (die.kind == nil or die.kind == "logic") and die.planar == nil and die.area_mm2 then unknown[#unknown + 1] = i end
+  end
+  if #unknown > 0 then
+    local copy = util.deepcopy(data)
+    copy.assumptions = nil
+    for _, i in ipairs(unknown) do copy.dies[i].planar = true end
+    local alt = require("tpp.spec").new(copy)
+    local row2 = self:row(compiled, alt, metrics.of_chip(alt))
+    local a2 = answer_of(self.def, compiled, core.rule_eval_one(compiled.prog, row2))
+    local names = {}
+    for _, i in ipairs(unknown) do names[#names + 1] = ("dies[%d].planar"):format(i) end
+    if a2.key ~= base.key then
+      r.status, r.governing, r.eccn, r.classification, r.outcome = "undetermined", nil, nil, nil, "undetermined"
+      r.outcome_text = dsl.OUTCOMES[r.outcome]
+      for _, n in ipairs(names) do
+        r.missing[#r.missing + 1] = n
+        r.missing_why[n] = ("the transistor type of %s is not stated: counted as non-planar the answer is %s, as " ..
+          "planar it is %s"):format(n:match("^[^.]+"), answer_words(base), answer_words(a2))
+      end
+      r.planar_readings = { non_planar = answer_words(base), planar = answer_words(a2) }
+    else
+      r.assumptions[#r.assumptions + 1] = { name = "planar-unknown",
+        text = ("%s not stated; the answer is the same whether those dies are planar or not"):format(
+          table.concat(names, ", ")) }
+    end
+  end
+  -- several processing units: the two readings of the technical note
+  if data.units and #data.units > 1 and r.status ~= "undetermined" then
+    local v2 = metrics.of_chip(chip, { unit_mode = "sum_of_maxes" })
+    local row2 = self:row(compiled, chip, v2)
+    local d2 = core.rule_eval_one(compiled.prog, row2)
+    local a2 = answer_of(self.def, compiled, d2)
+    if a2.key ~= base.key then
+      local function rank(a)
+        if a.status == "controlled" then return 100 - (a.governing or 50) end
+        return a.status == "undetermined" and 1 or 0
+      end
+      local stricter = rank(a2) > rank(base) and a2 or base
+      r.unit_readings = { max_of_sums = answer_words(base), sum_of_maxes = answer_words(a2) }
+      r.warnings[#r.warnings + 1] = ("the two readings of the TPP technical note differ for this multi-unit IC: " ..
+        "summing per precision and then taking the maximum gives %s (TPP %s); summing each unit's maximum gives %s " ..
+        "(TPP %s); tpp answers with the stricter, %s"):format(answer_words(base), util.num(r.values.tpp or 0),
+        answer_words(a2), util.num(v2.tpp or 0), answer_words(stricter))
+      if stricter == a2 then
+        local g = self.def.paragraphs[a2.governing]
+        r.status, r.governing, r.eccn, r.classification = a2.status, g and g.id, a2.eccn, a2.class
+        r.outcome = a2.outcome
+        r.outcome_text = r.outcome and dsl.OUTCOMES[r.outcome] or nil
+        r.values.tpp = v2.tpp
+        r.values.pd = v2.pd
+        r.reading = "sum_of_maxes"
+      else
+        r.reading = "max_of_sums"
+      end
+    end
+  end
+  require("tpp.json").array(r.warnings)
+end
+
+--- The answer of a result in one line: status | class | outcome | review policy.
+function M.answer_cell(r)
+  return table.concat({ r.status, r.classification or "-", r.outcome or "-", r.review_policy or "-" }, " | ")
+end
+
+--- Evaluate one chip object (tpp.chip). opts: as_of, near; readings = false
+-- skips the readings of the chip's figures; metric_opts go to chip:metrics.
 function Version:evaluate(chip, opts)
-  opts = opts or {}
+  opts = require("tpp.io.options").check("tpp.rules Version:evaluate", opts, { as_of = "date", near = "nonnegative",
+                                                                             readings = "boolean", metric_opts = "table" })
   local as_of = opts.as_of or os.date("!%Y-%m-%d")
   local compiled = self:program(as_of, opts.near)
-  local values, why, metric_notes = metrics.of_chip(chip)
+  local values, why, metric_notes = metrics.of_chip(chip, opts.metric_opts)
   local row, check_notes = self:row(compiled, chip, values)
   local d = core.rule_eval_one(compiled.prog, row)
   local def = self.def
@@ -599,18 +743,45 @@ function Version:evaluate(chip, opts)
     local res = compiled.resolved[name]
     if res.note then r.assumptions[#r.assumptions + 1] = { name = name, text = res.note } end
   end
-  local chip_m = chip:metrics()
+  local chip_m = chip:metrics(opts.metric_opts)
   r.chip_assumptions = util.deepcopy(chip_m.assumptions)
   for _, rec in ipairs(r.tests) do
     if rec.assumption then r.chip_assumptions[#r.chip_assumptions + 1] = rec.assumption end
   end
   r.provenance = { tpp = chip_m.provenance.tpp, pd = chip_m.provenance.pd,
                    mem_bw_gbs = chip_m.provenance.mem_bw_gbs, interconnect_gbs = chip_m.provenance.interconnect_gbs }
+  self:check_readings(compiled, chip, d, r)
+  -- readings of the chip's figures (TF32 bits, FP6, die-area estimates, per die):
+  -- each is evaluated, and one that changes the answer is a named assumption
+  if opts.readings ~= false and chip.data then
+    local base = M.answer_cell(r)
+    r.readings = readings.effects(chip.data, base, function(alt, mopts)
+      local ok, alt_chip = pcall(chip_spec.new, alt)
+      if not ok then return "invalid: " .. tostring(alt_chip) end
+      -- the same metric values give the same answer: skip the evaluation
+      local alt_values = metrics.of_chip(alt_chip, mopts)
+      local same = true
+      for name in pairs(metrics.METRICS) do
+        if alt_values[name] ~= values[name] then same = false; break end
+      end
+      if same then return base, r end
+      local ra = self:evaluate(alt_chip, { as_of = as_of, near = opts.near, readings = false, metric_opts = mopts })
+      return M.answer_cell(ra), ra
+    end)
+    for _, e in ipairs(r.readings) do
+      if e.changes then
+        r.assumptions[#r.assumptions + 1] = {
+          name = "chip reading: " .. e.name, text = e.text, reading = e.name,
+          choice = "the chip's data as recorded", alternatives = { "read as " .. e.name .. ": " .. e.answer },
+        }
+      end
+    end
+  end
   r.explanation = require("tpp.rules.explain").text(r, self)
   -- lists stay JSON arrays when empty
   local json = require "tpp.json"
   for _, k in ipairs({ "paragraphs", "undetermined", "excluded", "notes", "tests", "near", "missing",
-                       "checklist", "assumptions", "chip_assumptions" }) do
+                       "checklist", "assumptions", "chip_assumptions", "readings" }) do
     json.array(r[k])
   end
   return r

@@ -1,0 +1,5 @@
+-- Sources that back figures of many chips (rule texts, cross-vendor studies).
+return {
+  sources = {},
+  chips = {},
+}
