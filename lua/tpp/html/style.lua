@@ -55,6 +55,9 @@ table.stack thead{display:none}
 table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.3rem 0}
 table.stack td{display:flex;justify-content:space-between;gap:1rem;border:0;padding:.15rem .2rem;text-align:right}
 table.stack td::before{content:attr(data-label);font-weight:600;text-align:left;color:var(--muted)}
+figure.chart{overflow-x:auto;-webkit-overflow-scrolling:touch}
+figure.chart svg{min-width:640px}
+figcaption{position:sticky;left:0}
 }
 @media print{
 :root{--bg:#fff}
