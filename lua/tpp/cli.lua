@@ -80,6 +80,7 @@ M.EXIT_STATUS = {
 -- name, module; the order is the help order.
 M.COMMANDS = {
   { "screen", "tpp.commands.screen" },
+  { "report", "tpp.commands.report" },
   { "chips", "tpp.commands.chips" },
   { "show", "tpp.commands.show" },
   { "import", "tpp.commands.import" },
