@@ -46,7 +46,7 @@ HEADERS   = include/tpp.h $(wildcard csrc/*.h) $(wildcard csrc/kernels/*.h) $(wi
 
 # Debian packages: needed to build and test / optional extras.
 DEB_NEED  = gcc make pkg-config lua5.1 liblua5.1-0-dev lua5.4 liblua5.4-dev luajit \
-            libluajit-5.1-dev libopenblas-dev lua-busted lua-check luarocks cppcheck
+            libluajit-5.1-dev libopenblas-dev lua-busted lua-check luarocks cppcheck chromium
 DEB_EXTRA = lua-readline librsvg2-bin clang libclang-rt-14-dev man-db zsh python3-numpy
 DEB_MISSING = $(shell for p in $(DEB_NEED); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
 
