@@ -13,7 +13,7 @@ local rules = require "tpp.rules"
 local chart = require "tpp.chart"
 local html = require "tpp.html"
 local style = require "tpp.html.style"
-local figures = require "tpp.html.figures"
+local charts = require "tpp.html.figures"
 local screen = require "tpp.screen"
 local serve = require "tpp.serve"
 local util = require "tpp.util"
@@ -455,7 +455,7 @@ local function inference_section(f)
   local function n(v) return v and util.fmt(v, v < 10 and 2 or 0) or "–" end
   return h("section", { id = "inference-" .. f.id }, {
     h("h3", nil, "Training against inference: ratio to the H100"),
-    h("figure", { class = "chart" }, { html.raw(figures.ratios(rows, f.name .. " / H100")),
+    h("figure", { class = "chart" }, { html.raw(charts.ratios(rows, f.name .. " / H100")),
       h("figcaption", nil, "Grey: what the export rules measure (arithmetic throughput). Blue: memory " ..
         "bandwidth, which bounds decoding. Green: serving speed from tpp's calibrated serving model " ..
         "(whiskers: the range of the chip's fitted efficiency, with the H100 at its central value).") }),
@@ -475,7 +475,7 @@ local function inference_section(f)
 end
 
 local function history_figure(f, as_of)
-  return h("figure", { class = "chart" }, { html.raw(figures.history(f.history_lanes, f.history_start, as_of)),
+  return h("figure", { class = "chart" }, { html.raw(charts.history(f.history_lanes, f.history_start, as_of)),
     h("figcaption", nil, "The answer for this chip in each period: the ECCN 3A090 version in force " ..
       "(enforced policy), the company-specific letters and notices, and ECCN 3A991.p. Red: a licence is " ..
       "required to the controlled destinations; green: not controlled; grey: outside a letter's criteria; " ..
